@@ -1,0 +1,193 @@
+//! One typed configuration, layered: defaults → optional TOML file → environment.
+
+use std::path::PathBuf;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Where the server runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// Local development: GraphiQL, generated JWT secret, readable logs.
+    #[default]
+    Development,
+    /// Production: no GraphiQL, a JWT secret is required, JSON logs.
+    Production,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Every setting of the server. See [`CONFIG_HELP`] for the variables.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `development` or `production`.
+    pub env: Environment,
+    /// Address to bind.
+    pub host: String,
+    /// Port to bind (0 picks a free one).
+    pub port: u16,
+    /// `sqlite://path?mode=rwc` or `postgres://app_role@host/db`.
+    pub database_url: String,
+    /// PostgreSQL only: the table owner's URL, used to run migrations at start.
+    pub database_migration_url: Option<String>,
+    /// Secret for signing access tokens (≥ 32 bytes). Generated per start in development.
+    pub jwt_secret: Option<String>,
+    /// The panel's public URL for links in e-mails (default: the bound address).
+    pub public_url: Option<String>,
+    /// Folder of the built web panel served at `/`.
+    pub web_dir: PathBuf,
+    /// `pretty` or `json`.
+    pub log_format: LogFormat,
+    /// Largest accepted request body in bytes.
+    pub max_body_bytes: usize,
+    /// Deepest accepted GraphQL query.
+    pub graphql_max_depth: usize,
+    /// Most complex accepted GraphQL query.
+    pub graphql_max_complexity: usize,
+    /// Seconds to let in-flight requests finish on shutdown.
+    pub shutdown_grace_secs: u64,
+    /// Seed a demo business with an owner and a cashier and print their logins.
+    pub demo: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            env: Environment::Development,
+            host: "127.0.0.1".into(),
+            port: 8080,
+            database_url: "sqlite://./data/maxloyalty.db?mode=rwc".into(),
+            database_migration_url: None,
+            jwt_secret: None,
+            public_url: None,
+            web_dir: PathBuf::from("web/dist"),
+            log_format: LogFormat::Pretty,
+            max_body_bytes: 1024 * 1024,
+            graphql_max_depth: 12,
+            graphql_max_complexity: 1000,
+            shutdown_grace_secs: 10,
+            demo: false,
+        }
+    }
+}
+
+/// The configuration reference printed by `--help` and copied into the README.
+pub const CONFIG_HELP: &str = "\
+Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → environment):
+  MAXLOYALTY_ENV                     development | production            [development]
+  MAXLOYALTY_HOST                    address to bind                     [127.0.0.1]
+  MAXLOYALTY_PORT                    port to bind, 0 = any free port      [8080]
+  DATABASE_URL                       sqlite://path?mode=rwc | postgres://role@host/db
+                                                                         [sqlite://./data/maxloyalty.db?mode=rwc]
+  DATABASE_MIGRATION_URL             PostgreSQL: table owner's URL for migrations at start  [unset]
+  MAXLOYALTY_JWT_SECRET              access-token signing secret, >= 32 bytes (required in production)
+  MAXLOYALTY_PUBLIC_URL              panel URL used in e-mailed links     [http://HOST:PORT]
+  MAXLOYALTY_WEB_DIR                 built web panel served at /          [web/dist]
+  MAXLOYALTY_LOG_FORMAT              pretty | json                        [pretty]
+  RUST_LOG                           log filter, e.g. info,api=debug      [info]
+  MAXLOYALTY_MAX_BODY_BYTES          largest request body                 [1048576]
+  MAXLOYALTY_GRAPHQL_MAX_DEPTH       deepest GraphQL query                [12]
+  MAXLOYALTY_GRAPHQL_MAX_COMPLEXITY  most complex GraphQL query           [1000]
+  MAXLOYALTY_SHUTDOWN_GRACE_SECS     drain time on SIGTERM/Ctrl-C         [10]
+  MAXLOYALTY_DEMO                    true: seed a demo business (same as --demo)  [false]
+Every key can also be set in the TOML file by its lower-case name (e.g. port = 9000).";
+
+/// Why the configuration is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A value could not be read.
+    #[error("configuration: {0}")]
+    Load(#[from] Box<figment::Error>),
+    /// A value is not acceptable.
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Loads defaults, then the file (if given), then the environment.
+    ///
+    /// # Errors
+    /// Unreadable or invalid values.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(Self::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(ConfigError::Invalid(format!(
+                    "config file {} does not exist",
+                    file.display()
+                )));
+            }
+            fig = fig.merge(Toml::file(file));
+        }
+        fig = fig
+            .merge(Env::prefixed("MAXLOYALTY_").ignore(&["CONFIG"]))
+            .merge(Env::raw().only(&["DATABASE_URL", "DATABASE_MIGRATION_URL"]));
+        let s: Self = fig.extract().map_err(Box::new)?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// Checks cross-field rules.
+    ///
+    /// # Errors
+    /// What is wrong and how to fix it.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.env == Environment::Production {
+            match &self.jwt_secret {
+                Some(s) if s.len() >= 32 => {}
+                _ => {
+                    return Err(ConfigError::Invalid(
+                        "MAXLOYALTY_JWT_SECRET of at least 32 bytes is required in production"
+                            .into(),
+                    ));
+                }
+            }
+        }
+        if let Some(s) = &self.jwt_secret {
+            if s.len() < 32 {
+                return Err(ConfigError::Invalid(
+                    "MAXLOYALTY_JWT_SECRET must be at least 32 bytes".into(),
+                ));
+            }
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(ConfigError::Invalid(
+                "MAXLOYALTY_MAX_BODY_BYTES must be at least 1024".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_without_a_secret_is_refused() {
+        let s = Settings {
+            env: Environment::Production,
+            ..Settings::default()
+        };
+        assert!(s.validate().is_err());
+        let s = Settings {
+            env: Environment::Production,
+            jwt_secret: Some("x".repeat(32)),
+            ..Settings::default()
+        };
+        assert!(s.validate().is_ok());
+        assert!(Settings::default().validate().is_ok());
+    }
+}

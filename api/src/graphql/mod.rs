@@ -1,0 +1,271 @@
+//! The GraphQL schema: one module per domain context, merged here. Every query
+//! and mutation field carries exactly one access marker, both as a guard (which
+//! enforces it) and as an SDL directive (which documents it for clients and for
+//! the test that walks the schema):
+//! - `@public` — no credentials needed (the allow-list in [`PUBLIC_FIELDS`]);
+//! - `@authenticated` — any signed-in staff member ([`Authenticated`]);
+//! - `@requires(permission: "obj:act")` — the tenant's policy must grant it ([`Perm`]).
+
+pub mod identity;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{
+    Context, Guard, MergedObject, MergedSubscription, Schema, SimpleObject, TypeDirective,
+};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use domain::identity::{AccessError, IdentityService, Permission};
+use domain::page::{Page, PageRequest};
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::error::{gql, invalid};
+
+/// Fields callable without credentials.
+pub const PUBLIC_FIELDS: &[&str] = &[
+    "signUp",
+    "login",
+    "refreshSession",
+    "logout",
+    "acceptInvitation",
+    "invitationPreview",
+];
+
+/// The root query.
+#[derive(MergedObject, Default)]
+pub struct Query(identity::queries::IdentityQuery);
+
+/// The root mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(identity::mutations::IdentityMutation);
+
+/// The root subscription.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(identity::subscriptions::IdentitySubscription);
+
+/// The schema type.
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
+
+/// Limits applied to every request.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest query.
+    pub depth: usize,
+    /// Most complex query.
+    pub complexity: usize,
+}
+
+/// Builds the schema with its services.
+#[must_use]
+pub fn build(identity: Arc<IdentityService>, limits: Limits, introspection: bool) -> AppSchema {
+    let mut b = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .data(identity)
+    .limit_depth(limits.depth)
+    .limit_complexity(limits.complexity)
+    .limit_recursive_depth(32)
+    .limit_directives(16);
+    if !introspection {
+        b = b.disable_introspection();
+    }
+    b.finish()
+}
+
+/// The SDL of the schema (what `schema.graphql` must equal).
+#[must_use]
+pub fn sdl() -> String {
+    let schema = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .finish();
+    let mut out = String::from(
+        "# MaxLoyalty GraphQL API. Generated from the server code: `cargo run -p api -- export-schema > schema.graphql`.\n\
+         # Do not edit by hand; a test fails when this file differs from the code.\n\n",
+    );
+    out.push_str(&schema.sdl());
+    out
+}
+
+/// `@requires(permission:)`: the field needs this permission in the caller's tenant.
+#[TypeDirective(location = "FieldDefinition")]
+pub fn requires(permission: String) {}
+
+/// `@authenticated`: the field needs a signed-in staff member.
+#[TypeDirective(location = "FieldDefinition")]
+pub fn authenticated() {}
+
+/// `@public`: the field needs no credentials.
+#[TypeDirective(location = "FieldDefinition")]
+pub fn public() {}
+
+/// The caller of this request.
+///
+/// # Errors
+/// Missing request data (a wiring bug).
+pub fn caller<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Caller> {
+    ctx.data::<Caller>()
+}
+
+/// The identity service.
+///
+/// # Errors
+/// Missing schema data (a wiring bug).
+pub fn identity_service<'a>(
+    ctx: &'a Context<'_>,
+) -> async_graphql::Result<&'a Arc<IdentityService>> {
+    ctx.data::<Arc<IdentityService>>()
+}
+
+/// The staff context of the caller (guards have already authorised the field).
+///
+/// # Errors
+/// `UNAUTHENTICATED`.
+pub fn staff_ctx<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a domain::Ctx> {
+    caller(ctx)?.ctx().map_err(gql)
+}
+
+/// Guard: the caller holds a permission in their tenant.
+pub struct Perm(pub Permission);
+
+impl Guard for Perm {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        let c = staff_ctx(ctx)?;
+        identity_service(ctx)?
+            .authorize(c, self.0)
+            .await
+            .map_err(gql)
+    }
+}
+
+/// Guard: the caller is a signed-in staff member.
+pub struct Authenticated;
+
+impl Guard for Authenticated {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        staff_ctx(ctx).map(|_| ())
+    }
+}
+
+/// Guard: anyone (the field is on the public allow-list).
+pub struct Public;
+
+impl Guard for Public {
+    async fn check(&self, _ctx: &Context<'_>) -> async_graphql::Result<()> {
+        Ok(())
+    }
+}
+
+/// Parses an `ID` argument into an id newtype.
+///
+/// # Errors
+/// `VALIDATION` naming the argument.
+pub fn parse_id<T: std::str::FromStr>(
+    id: &async_graphql::ID,
+    field: &'static str,
+) -> async_graphql::Result<T> {
+    id.parse::<T>()
+        .map_err(|_| invalid(field, format!("{field} is not a valid id")))
+}
+
+/// Extra fields of every connection.
+#[derive(SimpleObject)]
+pub struct ConnectionInfo {
+    /// The size of the whole list.
+    pub total_count: i64,
+}
+
+fn encode_cursor(id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(id.as_bytes())
+}
+
+fn decode_cursor(c: &str, field: &'static str) -> async_graphql::Result<Uuid> {
+    URL_SAFE_NO_PAD
+        .decode(c)
+        .ok()
+        .and_then(|b| Uuid::from_slice(&b).ok())
+        .ok_or_else(|| invalid(field, "not a cursor returned by this list"))
+}
+
+/// Relay pagination arguments, as received.
+#[derive(Debug, Clone, Default)]
+pub struct PageArgs {
+    /// `after`.
+    pub after: Option<String>,
+    /// `before`.
+    pub before: Option<String>,
+    /// `first`.
+    pub first: Option<i32>,
+    /// `last`.
+    pub last: Option<i32>,
+}
+
+impl PageArgs {
+    /// The domain page request.
+    ///
+    /// # Errors
+    /// `VALIDATION` for bad cursors or sizes.
+    pub fn request(&self) -> async_graphql::Result<PageRequest> {
+        let after = self
+            .after
+            .as_deref()
+            .map(|c| decode_cursor(c, "after"))
+            .transpose()?;
+        let before = self
+            .before
+            .as_deref()
+            .map(|c| decode_cursor(c, "before"))
+            .transpose()?;
+        PageRequest::from_relay(
+            after,
+            before,
+            self.first.map(i64::from),
+            self.last.map(i64::from),
+        )
+        .map_err(|e| {
+            invalid(
+                if self.last.is_some() { "last" } else { "first" },
+                e.to_string(),
+            )
+        })
+    }
+}
+
+/// A connection of nodes built from a domain page.
+pub type Conn<N> = Connection<String, N, ConnectionInfo>;
+
+/// Turns a domain page into a Relay connection.
+pub fn connection<T, N: async_graphql::OutputType>(
+    page: Page<T>,
+    id: impl Fn(&T) -> Uuid,
+    node: impl Fn(T) -> N,
+) -> Conn<N> {
+    let total = i64::try_from(page.total).unwrap_or(i64::MAX);
+    let mut c = Connection::with_additional_fields(
+        page.has_previous,
+        page.has_next,
+        ConnectionInfo { total_count: total },
+    );
+    c.edges.extend(
+        page.items
+            .into_iter()
+            .map(|t| Edge::new(encode_cursor(id(&t)), node(t))),
+    );
+    c
+}
+
+/// How often the `meChanged` subscription re-reads the caller's access.
+pub const ME_POLL: Duration = Duration::from_secs(5);
+
+/// Maps an access error for subscriptions.
+#[must_use]
+pub fn access(e: AccessError) -> async_graphql::Error {
+    gql(e)
+}

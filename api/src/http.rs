@@ -1,0 +1,239 @@
+//! HTTP endpoints: GraphQL over POST (single operations only), GraphQL over
+//! websocket, GraphiQL in development, liveness and readiness, and the panel.
+
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::{Data, ServerError};
+use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
+use domain::RequestMeta;
+use domain::identity::IdentityService;
+use poem::endpoint::StaticFilesEndpoint;
+use poem::error::ReadBodyError;
+use poem::http::StatusCode;
+use poem::web::websocket::WebSocket;
+use poem::web::{Html, Json};
+use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, get, handler};
+use serde_json::json;
+
+use crate::auth::Caller;
+use crate::error::{code, gql};
+use crate::graphql::AppSchema;
+
+/// Whether a dependency answers (the database, later Redis).
+pub type Probe = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+
+/// What the endpoints share.
+pub struct AppState {
+    /// The GraphQL schema.
+    pub schema: AppSchema,
+    /// The identity service (for authenticating callers).
+    pub identity: Arc<IdentityService>,
+    /// Readiness of the database.
+    pub database_ready: Probe,
+    /// Largest accepted body.
+    pub max_body_bytes: usize,
+    /// Serve GraphiQL at `GET /graphql`.
+    pub graphiql: bool,
+}
+
+fn meta_of(req: &Request) -> RequestMeta {
+    RequestMeta {
+        ip: req
+            .remote_addr()
+            .as_socket_addr()
+            .map(|a| a.ip().to_string()),
+        user_agent: req
+            .header("user-agent")
+            .map(|s| s.chars().take(200).collect()),
+    }
+}
+
+fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
+        .with_status(status)
+        .into_response()
+}
+
+/// Gives every error a code: errors raised before execution (syntax, unknown
+/// fields, variable types, limits) are `VALIDATION`; anything else uncoded is `INTERNAL`.
+fn classify(errors: &mut [ServerError]) {
+    for e in errors {
+        let has_code = e
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some());
+        if !has_code {
+            let internal = !e.path.is_empty();
+            if internal {
+                tracing::error!(error = %e.message, "uncoded resolver error");
+                e.message = "internal error; it has been logged".into();
+            }
+            let mut ext = e.extensions.take().unwrap_or_default();
+            ext.set(
+                "code",
+                if internal {
+                    code::INTERNAL
+                } else {
+                    code::VALIDATION
+                },
+            );
+            e.extensions = Some(ext);
+        }
+    }
+}
+
+#[handler]
+async fn graphql_post(
+    req: &Request,
+    body: Body,
+    state: poem::web::Data<&Arc<AppState>>,
+) -> Response {
+    let ct = req
+        .header("content-type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !ct.starts_with("application/json") && !ct.starts_with("application/graphql-response+json") {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code::VALIDATION,
+            "send the request as application/json",
+        );
+    }
+    let bytes = match body.into_bytes_limit(state.max_body_bytes).await {
+        Ok(b) => b,
+        Err(ReadBodyError::PayloadTooLarge) => {
+            let msg = format!(
+                "the request body is larger than {} bytes",
+                state.max_body_bytes
+            );
+            return error_response(StatusCode::PAYLOAD_TOO_LARGE, code::VALIDATION, &msg);
+        }
+        Err(_) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                code::VALIDATION,
+                "the request body could not be read",
+            );
+        }
+    };
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            code::VALIDATION,
+            "batched requests are not supported: send one operation per request",
+        );
+    }
+    let gql_req: async_graphql::Request = match serde_json::from_slice(&bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = format!("the body is not a GraphQL request in JSON: {e}");
+            return error_response(StatusCode::BAD_REQUEST, code::VALIDATION, &msg);
+        }
+    };
+    let caller =
+        Caller::from_authorization(req.header("authorization"), meta_of(req), &state.identity);
+    let mut resp = state.schema.execute(gql_req.data(caller)).await;
+    classify(&mut resp.errors);
+    Json(resp).into_response()
+}
+
+#[handler]
+async fn graphiql(state: poem::web::Data<&Arc<AppState>>) -> Response {
+    if state.graphiql {
+        Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
+                .finish(),
+        )
+        .into_response()
+    } else {
+        error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            code::VALIDATION,
+            "send GraphQL requests with POST",
+        )
+    }
+}
+
+#[handler]
+async fn graphql_ws(
+    req: &Request,
+    protocol: GraphQLProtocol,
+    websocket: WebSocket,
+    state: poem::web::Data<&Arc<AppState>>,
+) -> impl IntoResponse {
+    let schema = state.schema.clone();
+    let identity = Arc::clone(&state.identity);
+    let meta = meta_of(req);
+    websocket
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = ["Authorization", "authorization"]
+                        .iter()
+                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
+                    let caller = Caller::from_authorization(token.as_deref(), meta, &identity);
+                    if let Caller::Rejected(e, _) = &caller {
+                        return Err(gql(e.clone()));
+                    }
+                    let mut data = Data::default();
+                    data.insert(caller);
+                    Ok(data)
+                })
+                .serve()
+        })
+}
+
+#[handler]
+fn health() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+#[handler]
+async fn ready(state: poem::web::Data<&Arc<AppState>>) -> Response {
+    if (state.database_ready)().await {
+        Json(json!({ "status": "ready", "database": "ok" })).into_response()
+    } else {
+        Json(json!({ "status": "unavailable", "database": "unreachable" }))
+            .with_status(StatusCode::SERVICE_UNAVAILABLE)
+            .into_response()
+    }
+}
+
+#[handler]
+fn panel_missing() -> Response {
+    Html(
+        "<!doctype html><meta charset=utf-8><title>MaxLoyalty</title>\
+         <p>The web panel is not built. Run <code>./scripts/start.sh</code> (or <code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>) \
+         and restart. The API is at <a href=/graphql>/graphql</a>.</p>",
+    )
+    .with_status(StatusCode::SERVICE_UNAVAILABLE)
+    .into_response()
+}
+
+/// All routes.
+pub fn routes(state: Arc<AppState>, web_dir: &Path) -> impl poem::Endpoint + use<> {
+    let mut route = Route::new()
+        .at("/graphql", get(graphiql).post(graphql_post))
+        .at("/graphql/ws", get(graphql_ws))
+        .at("/health", get(health))
+        .at("/ready", get(ready));
+    route = if web_dir.join("index.html").is_file() {
+        route.nest(
+            "/",
+            StaticFilesEndpoint::new(web_dir)
+                .index_file("index.html")
+                .fallback_to_index(),
+        )
+    } else {
+        tracing::warn!(dir = %web_dir.display(), "the web panel is not built; serving a notice at /");
+        route.at("/", get(panel_missing))
+    };
+    route.data(state)
+}

@@ -1,0 +1,11 @@
+//! The MaxLoyalty server: poem + async-graphql over the domain services.
+//! `startup` is the composition root (the one place infra types meet the API).
+
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,217 @@
+//! The composition root: settings → database → adapters → services → routes →
+//! a bound listener. The only module where infra types meet the API.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use domain::identity::ports::Mailer;
+use domain::identity::{IdentityDeps, IdentityService, SessionPolicy};
+use domain::ports::{Clock, SystemClock};
+use infra::crypto::{Argon2Hasher, HsJwt, RandomSecrets};
+use infra::db::SqlStore;
+use infra::mail::LogMailer;
+use infra::rbac::CasbinAuthorizer;
+use infra::{Db, DbError};
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::{EndpointExt, Server};
+
+use crate::config::{Environment, Settings};
+use crate::graphql::{self, Limits};
+use crate::http::{self, AppState, Probe};
+
+/// Replaceable adapters (tests inject fakes).
+#[derive(Default, Clone)]
+pub struct Overrides {
+    /// Outgoing mail.
+    pub mailer: Option<Arc<dyn Mailer>>,
+    /// Time.
+    pub clock: Option<Arc<dyn Clock>>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// Database trouble.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// The schema is behind the code.
+    #[error(
+        "{0} migration(s) are pending: run `maxloyalty migrate` as the table owner (or set DATABASE_MIGRATION_URL)"
+    )]
+    PendingMigrations(usize),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Anything else.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Connects and brings the schema up to date: SQLite migrates in place; on
+/// PostgreSQL migrations run through the owner's URL (if given) and the
+/// server's own role must be confined by row-level security.
+///
+/// # Errors
+/// See [`StartupError`].
+pub async fn prepare_database(settings: &Settings) -> Result<Db, StartupError> {
+    let is_pg = settings.database_url.starts_with("postgres");
+    if is_pg {
+        if let Some(owner_url) = &settings.database_migration_url {
+            let owner = Db::connect(owner_url).await?;
+            owner.migrate().await?;
+            owner
+                .connection()
+                .clone()
+                .close()
+                .await
+                .map_err(|e| StartupError::Other(e.to_string()))?;
+        }
+        let db = Db::connect(&settings.database_url).await?;
+        db.check_role_is_confined().await?;
+        let pending = db.pending_migrations().await?;
+        if pending > 0 {
+            return Err(StartupError::PendingMigrations(pending));
+        }
+        Ok(db)
+    } else {
+        let db = Db::connect(&settings.database_url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+}
+
+/// A built server, bound and ready to run.
+pub struct Application {
+    acceptor: TcpAcceptor,
+    port: u16,
+    endpoint: poem::endpoint::BoxEndpoint<'static>,
+    grace: Duration,
+    /// The identity service (exposed for seeding and tests).
+    pub identity: Arc<IdentityService>,
+    /// Lines to print once the server is up (demo logins).
+    pub banner: Vec<String>,
+}
+
+impl Application {
+    /// Builds the application from settings.
+    ///
+    /// # Errors
+    /// See [`StartupError`].
+    pub async fn build(settings: Settings, overrides: Overrides) -> Result<Self, StartupError> {
+        let db = prepare_database(&settings).await?;
+        let addr = format!("{}:{}", settings.host, settings.port);
+        let acceptor = TcpListener::bind(addr.clone())
+            .into_acceptor()
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: addr.clone(),
+                source,
+            })?;
+        let port = acceptor
+            .local_addr()
+            .iter()
+            .find_map(|a| a.as_socket_addr().map(std::net::SocketAddr::port))
+            .ok_or_else(|| StartupError::Other("the listener has no address".into()))?;
+
+        let clock: Arc<dyn Clock> = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let secret = match &settings.jwt_secret {
+            Some(s) => s.as_bytes().to_vec(),
+            None => {
+                tracing::warn!(
+                    "no MAXLOYALTY_JWT_SECRET: using a random one for this run (access tokens end at restart; refresh keeps sessions)"
+                );
+                use domain::identity::ports::SecretGenerator;
+                RandomSecrets.generate().into_bytes()
+            }
+        };
+        let store = Arc::new(SqlStore::new(db.clone(), Arc::clone(&clock)));
+        let deps = IdentityDeps {
+            users: store.clone(),
+            throttle: store.clone(),
+            tenants: store.clone(),
+            staff: store.clone(),
+            invitations: store.clone(),
+            sessions: store.clone(),
+            locations: store.clone(),
+            policies: store.clone(),
+            audit: store,
+            authorizer: Arc::new(CasbinAuthorizer::new(db.clone())),
+            hasher: Arc::new(Argon2Hasher::new().map_err(StartupError::Other)?),
+            tokens: Arc::new(HsJwt::new(&secret).map_err(StartupError::Other)?),
+            secrets: Arc::new(RandomSecrets),
+            mailer: overrides.mailer.unwrap_or_else(|| Arc::new(LogMailer)),
+            clock,
+        };
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}:{port}", settings.host));
+        let policy = SessionPolicy {
+            public_url,
+            ..SessionPolicy::default()
+        };
+        let identity = Arc::new(IdentityService::new(deps, policy));
+
+        let dev = settings.env == Environment::Development;
+        let limits = Limits {
+            depth: settings.graphql_max_depth,
+            complexity: settings.graphql_max_complexity,
+        };
+        let schema = graphql::build(Arc::clone(&identity), limits, dev);
+        let probe_db = db.clone();
+        let database_ready: Probe = Arc::new(move || {
+            let db = probe_db.clone();
+            Box::pin(async move { db.ping().await })
+        });
+        let state = Arc::new(AppState {
+            schema,
+            identity: Arc::clone(&identity),
+            database_ready,
+            max_body_bytes: settings.max_body_bytes,
+            graphiql: dev,
+        });
+        let endpoint = http::routes(state, &settings.web_dir)
+            .with(poem::middleware::Tracing)
+            .boxed();
+
+        let banner = if settings.demo {
+            crate::demo::seed(&identity)
+                .await
+                .map_err(StartupError::Other)?
+        } else {
+            Vec::new()
+        };
+        Ok(Self {
+            acceptor,
+            port,
+            endpoint,
+            grace: Duration::from_secs(settings.shutdown_grace_secs),
+            identity,
+            banner,
+        })
+    }
+
+    /// The bound port.
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` completes, then drains in-flight requests.
+    ///
+    /// # Errors
+    /// The server failed.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send,
+    ) -> std::io::Result<()> {
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(self.endpoint, shutdown, Some(self.grace))
+            .await
+    }
+}

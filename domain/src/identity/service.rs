@@ -1,0 +1,1167 @@
+//! Identity use cases: sign-up, login with throttling, rotating refresh tokens,
+//! invitations, staff roles, locations, role permissions and the audit log.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+use super::errors::{
+    AcceptInvitationError, AccessError, InviteError, LocationError, LoginError, ReadError,
+    RefreshError, RevokeInvitationError, RolePermissionsError, SignUpError, StaffChangeError,
+    StoreError,
+};
+use super::models::{
+    AccessClaims, AuditEntry, AuditRecord, AuthSession, Email, Invitation, InvitationPreview,
+    InvitationStatus, Locale, Location, MeView, Name, Password, Permission, Role, StaffMember,
+    Tenant, TimeZoneName, User,
+};
+use super::ports::{
+    AuditFilter, AuditRepository, Authorizer, EmailMessage, InvitationRepository, Joiner,
+    LocationRepository, LoginThrottleStore, Mailer, NewRefreshToken, NewTenantBundle,
+    PasswordHasher, PolicyRepository, SecretGenerator, SessionRepository, StaffRepository,
+    TenantRepository, ThrottleState, TokenCodec, TokenRejection, UserRepository,
+};
+use crate::ctx::{Ctx, RequestMeta};
+use crate::ids::{InvitationId, LocationId, RefreshTokenId, SessionId, TenantId, UserId};
+use crate::money::Currency;
+use crate::page::{Page, PageRequest};
+use crate::ports::Clock;
+
+/// Lifetimes and limits of sessions, invitations and login throttling.
+#[derive(Debug, Clone)]
+pub struct SessionPolicy {
+    /// Access token lifetime (15 minutes).
+    pub access_ttl: Duration,
+    /// Refresh token lifetime (30 days).
+    pub refresh_ttl: Duration,
+    /// Invitation lifetime (7 days).
+    pub invitation_ttl: Duration,
+    /// Failures after which each further attempt must wait (3).
+    pub throttle_after: u32,
+    /// Failures after which the account locks (10).
+    pub lock_after: u32,
+    /// How long a lock lasts (15 minutes).
+    pub lock_for: Duration,
+    /// The panel's public URL, for links in e-mails.
+    pub public_url: String,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            access_ttl: Duration::minutes(15),
+            refresh_ttl: Duration::days(30),
+            invitation_ttl: Duration::days(7),
+            throttle_after: 3,
+            lock_after: 10,
+            lock_for: Duration::minutes(15),
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// The adapters the identity service runs on.
+#[derive(Clone)]
+pub struct IdentityDeps {
+    /// Users.
+    pub users: Arc<dyn UserRepository>,
+    /// Failed-login counters.
+    pub throttle: Arc<dyn LoginThrottleStore>,
+    /// Tenants.
+    pub tenants: Arc<dyn TenantRepository>,
+    /// Staff memberships.
+    pub staff: Arc<dyn StaffRepository>,
+    /// Invitations.
+    pub invitations: Arc<dyn InvitationRepository>,
+    /// Refresh tokens.
+    pub sessions: Arc<dyn SessionRepository>,
+    /// Locations.
+    pub locations: Arc<dyn LocationRepository>,
+    /// Role policies.
+    pub policies: Arc<dyn PolicyRepository>,
+    /// Authorisation decisions.
+    pub authorizer: Arc<dyn Authorizer>,
+    /// The audit log.
+    pub audit: Arc<dyn AuditRepository>,
+    /// Password hashing.
+    pub hasher: Arc<dyn PasswordHasher>,
+    /// Access tokens.
+    pub tokens: Arc<dyn TokenCodec>,
+    /// Opaque secrets.
+    pub secrets: Arc<dyn SecretGenerator>,
+    /// Outgoing mail.
+    pub mailer: Arc<dyn Mailer>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Input of [`IdentityService::sign_up`], as typed by the person.
+#[derive(Debug, Clone)]
+pub struct SignUp {
+    /// The business's name.
+    pub business_name: String,
+    /// Its first location's name.
+    pub location_name: String,
+    /// The owner's name.
+    pub display_name: String,
+    /// The owner's e-mail.
+    pub email: String,
+    /// The owner's password.
+    pub password: String,
+    /// The business's currency.
+    pub currency: Currency,
+    /// The owner's language.
+    pub locale: Locale,
+}
+
+/// Input of [`IdentityService::create_location`].
+#[derive(Debug, Clone)]
+pub struct NewLocation {
+    /// Name, unique in the tenant.
+    pub name: String,
+    /// Street address.
+    pub address: Option<String>,
+    /// IANA time zone.
+    pub timezone: String,
+}
+
+/// Token prefixes: opaque tokens that are presented without an access token
+/// carry their tenant, so that lookups stay inside one tenant's rows.
+const REFRESH_PREFIX: &str = "rt";
+const INVITATION_PREFIX: &str = "inv";
+
+fn compose_token(prefix: &str, tenant: TenantId, secret: &str) -> String {
+    format!("{prefix}_{}_{secret}", tenant.as_uuid().simple())
+}
+
+fn parse_token(prefix: &str, token: &str) -> Option<TenantId> {
+    let rest = token.strip_prefix(prefix)?.strip_prefix('_')?;
+    let (tenant, secret) = rest.split_once('_')?;
+    if secret.len() < 32 {
+        return None;
+    }
+    tenant.parse().ok()
+}
+
+/// The identity use cases.
+pub struct IdentityService {
+    d: IdentityDeps,
+    policy: SessionPolicy,
+}
+
+impl IdentityService {
+    /// A service over its adapters.
+    #[must_use]
+    pub fn new(deps: IdentityDeps, policy: SessionPolicy) -> Self {
+        Self { d: deps, policy }
+    }
+
+    /// The policy in force.
+    #[must_use]
+    pub fn policy(&self) -> &SessionPolicy {
+        &self.policy
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.d.clock.now()
+    }
+
+    // ----- authentication -------------------------------------------------
+
+    /// Builds the request context from an access token.
+    ///
+    /// # Errors
+    /// `Unauthenticated` or `Expired`.
+    pub fn authenticate(&self, access_token: &str, meta: RequestMeta) -> Result<Ctx, AccessError> {
+        let claims = self
+            .d
+            .tokens
+            .decode(access_token, self.now().timestamp())
+            .map_err(|r| match r {
+                TokenRejection::Invalid => AccessError::Unauthenticated,
+                TokenRejection::Expired => AccessError::Expired,
+            })?;
+        Ok(Ctx::staff(claims.tenant, claims.user, claims.role, meta))
+    }
+
+    /// Checks that the context's actor holds `permission` in its tenant.
+    ///
+    /// # Errors
+    /// `Forbidden`, or `Unauthenticated` for an actor that is not a person.
+    pub async fn authorize(&self, ctx: &Ctx, permission: Permission) -> Result<(), AccessError> {
+        let user = ctx.actor().user_id().ok_or(AccessError::Unauthenticated)?;
+        if self.d.authorizer.allowed(ctx, user, permission).await? {
+            Ok(())
+        } else {
+            Err(AccessError::Forbidden)
+        }
+    }
+
+    async fn issue(
+        &self,
+        ctx: &Ctx,
+        user: &User,
+        tenant: &Tenant,
+        role: Role,
+        session: SessionId,
+        refresh: String,
+        refresh_expires_at: DateTime<Utc>,
+    ) -> Result<AuthSession, String> {
+        let now = self.now();
+        let access_expires_at = now + self.policy.access_ttl;
+        let claims = AccessClaims {
+            user: user.id,
+            tenant: tenant.id,
+            role,
+            session,
+            issued_at: now.timestamp(),
+            expires_at: access_expires_at.timestamp(),
+        };
+        let access_token = self.d.tokens.encode(&claims)?;
+        let permissions = self
+            .d
+            .authorizer
+            .permissions(ctx, user.id)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(AuthSession {
+            access_token,
+            access_expires_at,
+            refresh_token: refresh,
+            refresh_expires_at,
+            me: MeView {
+                user: user.clone(),
+                tenant: tenant.clone(),
+                role,
+                permissions,
+            },
+        })
+    }
+
+    async fn start_session(
+        &self,
+        ctx: &Ctx,
+        user: &User,
+        role: Role,
+    ) -> Result<AuthSession, String> {
+        let tenant = self.d.tenants.get(ctx).await.map_err(|e| e.to_string())?;
+        let secret = self.d.secrets.generate();
+        let token = compose_token(REFRESH_PREFIX, tenant.id, &secret);
+        let new = NewRefreshToken {
+            id: RefreshTokenId::new(),
+            session: SessionId::new(),
+            user: user.id,
+            token_hash: self.d.secrets.digest(&token),
+            expires_at: self.now() + self.policy.refresh_ttl,
+        };
+        self.d
+            .sessions
+            .start(ctx, &new)
+            .await
+            .map_err(|e| e.to_string())?;
+        self.issue(ctx, user, &tenant, role, new.session, token, new.expires_at)
+            .await
+    }
+
+    /// Creates a business with its first location and its owner, and signs the owner in.
+    ///
+    /// # Errors
+    /// See [`SignUpError`].
+    pub async fn sign_up(
+        &self,
+        input: SignUp,
+        meta: RequestMeta,
+    ) -> Result<AuthSession, SignUpError> {
+        let business = Name::parse(&input.business_name, "businessName", 120)?;
+        let location_name = Name::parse(&input.location_name, "locationName", 120)?;
+        let display_name = Name::parse(&input.display_name, "displayName", 100)?;
+        let email = Email::parse(&input.email)?;
+        let password = Password::new_checked(&input.password, Some(&email))?;
+        if self.d.users.find_by_email(&email).await?.is_some() {
+            return Err(SignUpError::EmailTaken);
+        }
+        let now = self.now();
+        let tenant = Tenant {
+            id: TenantId::new(),
+            name: business.to_string(),
+            currency: input.currency,
+            created_at: now,
+        };
+        let owner = User {
+            id: UserId::new(),
+            email,
+            display_name: display_name.to_string(),
+            locale: input.locale,
+        };
+        let location = Location {
+            id: LocationId::new(),
+            name: location_name.to_string(),
+            address: None,
+            timezone: match input.currency {
+                Currency::Kzt => "Asia/Almaty".into(),
+                Currency::Rub => "Europe/Moscow".into(),
+            },
+            created_at: now,
+        };
+        let password_hash = self
+            .d
+            .hasher
+            .hash(&password)
+            .await
+            .map_err(SignUpError::Internal)?;
+        let ctx = Ctx::staff(tenant.id, owner.id, Role::Owner, meta);
+        let bundle = NewTenantBundle {
+            tenant: tenant.clone(),
+            location,
+            owner: owner.clone(),
+            password_hash,
+            policies: Role::ALL
+                .iter()
+                .map(|r| (*r, r.default_permissions()))
+                .collect(),
+        };
+        let audit = AuditRecord::new("tenant.sign_up", "tenant", tenant.id)
+            .details(json!({ "name": tenant.name, "currency": tenant.currency.code() }));
+        match self
+            .d
+            .tenants
+            .create_with_owner(&ctx, &bundle, with_label(audit, &owner.email))
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => return Err(SignUpError::EmailTaken),
+            Err(e) => return Err(e.into()),
+        }
+        self.start_session(&ctx, &owner, Role::Owner)
+            .await
+            .map_err(SignUpError::Internal)
+    }
+
+    fn throttle_key(&self, email: &Email) -> String {
+        self.d.secrets.digest(&format!("login:{email}"))
+    }
+
+    fn check_throttle(
+        &self,
+        state: Option<ThrottleState>,
+        now: DateTime<Utc>,
+    ) -> Result<(), LoginError> {
+        let Some(s) = state else { return Ok(()) };
+        let wait_until = if let Some(until) = s.locked_until {
+            Some(until)
+        } else if s.failures >= self.policy.throttle_after {
+            let exp = (s.failures - self.policy.throttle_after).min(6);
+            Some(s.last_failure_at + Duration::seconds(1_i64 << exp))
+        } else {
+            None
+        };
+        match wait_until {
+            Some(until) if until > now => {
+                let secs = u64::try_from((until - now).num_seconds())
+                    .unwrap_or(0)
+                    .max(1);
+                Err(LoginError::Throttled {
+                    retry_after_secs: secs,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Signs a staff member in with e-mail and password. Failed attempts for an
+    /// e-mail (known or not) slow down and then lock further attempts; the error
+    /// never tells whether the e-mail has an account.
+    ///
+    /// # Errors
+    /// See [`LoginError`].
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        meta: RequestMeta,
+    ) -> Result<AuthSession, LoginError> {
+        let email = Email::parse(email)?;
+        let password = Password::presented(password);
+        let key = self.throttle_key(&email);
+        let now = self.now();
+        let state = self.d.throttle.get(&key).await?;
+        self.check_throttle(state, now)?;
+
+        let creds = self.d.users.find_by_email(&email).await?;
+        let ok = self
+            .d
+            .hasher
+            .verify(&password, creds.as_ref().map(|c| c.password_hash.as_str()))
+            .await;
+        let Some(creds) = creds.filter(|_| ok) else {
+            let failures = match state {
+                Some(s) if s.locked_until.is_some_and(|u| u <= now) => 1,
+                Some(s) => s.failures.saturating_add(1),
+                None => 1,
+            };
+            let locked_until =
+                (failures >= self.policy.lock_after).then(|| now + self.policy.lock_for);
+            self.d
+                .throttle
+                .put(
+                    &key,
+                    ThrottleState {
+                        failures,
+                        last_failure_at: now,
+                        locked_until,
+                    },
+                )
+                .await?;
+            return Err(LoginError::InvalidCredentials);
+        };
+        self.d.throttle.clear(&key).await?;
+        let membership = self
+            .d
+            .users
+            .memberships(creds.user.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.active)
+            .max_by_key(|m| m.joined_at)
+            .ok_or(LoginError::NoActiveMembership)?;
+        let ctx = Ctx::staff(membership.tenant, creds.user.id, membership.role, meta);
+        self.start_session(&ctx, &creds.user, membership.role)
+            .await
+            .map_err(LoginError::Internal)
+    }
+
+    /// Exchanges a refresh token for a new pair. A token works once: presenting
+    /// a used one revokes its whole session family.
+    ///
+    /// # Errors
+    /// See [`RefreshError`].
+    pub async fn refresh(
+        &self,
+        refresh_token: &str,
+        meta: RequestMeta,
+    ) -> Result<AuthSession, RefreshError> {
+        let tenant =
+            parse_token(REFRESH_PREFIX, refresh_token).ok_or(RefreshError::InvalidToken)?;
+        let sys = Ctx::system(tenant);
+        let stored = self
+            .d
+            .sessions
+            .find(&sys, &self.d.secrets.digest(refresh_token))
+            .await?
+            .ok_or(RefreshError::InvalidToken)?;
+        let now = self.now();
+        if stored.revoked_at.is_some() || stored.expires_at <= now {
+            return Err(RefreshError::InvalidToken);
+        }
+        if stored.used_at.is_some() {
+            self.d
+                .sessions
+                .revoke_family(&sys, stored.session, now)
+                .await?;
+            return Err(RefreshError::Reused);
+        }
+        let member = match self.d.staff.get(&sys, stored.user).await {
+            Ok(m) if m.active => m,
+            Ok(_) | Err(StoreError::NotFound) => {
+                self.d
+                    .sessions
+                    .revoke_family(&sys, stored.session, now)
+                    .await?;
+                return Err(RefreshError::InvalidToken);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let token = compose_token(REFRESH_PREFIX, tenant, &self.d.secrets.generate());
+        let next = NewRefreshToken {
+            id: RefreshTokenId::new(),
+            session: stored.session,
+            user: stored.user,
+            token_hash: self.d.secrets.digest(&token),
+            expires_at: now + self.policy.refresh_ttl,
+        };
+        if !self.d.sessions.rotate(&sys, stored.id, &next, now).await? {
+            // Lost a race with another exchange of the same token: that is reuse.
+            self.d
+                .sessions
+                .revoke_family(&sys, stored.session, now)
+                .await?;
+            return Err(RefreshError::Reused);
+        }
+        let ctx = Ctx::staff(tenant, stored.user, member.role, meta);
+        let tenant_row = self.d.tenants.get(&ctx).await?;
+        self.issue(
+            &ctx,
+            &member.user,
+            &tenant_row,
+            member.role,
+            stored.session,
+            token,
+            next.expires_at,
+        )
+        .await
+        .map_err(RefreshError::Internal)
+    }
+
+    /// Ends the session of a refresh token (its whole family). Unknown tokens
+    /// are ignored so that logging out twice is harmless.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn logout(&self, refresh_token: &str) -> Result<(), RefreshError> {
+        let Some(tenant) = parse_token(REFRESH_PREFIX, refresh_token) else {
+            return Ok(());
+        };
+        let sys = Ctx::system(tenant);
+        if let Some(stored) = self
+            .d
+            .sessions
+            .find(&sys, &self.d.secrets.digest(refresh_token))
+            .await?
+        {
+            self.d
+                .sessions
+                .revoke_family(&sys, stored.session, self.now())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The caller, their tenant, role and permissions.
+    ///
+    /// # Errors
+    /// `Unauthenticated` when the caller is no longer active staff.
+    pub async fn me(&self, ctx: &Ctx) -> Result<MeView, AccessError> {
+        let user = ctx.actor().user_id().ok_or(AccessError::Unauthenticated)?;
+        let member = match self.d.staff.get(ctx, user).await {
+            Ok(m) if m.active => m,
+            Ok(_) | Err(StoreError::NotFound) => return Err(AccessError::Unauthenticated),
+            Err(e) => return Err(e.into()),
+        };
+        let tenant = self.d.tenants.get(ctx).await?;
+        let permissions = self.d.authorizer.permissions(ctx, user).await?;
+        Ok(MeView {
+            user: member.user,
+            tenant,
+            role: member.role,
+            permissions,
+        })
+    }
+
+    /// The caller's tenant.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn tenant(&self, ctx: &Ctx) -> Result<Tenant, ReadError> {
+        Ok(self.d.tenants.get(ctx).await?)
+    }
+
+    // ----- staff ------------------------------------------------------------
+
+    async fn actor_role(&self, ctx: &Ctx) -> Result<Role, StoreError> {
+        match ctx.actor().user_id() {
+            Some(u) => Ok(self.d.staff.get(ctx, u).await?.role),
+            None => Ok(Role::Owner),
+        }
+    }
+
+    async fn actor_label(&self, ctx: &Ctx) -> Option<String> {
+        let u = ctx.actor().user_id()?;
+        self.d
+            .staff
+            .get(ctx, u)
+            .await
+            .ok()
+            .map(|m| m.user.email.to_string())
+    }
+
+    async fn audit(&self, ctx: &Ctx, record: AuditRecord) -> AuditRecord {
+        AuditRecord {
+            actor_label: self.actor_label(ctx).await,
+            ..record
+        }
+    }
+
+    /// Invites someone to the staff with a role and e-mails them a link.
+    ///
+    /// # Errors
+    /// See [`InviteError`].
+    pub async fn invite_staff(
+        &self,
+        ctx: &Ctx,
+        email: &str,
+        role: Role,
+    ) -> Result<Invitation, InviteError> {
+        let email = Email::parse(email)?;
+        if role == Role::Owner && self.actor_role(ctx).await? != Role::Owner {
+            return Err(InviteError::OwnerOnly);
+        }
+        if let Some(creds) = self.d.users.find_by_email(&email).await? {
+            match self.d.staff.get(ctx, creds.user.id).await {
+                Ok(_) => return Err(InviteError::AlreadyMember),
+                Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let now = self.now();
+        let invitation = Invitation {
+            id: InvitationId::new(),
+            email: email.clone(),
+            role,
+            status: InvitationStatus::Pending,
+            expires_at: now + self.policy.invitation_ttl,
+            created_at: now,
+        };
+        let token = compose_token(INVITATION_PREFIX, ctx.tenant(), &self.d.secrets.generate());
+        let audit = self
+            .audit(
+                ctx,
+                AuditRecord::new("staff.invite", "invitation", invitation.id),
+            )
+            .await
+            .details(json!({ "email": email.as_ref(), "role": role.as_str() }));
+        self.d
+            .invitations
+            .create(ctx, &invitation, &self.d.secrets.digest(&token), audit)
+            .await?;
+        let tenant = self.d.tenants.get(ctx).await?;
+        let link = format!(
+            "{}/accept-invitation?token={token}",
+            self.policy.public_url.trim_end_matches('/')
+        );
+        let message = EmailMessage {
+            to: email,
+            subject: format!(
+                "Приглашение в «{}» — MaxLoyalty / Invitation to join {}",
+                tenant.name, tenant.name
+            ),
+            text: format!(
+                "Вас пригласили в «{name}» в MaxLoyalty ({role}). Примите приглашение до {until}:\n{link}\n\n\
+                 You have been invited to join {name} on MaxLoyalty as {role}. Accept before {until}:\n{link}\n",
+                name = tenant.name,
+                role = role.as_str(),
+                until = invitation.expires_at.format("%Y-%m-%d %H:%M UTC"),
+            ),
+        };
+        if let Err(e) = self.d.mailer.send(&message).await {
+            // The invitation stands; it can be sent again by inviting the same e-mail.
+            return Err(InviteError::Internal(format!(
+                "invitation stored but e-mail not sent: {e}"
+            )));
+        }
+        Ok(invitation)
+    }
+
+    /// Lists invitations.
+    ///
+    /// # Errors
+    /// See [`ReadError`].
+    pub async fn invitations(
+        &self,
+        ctx: &Ctx,
+        page: PageRequest,
+    ) -> Result<Page<Invitation>, ReadError> {
+        let now = self.now();
+        Ok(self.d.invitations.list(ctx, page).await?.map(|mut i| {
+            i.status = i.status_at(now);
+            i
+        }))
+    }
+
+    /// Withdraws a pending invitation.
+    ///
+    /// # Errors
+    /// See [`RevokeInvitationError`].
+    pub async fn revoke_invitation(
+        &self,
+        ctx: &Ctx,
+        id: InvitationId,
+    ) -> Result<Invitation, RevokeInvitationError> {
+        let inv = self.d.invitations.get(ctx, id).await?;
+        if inv.status_at(self.now()) != InvitationStatus::Pending {
+            return Err(RevokeInvitationError::NotPending);
+        }
+        if inv.role == Role::Owner && self.actor_role(ctx).await? != Role::Owner {
+            return Err(RevokeInvitationError::OwnerOnly);
+        }
+        let audit = self
+            .audit(
+                ctx,
+                AuditRecord::new("staff.invitation_revoke", "invitation", id),
+            )
+            .await;
+        Ok(self
+            .d
+            .invitations
+            .set_status(ctx, id, InvitationStatus::Revoked, audit)
+            .await?)
+    }
+
+    async fn pending_invitation(
+        &self,
+        token: &str,
+    ) -> Result<(Ctx, Invitation), AcceptInvitationError> {
+        let tenant =
+            parse_token(INVITATION_PREFIX, token).ok_or(AcceptInvitationError::NotFound)?;
+        let sys = Ctx::system(tenant);
+        let inv = self
+            .d
+            .invitations
+            .find_by_token(&sys, &self.d.secrets.digest(token))
+            .await?
+            .ok_or(AcceptInvitationError::NotFound)?;
+        match inv.status_at(self.now()) {
+            InvitationStatus::Pending => Ok((sys, inv)),
+            InvitationStatus::Expired => Err(AcceptInvitationError::Expired),
+            InvitationStatus::Accepted | InvitationStatus::Revoked => {
+                Err(AcceptInvitationError::NotFound)
+            }
+        }
+    }
+
+    /// What an invitation link invites to (public: the token is the credential).
+    ///
+    /// # Errors
+    /// `NotFound`, `Expired`.
+    pub async fn invitation_preview(
+        &self,
+        token: &str,
+    ) -> Result<InvitationPreview, AcceptInvitationError> {
+        let (sys, inv) = self.pending_invitation(token).await?;
+        let tenant = self.d.tenants.get(&sys).await?;
+        Ok(InvitationPreview {
+            email: inv.email,
+            role: inv.role,
+            tenant_name: tenant.name,
+            expires_at: inv.expires_at,
+        })
+    }
+
+    /// Completes an invitation: creates the account (or joins an existing one
+    /// whose password is given) and signs in.
+    ///
+    /// # Errors
+    /// See [`AcceptInvitationError`].
+    pub async fn accept_invitation(
+        &self,
+        token: &str,
+        password: &str,
+        display_name: &str,
+        meta: RequestMeta,
+    ) -> Result<AuthSession, AcceptInvitationError> {
+        let (sys, inv) = self.pending_invitation(token).await?;
+        let existing = self.d.users.find_by_email(&inv.email).await?;
+        let (user, joiner) = match existing {
+            Some(creds) => {
+                if !self
+                    .d
+                    .hasher
+                    .verify(&Password::presented(password), Some(&creds.password_hash))
+                    .await
+                {
+                    return Err(AcceptInvitationError::WrongPassword);
+                }
+                let id = creds.user.id;
+                (creds.user, Joiner::Existing(id))
+            }
+            None => {
+                let name = Name::parse(display_name, "displayName", 100)?;
+                let password = Password::new_checked(password, Some(&inv.email))?;
+                let user = User {
+                    id: UserId::new(),
+                    email: inv.email.clone(),
+                    display_name: name.to_string(),
+                    locale: Locale::Ru,
+                };
+                let password_hash = self
+                    .d
+                    .hasher
+                    .hash(&password)
+                    .await
+                    .map_err(AcceptInvitationError::Internal)?;
+                (
+                    user.clone(),
+                    Joiner::NewUser {
+                        user,
+                        password_hash,
+                    },
+                )
+            }
+        };
+        let ctx = Ctx::staff(sys.tenant(), user.id, inv.role, meta);
+        let audit = with_label(
+            AuditRecord::new("staff.join", "user", user.id)
+                .details(json!({ "invitation": inv.id.to_string(), "role": inv.role.as_str() })),
+            &user.email,
+        );
+        match self
+            .d
+            .invitations
+            .accept(&ctx, inv.id, &joiner, audit)
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::NotFound) => return Err(AcceptInvitationError::NotFound),
+            Err(StoreError::Conflict("member")) => {
+                return Err(AcceptInvitationError::AlreadyMember);
+            }
+            Err(StoreError::Conflict(_)) => return Err(AcceptInvitationError::WrongPassword),
+            Err(e) => return Err(e.into()),
+        }
+        self.d.authorizer.invalidate(&ctx);
+        self.start_session(&ctx, &user, inv.role)
+            .await
+            .map_err(AcceptInvitationError::Internal)
+    }
+
+    /// Adds a staff member with a password directly (system use only: demo data
+    /// and operator tools; people are invited instead). Recorded as an invitation
+    /// accepted at once.
+    ///
+    /// # Errors
+    /// See [`AcceptInvitationError`].
+    pub async fn add_staff_with_password(
+        &self,
+        ctx: &Ctx,
+        email: &str,
+        display_name: &str,
+        password: &str,
+        role: Role,
+    ) -> Result<UserId, AcceptInvitationError> {
+        if ctx.actor() != crate::ctx::Actor::System {
+            return Err(AcceptInvitationError::NotFound);
+        }
+        let email = Email::parse(email)?;
+        let name = Name::parse(display_name, "displayName", 100)?;
+        let password = Password::new_checked(password, Some(&email))?;
+        let now = self.now();
+        let inv = Invitation {
+            id: InvitationId::new(),
+            email: email.clone(),
+            role,
+            status: InvitationStatus::Pending,
+            expires_at: now + self.policy.invitation_ttl,
+            created_at: now,
+        };
+        let digest = self.d.secrets.digest(&self.d.secrets.generate());
+        let record = AuditRecord::new("staff.invite", "invitation", inv.id)
+            .details(json!({ "email": email.as_ref(), "role": role.as_str() }));
+        self.d
+            .invitations
+            .create(ctx, &inv, &digest, record)
+            .await?;
+        let user = User {
+            id: UserId::new(),
+            email,
+            display_name: name.to_string(),
+            locale: Locale::Ru,
+        };
+        let password_hash = self
+            .d
+            .hasher
+            .hash(&password)
+            .await
+            .map_err(AcceptInvitationError::Internal)?;
+        let audit = AuditRecord::new("staff.join", "user", user.id)
+            .details(json!({ "invitation": inv.id.to_string(), "role": role.as_str() }));
+        self.d
+            .invitations
+            .accept(
+                ctx,
+                inv.id,
+                &Joiner::NewUser {
+                    user: user.clone(),
+                    password_hash,
+                },
+                audit,
+            )
+            .await?;
+        self.d.authorizer.invalidate(ctx);
+        Ok(user.id)
+    }
+
+    /// Lists staff.
+    ///
+    /// # Errors
+    /// See [`ReadError`].
+    pub async fn staff(
+        &self,
+        ctx: &Ctx,
+        page: PageRequest,
+    ) -> Result<Page<StaffMember>, ReadError> {
+        Ok(self.d.staff.list(ctx, page).await?)
+    }
+
+    /// One staff member.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn staff_member(&self, ctx: &Ctx, user: UserId) -> Result<StaffMember, ReadError> {
+        Ok(self.d.staff.get(ctx, user).await?)
+    }
+
+    async fn guard_staff_change(
+        &self,
+        ctx: &Ctx,
+        target: &StaffMember,
+        new_role: Option<Role>,
+    ) -> Result<(), StaffChangeError> {
+        if ctx.actor().user_id() == Some(target.user.id) {
+            return Err(StaffChangeError::SelfChange);
+        }
+        let actor_role = self.actor_role(ctx).await?;
+        let touches_owner = target.role == Role::Owner || new_role == Some(Role::Owner);
+        if touches_owner && actor_role != Role::Owner {
+            return Err(StaffChangeError::OwnerOnly);
+        }
+        let loses_owner =
+            target.role == Role::Owner && target.active && new_role != Some(Role::Owner);
+        if loses_owner && self.d.staff.count_active_owners(ctx).await? <= 1 {
+            return Err(StaffChangeError::LastOwner);
+        }
+        Ok(())
+    }
+
+    /// Changes a staff member's role. Applies from their next request.
+    ///
+    /// # Errors
+    /// See [`StaffChangeError`].
+    pub async fn change_staff_role(
+        &self,
+        ctx: &Ctx,
+        user: UserId,
+        role: Role,
+    ) -> Result<StaffMember, StaffChangeError> {
+        let target = self.d.staff.get(ctx, user).await?;
+        if target.role == role {
+            return Ok(target);
+        }
+        self.guard_staff_change(ctx, &target, Some(role)).await?;
+        let audit = self
+            .audit(ctx, AuditRecord::new("staff.role_change", "user", user))
+            .await
+            .details(json!({ "before": target.role.as_str(), "after": role.as_str() }));
+        let member = self.d.staff.set_role(ctx, user, role, audit).await?;
+        self.d.authorizer.invalidate(ctx);
+        Ok(member)
+    }
+
+    /// Deactivates or reactivates a staff member. Deactivation ends their sessions
+    /// here and takes effect on their next request.
+    ///
+    /// # Errors
+    /// See [`StaffChangeError`].
+    pub async fn set_staff_active(
+        &self,
+        ctx: &Ctx,
+        user: UserId,
+        active: bool,
+    ) -> Result<StaffMember, StaffChangeError> {
+        let target = self.d.staff.get(ctx, user).await?;
+        if target.active == active {
+            return Ok(target);
+        }
+        self.guard_staff_change(ctx, &target, if active { Some(target.role) } else { None })
+            .await?;
+        let action = if active {
+            "staff.reactivate"
+        } else {
+            "staff.deactivate"
+        };
+        let audit = self
+            .audit(ctx, AuditRecord::new(action, "user", user))
+            .await;
+        let member = self.d.staff.set_active(ctx, user, active, audit).await?;
+        self.d.authorizer.invalidate(ctx);
+        Ok(member)
+    }
+
+    // ----- locations ----------------------------------------------------------
+
+    /// Creates a location.
+    ///
+    /// # Errors
+    /// See [`LocationError`].
+    pub async fn create_location(
+        &self,
+        ctx: &Ctx,
+        input: NewLocation,
+    ) -> Result<Location, LocationError> {
+        let name = Name::parse(&input.name, "name", 120)?;
+        let address = match input.address.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(a) => Some(Name::parse(a, "address", 300)?.to_string()),
+        };
+        let timezone = TimeZoneName::parse(&input.timezone)?;
+        let location = Location {
+            id: LocationId::new(),
+            name: name.to_string(),
+            address,
+            timezone: timezone.as_ref().to_owned(),
+            created_at: self.now(),
+        };
+        let audit = self
+            .audit(
+                ctx,
+                AuditRecord::new("location.create", "location", location.id),
+            )
+            .await
+            .details(json!({ "name": location.name, "timezone": location.timezone }));
+        self.d.locations.create(ctx, &location, audit).await?;
+        Ok(location)
+    }
+
+    /// Renames a location.
+    ///
+    /// # Errors
+    /// See [`LocationError`].
+    pub async fn rename_location(
+        &self,
+        ctx: &Ctx,
+        id: LocationId,
+        name: &str,
+    ) -> Result<Location, LocationError> {
+        let name = Name::parse(name, "name", 120)?;
+        let before = self.d.locations.get(ctx, id).await?;
+        if before.name == name.as_ref() {
+            return Ok(before);
+        }
+        let audit = self
+            .audit(ctx, AuditRecord::new("location.rename", "location", id))
+            .await
+            .details(json!({ "before": before.name, "after": name.as_ref() }));
+        Ok(self
+            .d
+            .locations
+            .rename(ctx, id, name.as_ref(), audit)
+            .await?)
+    }
+
+    /// One location.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn location(&self, ctx: &Ctx, id: LocationId) -> Result<Location, ReadError> {
+        Ok(self.d.locations.get(ctx, id).await?)
+    }
+
+    /// Lists locations.
+    ///
+    /// # Errors
+    /// See [`ReadError`].
+    pub async fn locations(
+        &self,
+        ctx: &Ctx,
+        page: PageRequest,
+    ) -> Result<Page<Location>, ReadError> {
+        Ok(self.d.locations.list(ctx, page).await?)
+    }
+
+    // ----- role permissions -------------------------------------------------------
+
+    /// What each role may do in the tenant.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn role_permissions(
+        &self,
+        ctx: &Ctx,
+    ) -> Result<Vec<(Role, Vec<Permission>)>, ReadError> {
+        let mut stored = self.d.policies.role_permissions(ctx).await?;
+        for role in Role::ALL {
+            if !stored.iter().any(|(r, _)| *r == role) {
+                stored.push((role, Vec::new()));
+            }
+        }
+        stored.sort_by_key(|(r, _)| *r);
+        for (_, perms) in &mut stored {
+            perms.sort();
+        }
+        Ok(stored)
+    }
+
+    /// Replaces what a role may do in the tenant. Applies from the next request.
+    ///
+    /// # Errors
+    /// See [`RolePermissionsError`].
+    pub async fn set_role_permissions(
+        &self,
+        ctx: &Ctx,
+        role: Role,
+        keys: &[String],
+    ) -> Result<Vec<Permission>, RolePermissionsError> {
+        if role == Role::Owner {
+            return Err(RolePermissionsError::OwnerNotEditable);
+        }
+        let mut perms = keys
+            .iter()
+            .map(|k| {
+                Permission::parse(k.trim())
+                    .ok_or_else(|| RolePermissionsError::UnknownPermission(k.clone()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        perms.sort();
+        perms.dedup();
+        let before = self
+            .d
+            .policies
+            .role_permissions(ctx)
+            .await?
+            .into_iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, p)| p.iter().map(|p| p.key()).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let audit = self
+            .audit(ctx, AuditRecord::new("roles.set_permissions", "role", role.as_str()))
+            .await
+            .details(json!({ "before": before, "after": perms.iter().map(|p| p.key()).collect::<Vec<_>>() }));
+        self.d
+            .policies
+            .set_role_permissions(ctx, role, &perms, audit)
+            .await?;
+        self.d.authorizer.invalidate(ctx);
+        Ok(perms)
+    }
+
+    /// Reads the audit log.
+    ///
+    /// # Errors
+    /// See [`ReadError`].
+    pub async fn audit_log(
+        &self,
+        ctx: &Ctx,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> Result<Page<AuditEntry>, ReadError> {
+        Ok(self.d.audit.list(ctx, filter, page).await?)
+    }
+}
+
+fn with_label(record: AuditRecord, email: &Email) -> AuditRecord {
+    AuditRecord {
+        actor_label: Some(email.to_string()),
+        ..record
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_carry_their_tenant_and_refuse_tampering() {
+        let t = TenantId::new();
+        let secret = "a".repeat(43);
+        let token = compose_token(REFRESH_PREFIX, t, &secret);
+        assert_eq!(parse_token(REFRESH_PREFIX, &token), Some(t));
+        assert_eq!(parse_token(INVITATION_PREFIX, &token), None);
+        assert_eq!(parse_token(REFRESH_PREFIX, "rt_nonsense_x"), None);
+        assert_eq!(
+            parse_token(
+                REFRESH_PREFIX,
+                &format!("rt_{}_short", t.as_uuid().simple())
+            ),
+            None
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! Cursor pagination shared by every list: Relay-style, over time-ordered ids.
+
+use uuid::Uuid;
+
+/// The largest page a client may ask for.
+pub const MAX_PAGE_SIZE: u64 = 100;
+/// The page size when the client does not say.
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+
+/// Which slice of a list to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageRequest {
+    /// The first `limit` items after `after` (exclusive), oldest first.
+    Forward {
+        /// Exclusive lower bound.
+        after: Option<Uuid>,
+        /// How many items.
+        limit: u64,
+    },
+    /// The last `limit` items before `before` (exclusive), still returned oldest first.
+    Backward {
+        /// Exclusive upper bound.
+        before: Option<Uuid>,
+        /// How many items.
+        limit: u64,
+    },
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self::Forward {
+            after: None,
+            limit: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+/// A bad pagination request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PageError {
+    /// `first` and `last` together, or a negative/too large size.
+    #[error("{0}")]
+    Invalid(&'static str),
+}
+
+impl PageRequest {
+    /// Builds a request from Relay arguments.
+    ///
+    /// # Errors
+    /// `first` with `last`, sizes outside 0..=100.
+    pub fn from_relay(
+        after: Option<Uuid>,
+        before: Option<Uuid>,
+        first: Option<i64>,
+        last: Option<i64>,
+    ) -> Result<Self, PageError> {
+        let size = |n: i64| -> Result<u64, PageError> {
+            u64::try_from(n)
+                .ok()
+                .filter(|n| *n <= MAX_PAGE_SIZE)
+                .ok_or(PageError::Invalid("page size must be between 0 and 100"))
+        };
+        match (first, last) {
+            (Some(_), Some(_)) => Err(PageError::Invalid("pass either first or last, not both")),
+            (_, Some(l)) => Ok(Self::Backward {
+                before,
+                limit: size(l)?,
+            }),
+            (f, None) => Ok(Self::Forward {
+                after,
+                limit: f.map(size).transpose()?.unwrap_or(DEFAULT_PAGE_SIZE),
+            }),
+        }
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    /// The items, oldest first.
+    pub items: Vec<T>,
+    /// More items exist after the last one.
+    pub has_next: bool,
+    /// More items exist before the first one.
+    pub has_previous: bool,
+    /// The size of the whole list.
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    /// Maps the items, keeping the page shape.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_next: self.has_next,
+            has_previous: self.has_previous,
+            total: self.total,
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! sea-orm entities: the database's shape, private to infra.
+
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+/// Businesses.
+pub mod tenants {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "tenants")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub name: String,
+        pub currency: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Staff users (global).
+pub mod users {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub email: String,
+        pub password_hash: String,
+        pub display_name: String,
+        pub locale: String,
+        pub is_platform_admin: bool,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// A user's role in a tenant.
+pub mod memberships {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "memberships")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        pub role: String,
+        pub active: bool,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Restaurants and stores.
+pub mod locations {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "locations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub name: String,
+        pub address: Option<String>,
+        pub timezone: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Staff invitations.
+pub mod invitations {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "invitations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub email: String,
+        pub role: String,
+        pub token_hash: String,
+        pub status: String,
+        pub invited_by: Option<Uuid>,
+        pub expires_at: DateTimeUtc,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Rotating refresh tokens.
+pub mod refresh_tokens {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "refresh_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub session_id: Uuid,
+        pub user_id: Uuid,
+        pub token_hash: String,
+        pub expires_at: DateTimeUtc,
+        pub used_at: Option<DateTimeUtc>,
+        pub revoked_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Failed-login counters.
+pub mod login_attempts {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "login_attempts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub failures: i32,
+        pub last_failure_at: DateTimeUtc,
+        pub locked_until: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// casbin policy rules (`p` and `g`), per tenant or platform-wide (NULL tenant).
+pub mod casbin_rule {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "casbin_rule")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub tenant_id: Option<Uuid>,
+        pub ptype: String,
+        pub v0: String,
+        pub v1: String,
+        pub v2: String,
+        pub v3: String,
+        pub v4: String,
+        pub v5: String,
+    }
+    no_relations!();
+}
+
+/// The audit log (append-only).
+pub mod audit_log {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_log")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub actor_id: Option<Uuid>,
+        pub actor_label: Option<String>,
+        pub action: String,
+        pub target_type: String,
+        pub target_id: Option<String>,
+        pub ip: Option<String>,
+        pub details: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

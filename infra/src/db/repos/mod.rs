@@ -1,0 +1,158 @@
+//! Repositories: one file per port, all on [`SqlStore`]. Every tenant-scoped
+//! method opens a tenant transaction (see [`Db::tenant_tx`]) and also filters by
+//! `ctx.tenant()` explicitly: two walls, either of which isolates tenants.
+
+mod audit;
+mod invitations;
+mod locations;
+mod policies;
+mod sessions;
+mod staff;
+mod tenants;
+mod throttle;
+mod users;
+
+use chrono::{DateTime, Utc};
+use domain::identity::{AuditRecord, Email, InvalidValue, Locale, Role, StoreError, User};
+use domain::page::{Page, PageRequest};
+use domain::{AuditEntryId, Ctx, UserId};
+use sea_orm::sea_query::IntoColumnRef;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
+};
+use uuid::Uuid;
+
+use super::entities::{audit_log, users as user_rows};
+use super::{Db, internal};
+use domain::ports::Clock;
+use std::sync::Arc;
+
+pub(crate) use policies::{grant_role, revoke_roles, rule as policy_rule};
+
+/// The SQL implementation of every identity repository port.
+#[derive(Clone)]
+pub struct SqlStore {
+    pub(crate) db: Db,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl SqlStore {
+    /// A store over a connected database.
+    #[must_use]
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        Self { db, clock }
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+/// Writes an audit record in the caller's transaction.
+pub(crate) async fn write_audit<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    record: AuditRecord,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let row = audit_log::ActiveModel {
+        tenant_id: Set(ctx.tenant().as_uuid()),
+        id: Set(AuditEntryId::new().as_uuid()),
+        actor_id: Set(ctx.actor().user_id().map(|u| u.as_uuid())),
+        actor_label: Set(record.actor_label),
+        action: Set(record.action.to_owned()),
+        target_type: Set(record.target_type.to_owned()),
+        target_id: Set(record.target_id),
+        ip: Set(ctx.meta().ip.clone()),
+        details: Set(record.details.to_string()),
+        created_at: Set(now),
+    };
+    audit_log::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Runs a page request over a query ordered by a time-ordered id column.
+pub(crate) async fn paginate<E, C, Col>(
+    conn: &C,
+    query: Select<E>,
+    id: Col,
+    page: PageRequest,
+) -> Result<Page<E::Model>, StoreError>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    C: ConnectionTrait,
+    Col: ColumnTrait + IntoColumnRef + Copy,
+    for<'a> E::Model: IdOf<Col>,
+{
+    let total = query.clone().count(conn).await.map_err(internal)?;
+    match page {
+        PageRequest::Forward { after, limit } => {
+            let mut q = query.order_by_asc(id);
+            if let Some(after) = after {
+                q = q.filter(id.gt(after));
+            }
+            let mut items = q.limit(limit + 1).all(conn).await.map_err(internal)?;
+            let has_next = items.len() as u64 > limit;
+            items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            Ok(Page {
+                items,
+                has_next,
+                has_previous: after.is_some(),
+                total,
+            })
+        }
+        PageRequest::Backward { before, limit } => {
+            let mut q = query.order_by_desc(id);
+            if let Some(before) = before {
+                q = q.filter(id.lt(before));
+            }
+            let mut items = q.limit(limit + 1).all(conn).await.map_err(internal)?;
+            let has_previous = items.len() as u64 > limit;
+            items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            items.reverse();
+            Ok(Page {
+                items,
+                has_next: before.is_some(),
+                has_previous,
+                total,
+            })
+        }
+    }
+}
+
+/// Marker: a model whose `Col` is its time-ordered id (keeps `paginate` honest).
+pub(crate) trait IdOf<Col> {}
+
+pub(crate) fn parse_role(s: &str) -> Result<Role, StoreError> {
+    Role::parse(s).ok_or_else(|| StoreError::Internal(format!("unknown role in storage: {s}")))
+}
+
+pub(crate) fn stored_email(s: &str) -> Result<Email, StoreError> {
+    Email::parse(s)
+        .map_err(|e: InvalidValue| StoreError::Internal(format!("bad e-mail in storage: {e}")))
+}
+
+pub(crate) fn to_user(m: user_rows::Model) -> Result<User, StoreError> {
+    Ok(User {
+        id: UserId::from_uuid(m.id),
+        email: stored_email(&m.email)?,
+        display_name: m.display_name,
+        locale: Locale::from_code(&m.locale).unwrap_or_default(),
+    })
+}
+
+pub(crate) async fn users_by_ids<C: ConnectionTrait>(
+    conn: &C,
+    ids: Vec<Uuid>,
+) -> Result<Vec<user_rows::Model>, StoreError> {
+    user_rows::Entity::find()
+        .filter(user_rows::Column::Id.is_in(ids))
+        .all(conn)
+        .await
+        .map_err(internal)
+}

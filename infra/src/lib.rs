@@ -1,0 +1,10 @@
+//! Adapters implementing the domain's ports: sea-orm repositories for SQLite and
+//! PostgreSQL (with tenant-scoped transactions and row-level security), the casbin
+//! policy store and authoriser, password hashing, token signing and mail.
+
+pub mod crypto;
+pub mod db;
+pub mod mail;
+pub mod rbac;
+
+pub use db::{Db, DbError};

@@ -1,0 +1,18 @@
+//! Database schema migrations, one per file, named by date and intent. Each runs
+//! on SQLite and PostgreSQL; PostgreSQL additionally gets row-level security and
+//! the grants of the application role.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_identity;
+pub mod rls;
+
+/// All migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_identity::Migration)]
+    }
+}
