@@ -155,12 +155,10 @@ impl Settings {
                 }
             }
         }
-        if let Some(s) = &self.jwt_secret {
-            if s.len() < 32 {
-                return Err(ConfigError::Invalid(
-                    "MAXLOYALTY_JWT_SECRET must be at least 32 bytes".into(),
-                ));
-            }
+        if self.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err(ConfigError::Invalid(
+                "MAXLOYALTY_JWT_SECRET must be at least 32 bytes".into(),
+            ));
         }
         if self.max_body_bytes < 1024 {
             return Err(ConfigError::Invalid(

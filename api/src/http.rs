@@ -237,3 +237,38 @@ pub fn routes(state: Arc<AppState>, web_dir: &Path) -> impl poem::Endpoint + use
     };
     route.data(state)
 }
+
+/// Request logging without query strings (they can carry one-time tokens).
+pub struct AccessLog;
+
+impl<E: poem::Endpoint> poem::Middleware<E> for AccessLog {
+    type Output = AccessLogEndpoint<E>;
+    fn transform(&self, ep: E) -> Self::Output {
+        AccessLogEndpoint(ep)
+    }
+}
+
+/// The endpoint wrapped by [`AccessLog`].
+pub struct AccessLogEndpoint<E>(E);
+
+impl<E: poem::Endpoint> poem::Endpoint for AccessLogEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Self::Output> {
+        let method = req.method().clone();
+        let path = req.uri().path().to_owned();
+        let started = std::time::Instant::now();
+        let result = self.0.call(req).await.map(IntoResponse::into_response);
+        let status = match &result {
+            Ok(r) => r.status(),
+            Err(e) => e.status(),
+        };
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if status.is_server_error() {
+            tracing::error!(%method, %path, status = status.as_u16(), ms, "request failed");
+        } else {
+            tracing::info!(%method, %path, status = status.as_u16(), ms, "request");
+        }
+        result
+    }
+}

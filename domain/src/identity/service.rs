@@ -201,12 +201,9 @@ impl IdentityService {
     async fn issue(
         &self,
         ctx: &Ctx,
-        user: &User,
-        tenant: &Tenant,
-        role: Role,
+        (user, tenant, role): (&User, &Tenant, Role),
         session: SessionId,
-        refresh: String,
-        refresh_expires_at: DateTime<Utc>,
+        (refresh, refresh_expires_at): (String, DateTime<Utc>),
     ) -> Result<AuthSession, String> {
         let now = self.now();
         let access_expires_at = now + self.policy.access_ttl;
@@ -260,8 +257,13 @@ impl IdentityService {
             .start(ctx, &new)
             .await
             .map_err(|e| e.to_string())?;
-        self.issue(ctx, user, &tenant, role, new.session, token, new.expires_at)
-            .await
+        self.issue(
+            ctx,
+            (user, &tenant, role),
+            new.session,
+            (token, new.expires_at),
+        )
+        .await
     }
 
     /// Creates a business with its first location and its owner, and signs the owner in.
@@ -492,12 +494,9 @@ impl IdentityService {
         let tenant_row = self.d.tenants.get(&ctx).await?;
         self.issue(
             &ctx,
-            &member.user,
-            &tenant_row,
-            member.role,
+            (&member.user, &tenant_row, member.role),
             stored.session,
-            token,
-            next.expires_at,
+            (token, next.expires_at),
         )
         .await
         .map_err(RefreshError::Internal)

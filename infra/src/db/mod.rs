@@ -132,7 +132,23 @@ impl Db {
     /// # Errors
     /// The migration table cannot be read.
     pub async fn pending_migrations(&self) -> Result<usize, DbError> {
-        Ok(Migrator::get_pending_migrations(&self.conn).await?.len())
+        // Read the migration table directly: the application role may not
+        // create it (sea-orm's status check would try to).
+        let rows = self
+            .conn
+            .query_all_raw(Statement::from_string(
+                self.backend(),
+                "SELECT version FROM seaql_migrations",
+            ))
+            .await?;
+        let applied: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.try_get::<String>("", "version").ok())
+            .collect();
+        Ok(Migrator::migrations()
+            .iter()
+            .filter(|m| !applied.iter().any(|a| a == m.name()))
+            .count())
     }
 
     /// Whether the database answers.

@@ -1,0 +1,113 @@
+//! Cross-tenant isolation, generated from the schema: a user of tenant B calling
+//! any field that takes an id with tenant A's ids gets `NOT_FOUND` (or, for a
+//! filter, nothing of A's), and tenant A's data does not change.
+
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::helpers::{Backend, Session, TestApp, code, schema_fields, spawn_app, unique_email};
+
+/// What kind of A's object each id-taking field is called with.
+const OBJECT_FIELDS: &[(&str, &str)] = &[
+    ("location", "location"),
+    ("renameLocation", "location"),
+    ("staffMember", "user"),
+    ("changeStaffRole", "user"),
+    ("deactivateStaff", "user"),
+    ("reactivateStaff", "user"),
+    ("revokeInvitation", "invitation"),
+];
+/// Fields whose id argument filters a list of the caller's own tenant.
+const FILTER_FIELDS: &[(&str, &str, &str)] = &[("auditLog", "actorId", "user")];
+
+async fn snapshot(app: &TestApp, a: &Session) -> Value {
+    app.ok(
+        Some(&a.access),
+        "{ locations { nodes { id name } } staff { nodes { id role active } } invitations { nodes { id status role } } auditLog { totalCount } }",
+        json!({}),
+    )
+    .await
+}
+
+async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.sign_up("Tenant A", &unique_email("a-owner")).await;
+    let a_cashier = app
+        .add_staff(&a, &unique_email("a-cashier"), "CASHIER")
+        .await;
+    let a_loc = app
+        .ok(Some(&a.access), "{ locations { nodes { id } } }", json!({}))
+        .await["locations"]["nodes"][0]["id"]
+        .as_str()
+        .expect("location")
+        .to_owned();
+    let inv = app
+        .ok(Some(&a.access), "mutation { inviteStaff(input: { email: \"pending@example.com\", role: MANAGER }) { id } }", json!({}))
+        .await["inviteStaff"]["id"]
+        .as_str()
+        .expect("invitation")
+        .to_owned();
+    let b = app.sign_up("Tenant B", &unique_email("b-owner")).await;
+    let id_of = |kind: &str| -> String {
+        match kind {
+            "location" => a_loc.clone(),
+            "user" => a_cashier.user_id.clone(),
+            "invitation" => inv.clone(),
+            other => panic!("unknown kind {other}"),
+        }
+    };
+
+    let before = snapshot(&app, &a).await;
+    let (fields, types) = schema_fields(&app).await;
+    let mut covered = 0;
+    for f in fields.iter().filter(|f| !f.id_args.is_empty()) {
+        if let Some((_, kind)) = OBJECT_FIELDS.iter().find(|(n, _)| *n == f.name) {
+            let id = id_of(kind);
+            let ids: Vec<(&str, &str)> = f
+                .id_args
+                .iter()
+                .map(|n| (n.as_str(), id.as_str()))
+                .collect();
+            let (q, vars) = f.operation_with_ids(&ids, &types);
+            let resp = app.gql(Some(&b.access), &q, vars).await;
+            assert_eq!(
+                code(&resp),
+                Some("NOT_FOUND"),
+                "{} with tenant A's id: {resp}",
+                f.name
+            );
+            let msg = resp["errors"][0]["message"].as_str().unwrap_or_default();
+            assert_eq!(
+                msg, "not found",
+                "the message says nothing about the other tenant"
+            );
+        } else if let Some((_, arg, kind)) = FILTER_FIELDS.iter().find(|(n, _, _)| *n == f.name) {
+            let id = id_of(kind);
+            let (q, vars) = f.operation_with_ids(&[(arg, id.as_str())], &types);
+            let q = q.replace("{ __typename }", "{ totalCount nodes { id } }");
+            let resp = app.ok(Some(&b.access), &q, vars).await;
+            assert_eq!(
+                resp[&f.name]["totalCount"], 0,
+                "{} shows none of A's rows: {resp}",
+                f.name
+            );
+        } else {
+            panic!(
+                "{} takes an id but the cross-tenant test does not cover it: add it to OBJECT_FIELDS or FILTER_FIELDS",
+                f.name
+            );
+        }
+        covered += 1;
+    }
+    assert!(covered >= OBJECT_FIELDS.len());
+    let after = snapshot(&app, &a).await;
+    assert_eq!(before, after, "tenant A's data did not change");
+
+    // B's lists never show A's rows.
+    let b_view = snapshot(&app, &b).await;
+    let text = b_view.to_string();
+    for id in [&a_loc, &a_cashier.user_id, &inv, &a.user_id] {
+        assert!(!text.contains(id.as_str()), "B sees A's id {id}");
+    }
+}
+both_backends!(another_tenants_ids_are_not_found_and_change_nothing);

@@ -1,0 +1,13 @@
+//! Integration tests: each starts the real server on port 0 against a fresh
+//! database (a SQLite file, or a PostgreSQL database cloned from a migrated
+//! template) and talks GraphQL over HTTP like a client. One binary, many modules.
+
+mod helpers;
+
+mod auth_flow;
+mod bad_input;
+mod cross_tenant;
+mod postgres_rls;
+mod rbac_matrix;
+mod schema;
+mod staff_and_locations;

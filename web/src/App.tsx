@@ -1,0 +1,69 @@
+import type { ComponentType } from 'react';
+import { Layout } from './components/Layout';
+import { AuthShell, ErrorNotice, Loading, NoAccess, NotFound } from './components/ui';
+import { useI18n } from './i18n/I18nProvider';
+import { accessFor, normalizePath, type PageId } from './nav';
+import { AcceptInvitationPage } from './pages/AcceptInvitationPage';
+import { AuditPage } from './pages/AuditPage';
+import { HomePage } from './pages/HomePage';
+import { LocationsPage } from './pages/LocationsPage';
+import { LoginPage } from './pages/LoginPage';
+import { RolesPage } from './pages/RolesPage';
+import { SignUpPage } from './pages/SignUpPage';
+import { StaffPage } from './pages/StaffPage';
+import { Redirect, useRouter } from './routing/router';
+import { useSession } from './session/SessionProvider';
+
+const PAGES: Record<PageId, ComponentType> = {
+  home: HomePage,
+  staff: StaffPage,
+  locations: LocationsPage,
+  roles: RolesPage,
+  audit: AuditPage,
+};
+
+export function App() {
+  const { t } = useI18n();
+  const { state, retryRestore } = useSession();
+  const { location } = useRouter();
+  const path = normalizePath(location.pathname);
+
+  // The invitation page works with or without a session.
+  if (path === '/accept-invitation') return <AcceptInvitationPage />;
+
+  if (state.status === 'restoring') {
+    return (
+      <AuthShell title={t('app.tagline')} testId="restoring">
+        <Loading />
+      </AuthShell>
+    );
+  }
+  if (state.status === 'restoreFailed') {
+    return (
+      <AuthShell title={t('app.tagline')} testId="restore-failed">
+        <ErrorNotice error={state.error} onRetry={retryRestore} testId="restore-error" />
+      </AuthShell>
+    );
+  }
+
+  if (state.status === 'anonymous') {
+    if (path === '/login') return <LoginPage sessionExpired={state.expired} />;
+    if (path === '/signup') return <SignUpPage />;
+    const next = path === '/' ? '' : `?next=${encodeURIComponent(path + location.search)}`;
+    return <Redirect to={`/login${next}`} />;
+  }
+
+  // Signed in.
+  if (path === '/login' || path === '/signup') return <Redirect to="/" />;
+
+  const access = accessFor(path, state.me.permissions);
+  let content;
+  if (access.kind === 'unknown') content = <NotFound />;
+  else if (access.kind === 'forbidden') content = <NoAccess />;
+  else {
+    const Page = PAGES[access.item.id];
+    // key: remount (fresh data) when switching pages
+    content = <Page key={access.item.id} />;
+  }
+  return <Layout>{content}</Layout>;
+}

@@ -1,0 +1,170 @@
+import { graphql } from '../gql';
+
+// Every operation the panel sends. `npm run codegen` turns these into typed
+// documents (src/gql/), so results and variables are checked against ../schema.graphql.
+
+export const MeFieldsFragment = graphql(`
+  fragment MeFields on Me {
+    user { id email displayName locale }
+    tenant { id name currency createdAt }
+    role
+    permissions
+  }
+`);
+
+export const AuthFieldsFragment = graphql(`
+  fragment AuthFields on AuthPayload {
+    accessToken
+    accessTokenExpiresAt
+    refreshToken
+    refreshTokenExpiresAt
+    me { ...MeFields }
+  }
+`);
+
+// ---- session (public) ----
+
+export const LoginDocument = graphql(`
+  mutation Login($input: LoginInput!) {
+    login(input: $input) { ...AuthFields }
+  }
+`);
+
+export const SignUpDocument = graphql(`
+  mutation SignUp($input: SignUpInput!) {
+    signUp(input: $input) { ...AuthFields }
+  }
+`);
+
+export const RefreshSessionDocument = graphql(`
+  mutation RefreshSession($refreshToken: String!) {
+    refreshSession(refreshToken: $refreshToken) { ...AuthFields }
+  }
+`);
+
+export const LogoutDocument = graphql(`
+  mutation Logout($refreshToken: String!) {
+    logout(refreshToken: $refreshToken)
+  }
+`);
+
+export const InvitationPreviewDocument = graphql(`
+  query InvitationPreview($token: String!) {
+    invitationPreview(token: $token) { email role tenantName expiresAt }
+  }
+`);
+
+export const AcceptInvitationDocument = graphql(`
+  mutation AcceptInvitation($input: AcceptInvitationInput!) {
+    acceptInvitation(input: $input) { ...AuthFields }
+  }
+`);
+
+export const MeDocument = graphql(`
+  query Me {
+    me { ...MeFields }
+  }
+`);
+
+// ---- staff ----
+
+export const StaffDocument = graphql(`
+  query Staff($first: Int, $after: String) {
+    staff(first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { id email displayName role active joinedAt }
+    }
+  }
+`);
+
+export const InvitationsDocument = graphql(`
+  query Invitations($first: Int, $after: String, $last: Int, $before: String) {
+    invitations(first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      nodes { id email role status expiresAt createdAt }
+    }
+  }
+`);
+
+export const InviteStaffDocument = graphql(`
+  mutation InviteStaff($input: InviteStaffInput!) {
+    inviteStaff(input: $input) { id email role status expiresAt createdAt }
+  }
+`);
+
+export const RevokeInvitationDocument = graphql(`
+  mutation RevokeInvitation($id: ID!) {
+    revokeInvitation(id: $id) { id email role status expiresAt createdAt }
+  }
+`);
+
+export const ChangeStaffRoleDocument = graphql(`
+  mutation ChangeStaffRole($id: ID!, $role: Role!) {
+    changeStaffRole(id: $id, role: $role) { id email displayName role active joinedAt }
+  }
+`);
+
+export const DeactivateStaffDocument = graphql(`
+  mutation DeactivateStaff($id: ID!) {
+    deactivateStaff(id: $id) { id email displayName role active joinedAt }
+  }
+`);
+
+export const ReactivateStaffDocument = graphql(`
+  mutation ReactivateStaff($id: ID!) {
+    reactivateStaff(id: $id) { id email displayName role active joinedAt }
+  }
+`);
+
+// ---- locations ----
+
+export const LocationsDocument = graphql(`
+  query Locations($first: Int, $after: String) {
+    locations(first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { id name address timezone createdAt }
+    }
+  }
+`);
+
+export const CreateLocationDocument = graphql(`
+  mutation CreateLocation($input: CreateLocationInput!) {
+    createLocation(input: $input) { id name address timezone createdAt }
+  }
+`);
+
+export const RenameLocationDocument = graphql(`
+  mutation RenameLocation($id: ID!, $name: String!) {
+    renameLocation(id: $id, name: $name) { id name address timezone createdAt }
+  }
+`);
+
+// ---- roles ----
+
+export const RolePermissionsDocument = graphql(`
+  query RolePermissions {
+    permissionCatalog { key description }
+    rolePermissions { role permissions editable }
+  }
+`);
+
+export const SetRolePermissionsDocument = graphql(`
+  mutation SetRolePermissions($role: Role!, $permissions: [String!]!) {
+    setRolePermissions(role: $role, permissions: $permissions) { role permissions editable }
+  }
+`);
+
+// ---- audit ----
+
+export const AuditLogDocument = graphql(`
+  query AuditLog($first: Int, $after: String, $last: Int, $before: String, $action: String) {
+    auditLog(first: $first, after: $after, last: $last, before: $before, action: $action) {
+      totalCount
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      nodes { id at actorId actorEmail action targetType targetId ip details }
+    }
+  }
+`);

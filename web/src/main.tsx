@@ -1,0 +1,34 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { GraphQLClient } from './api/client';
+import { createTokenStore } from './api/tokens';
+import { I18nProvider } from './i18n/I18nProvider';
+import { RouterProvider } from './routing/router';
+import { SessionProvider } from './session/SessionProvider';
+import './styles.css';
+
+function localStorageOrUndefined(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+const client = new GraphQLClient({ tokens: createTokenStore(localStorageOrUndefined()) });
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root is missing');
+
+createRoot(root).render(
+  <StrictMode>
+    <I18nProvider>
+      <RouterProvider>
+        <SessionProvider client={client}>
+          <App />
+        </SessionProvider>
+      </RouterProvider>
+    </I18nProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { accessFor, hasPermission, normalizePath, safeNextPath, visibleNavItems } from './nav';
+
+const ids = (perms: string[] | undefined) => visibleNavItems(perms).map((i) => i.id);
+
+const OWNER = [
+  'staff:read',
+  'staff:manage',
+  'locations:read',
+  'locations:manage',
+  'roles:read',
+  'roles:manage',
+  'audit:read',
+];
+const CASHIER = ['locations:read', 'guests:read', 'checks:process'];
+
+describe('permission → navigation', () => {
+  it('shows every section to an owner, in menu order', () => {
+    expect(ids(OWNER)).toEqual(['home', 'staff', 'locations', 'roles', 'audit']);
+  });
+
+  it('shows a cashier only home and (read-only) locations', () => {
+    expect(ids(CASHIER)).toEqual(['home', 'locations']);
+  });
+
+  it('needs the :read permission; :manage alone does not show a link', () => {
+    expect(ids(['staff:manage'])).toEqual(['home']);
+    expect(ids(['staff:read'])).toEqual(['home', 'staff']);
+    expect(ids(['audit:read', 'roles:read'])).toEqual(['home', 'roles', 'audit']);
+  });
+
+  it('always shows home, even with no permissions at all', () => {
+    expect(ids([])).toEqual(['home']);
+    expect(ids(undefined)).toEqual(['home']);
+  });
+
+  it('does not match permission strings partially', () => {
+    expect(hasPermission(['staff:reader'], 'staff:read')).toBe(false);
+    expect(hasPermission(['STAFF:READ'], 'staff:read')).toBe(false);
+    expect(hasPermission([], null)).toBe(true);
+  });
+});
+
+describe('page access', () => {
+  it('allows pages the user has the permission for', () => {
+    expect(accessFor('/staff', OWNER)).toMatchObject({ kind: 'allowed', item: { id: 'staff' } });
+    expect(accessFor('/', CASHIER)).toMatchObject({ kind: 'allowed', item: { id: 'home' } });
+    expect(accessFor('/locations/', CASHIER)).toMatchObject({ kind: 'allowed', item: { id: 'locations' } });
+  });
+
+  it('answers forbidden (not unknown) for known pages without the permission', () => {
+    expect(accessFor('/staff', CASHIER).kind).toBe('forbidden');
+    expect(accessFor('/roles', CASHIER).kind).toBe('forbidden');
+    expect(accessFor('/audit', CASHIER).kind).toBe('forbidden');
+  });
+
+  it('answers unknown for paths that are not pages', () => {
+    expect(accessFor('/nope', OWNER).kind).toBe('unknown');
+  });
+
+  it('normalizes paths', () => {
+    expect(normalizePath('/staff/')).toBe('/staff');
+    expect(normalizePath('/staff?x=1')).toBe('/staff');
+    expect(normalizePath('/')).toBe('/');
+    expect(normalizePath('')).toBe('/');
+  });
+
+  it('accepts only local post-login destinations', () => {
+    expect(safeNextPath('/staff')).toBe('/staff');
+    expect(safeNextPath('//evil.example')).toBe('/');
+    expect(safeNextPath('https://evil.example')).toBe('/');
+    expect(safeNextPath('/login')).toBe('/');
+    expect(safeNextPath(null)).toBe('/');
+  });
+});
