@@ -9,5 +9,6 @@ mod bad_input;
 mod cross_tenant;
 mod postgres_rls;
 mod rbac_matrix;
+mod realtime_and_binary;
 mod schema;
 mod staff_and_locations;

@@ -1,0 +1,193 @@
+//! Subscriptions over websocket (graphql-transport-ws, authenticated in
+//! `connection_init`), and the real binary: `--help`, first start on SQLite,
+//! graceful shutdown on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::helpers::{Backend, spawn_app, unique_email};
+
+async fn next_json<S>(ws: &mut S) -> Value
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a message in time")
+            .expect("open")
+            .expect("ok");
+        if let Message::Text(t) = msg {
+            return serde_json::from_str(&t).expect("json");
+        }
+    }
+}
+
+async fn connect(
+    base: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let url = format!("{}/graphql/ws", base.replace("http://", "ws://"));
+    let mut req = url.into_client_request().expect("request");
+    req.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    tokio_tungstenite::connect_async(req)
+        .await
+        .expect("websocket connects")
+        .0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriptions_authenticate_in_connection_init_and_stream_changes() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let owner = app.sign_up("Подписки", &unique_email("owner")).await;
+    let cashier = app
+        .add_staff(&owner, &unique_email("cashier"), "CASHIER")
+        .await;
+
+    let mut ws = connect(&app.base).await;
+    ws.send(Message::Text(json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", cashier.access) } }).to_string().into()))
+        .await
+        .expect("init");
+    assert_eq!(next_json(&mut ws).await["type"], "connection_ack");
+    ws.send(Message::Text(json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { meChanged { role permissions } }" } }).to_string().into()))
+        .await
+        .expect("subscribe");
+    let first = next_json(&mut ws).await;
+    assert_eq!(first["type"], "next", "{first}");
+    assert_eq!(first["payload"]["data"]["meChanged"]["role"], "CASHIER");
+
+    // A role change reaches the open subscription.
+    app.ok(
+        Some(&owner.access),
+        "mutation($id: ID!) { changeStaffRole(id: $id, role: MANAGER) { role } }",
+        json!({ "id": cashier.user_id }),
+    )
+    .await;
+    let changed = next_json(&mut ws).await;
+    assert_eq!(
+        changed["payload"]["data"]["meChanged"]["role"], "MANAGER",
+        "{changed}"
+    );
+
+    // Without credentials the subscription is refused by its guard.
+    let mut anon = connect(&app.base).await;
+    anon.send(Message::Text(
+        json!({ "type": "connection_init", "payload": {} })
+            .to_string()
+            .into(),
+    ))
+    .await
+    .expect("init");
+    assert_eq!(next_json(&mut anon).await["type"], "connection_ack");
+    anon.send(Message::Text(json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { meChanged { role } }" } }).to_string().into()))
+        .await
+        .expect("subscribe");
+    let refused = next_json(&mut anon).await;
+    let text = refused.to_string();
+    assert!(text.contains("UNAUTHENTICATED"), "{refused}");
+
+    // A bad token is refused at connection_init.
+    let mut bad = connect(&app.base).await;
+    bad.send(Message::Text(
+        json!({ "type": "connection_init", "payload": { "Authorization": "Bearer nope" } })
+            .to_string()
+            .into(),
+    ))
+    .await
+    .expect("init");
+    let closed = tokio::time::timeout(Duration::from_secs(10), bad.next())
+        .await
+        .expect("answer in time");
+    let acked = matches!(&closed, Some(Ok(Message::Text(t))) if t.contains("connection_ack"));
+    assert!(!acked, "a bad token must not be acknowledged: {closed:?}");
+}
+
+#[test]
+fn help_lists_every_setting() {
+    let out = Command::new(env!("CARGO_BIN_EXE_maxloyalty"))
+        .arg("--help")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for key in [
+        "DATABASE_URL",
+        "MAXLOYALTY_PORT",
+        "MAXLOYALTY_JWT_SECRET",
+        "MAXLOYALTY_ENV",
+        "--demo",
+        "export-schema",
+    ] {
+        assert!(text.contains(key), "--help mentions {key}");
+    }
+}
+
+#[test]
+fn the_binary_creates_its_sqlite_file_serves_and_drains_on_sigterm() {
+    let dir = crate::helpers::tempdir::new();
+    let db = dir.0.join("nested/data/app.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_maxloyalty"))
+        .env("MAXLOYALTY_PORT", "0")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", db.display()),
+        )
+        .env("MAXLOYALTY_WEB_DIR", dir.0.join("no-panel"))
+        .arg("--demo")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawns");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut port = None;
+    let mut saw_demo = false;
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        saw_demo |= line.contains("owner@demo.maxloyalty.app");
+        if let Some(p) = line.split("listening on http://127.0.0.1:").nth(1) {
+            port = p.trim().parse::<u16>().ok();
+            break;
+        }
+    }
+    let port = port.expect("the server printed its address");
+    assert!(saw_demo, "--demo prints the logins");
+    assert!(db.exists(), "the SQLite file and its folders were created");
+    let ready = Command::new("curl")
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            &format!("http://127.0.0.1:{port}/ready"),
+        ])
+        .output();
+    if let Ok(out) = ready {
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "200");
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let started = Instant::now();
+    loop {
+        if let Some(code) = child.try_wait().expect("wait") {
+            assert!(code.success(), "exits cleanly on SIGTERM: {code}");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "drained within the grace period"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
