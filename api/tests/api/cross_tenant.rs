@@ -16,6 +16,7 @@ const OBJECT_FIELDS: &[(&str, &str)] = &[
     ("deactivateStaff", "user"),
     ("reactivateStaff", "user"),
     ("revokeInvitation", "invitation"),
+    ("switchTenant", "tenant"),
 ];
 /// Fields whose id argument filters a list of the caller's own tenant.
 const FILTER_FIELDS: &[(&str, &str, &str)] = &[("auditLog", "actorId", "user")];
@@ -53,6 +54,7 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
             "location" => a_loc.clone(),
             "user" => a_cashier.user_id.clone(),
             "invitation" => inv.clone(),
+            "tenant" => a.tenant_id.clone(),
             other => panic!("unknown kind {other}"),
         }
     };

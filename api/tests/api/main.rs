@@ -8,6 +8,7 @@ mod auth_flow;
 mod bad_input;
 mod cross_tenant;
 mod postgres_rls;
+mod profile_and_tenants;
 mod rbac_matrix;
 mod realtime_and_binary;
 mod schema;

@@ -445,3 +445,100 @@ impl DomainError for RolePermissionsError {
         }
     }
 }
+
+/// Switching the session to another business.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SwitchTenantError {
+    /// Not active staff there (or no such business).
+    #[error("not found")]
+    NotFound,
+    /// Internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+from_store!(SwitchTenantError);
+impl DomainError for SwitchTenantError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::NotFound => ErrorClass::NotFound,
+            Self::Internal(_) => ErrorClass::Internal,
+        }
+    }
+}
+
+/// Editing one's own profile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    /// A field is invalid.
+    #[error(transparent)]
+    Invalid(#[from] InvalidValue),
+    /// The caller is no longer on the staff.
+    #[error("not found")]
+    NotFound,
+    /// Internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+from_store!(ProfileError);
+impl DomainError for ProfileError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Invalid(_) => ErrorClass::Validation,
+            Self::NotFound => ErrorClass::NotFound,
+            Self::Internal(_) => ErrorClass::Internal,
+        }
+    }
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid(v) => Some(v.field),
+            _ => None,
+        }
+    }
+}
+
+/// Changing one's own password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangePasswordError {
+    /// The new password is not acceptable.
+    #[error(transparent)]
+    Invalid(#[from] InvalidValue),
+    /// The current password is wrong.
+    #[error("the current password is wrong")]
+    WrongPassword,
+    /// Too many wrong attempts.
+    #[error("too many failed attempts; try again in {retry_after_secs} s")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after_secs: u64,
+    },
+    /// The caller is no longer on the staff.
+    #[error("not found")]
+    NotFound,
+    /// Internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+from_store!(ChangePasswordError);
+impl DomainError for ChangePasswordError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Invalid(_) | Self::WrongPassword => ErrorClass::Validation,
+            Self::Throttled { .. } => ErrorClass::RateLimited,
+            Self::NotFound => ErrorClass::NotFound,
+            Self::Internal(_) => ErrorClass::Internal,
+        }
+    }
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid(v) => Some(v.field),
+            Self::WrongPassword => Some("currentPassword"),
+            _ => None,
+        }
+    }
+    fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Throttled { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+}

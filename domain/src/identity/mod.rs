@@ -9,3 +9,6 @@ pub mod service;
 pub use errors::*;
 pub use models::*;
 pub use service::{IdentityDeps, IdentityService, SessionPolicy};
+
+#[cfg(test)]
+mod tests;

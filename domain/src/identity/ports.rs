@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::errors::StoreError;
 use super::models::{
-    AccessClaims, AuditEntry, AuditRecord, Email, Invitation, InvitationStatus, Location,
+    AccessClaims, AuditEntry, AuditRecord, Email, Invitation, InvitationStatus, Locale, Location,
     MembershipRef, Password, Permission, Role, StaffMember, Tenant, User, UserCredentials,
 };
 use crate::ctx::Ctx;
@@ -27,6 +27,29 @@ pub trait UserRepository: Send + Sync {
     /// # Errors
     /// Storage failure.
     async fn memberships(&self, user: UserId) -> Result<Vec<MembershipRef>, StoreError>;
+    /// Changes a user's name and language; the audit record goes to `ctx.tenant()`.
+    ///
+    /// # Errors
+    /// `NotFound`, storage failure.
+    async fn update_profile(
+        &self,
+        ctx: &Ctx,
+        user: UserId,
+        display_name: &str,
+        locale: Locale,
+        audit: AuditRecord,
+    ) -> Result<User, StoreError>;
+    /// Replaces a user's password hash; the audit record goes to `ctx.tenant()`.
+    ///
+    /// # Errors
+    /// `NotFound`, storage failure.
+    async fn set_password(
+        &self,
+        ctx: &Ctx,
+        user: UserId,
+        password_hash: &str,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
 }
 
 /// Failed-login bookkeeping for one login key (a digest of the e-mail).
@@ -273,6 +296,16 @@ pub trait SessionRepository: Send + Sync {
         next: &NewRefreshToken,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+    /// Revokes every token of a user in the tenant (all their sessions there).
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn revoke_user(
+        &self,
+        ctx: &Ctx,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Revokes every token of a session family.
     ///
     /// # Errors

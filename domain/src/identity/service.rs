@@ -7,9 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use super::errors::{
-    AcceptInvitationError, AccessError, InviteError, LocationError, LoginError, ReadError,
-    RefreshError, RevokeInvitationError, RolePermissionsError, SignUpError, StaffChangeError,
-    StoreError,
+    AcceptInvitationError, AccessError, ChangePasswordError, InviteError, LocationError,
+    LoginError, ProfileError, ReadError, RefreshError, RevokeInvitationError, RolePermissionsError,
+    SignUpError, StaffChangeError, StoreError, SwitchTenantError,
 };
 use super::models::{
     AccessClaims, AuditEntry, AuditRecord, AuthSession, Email, Invitation, InvitationPreview,
@@ -381,20 +381,44 @@ impl IdentityService {
         &self,
         email: &str,
         password: &str,
+        tenant: Option<TenantId>,
         meta: RequestMeta,
     ) -> Result<AuthSession, LoginError> {
         let email = Email::parse(email)?;
-        let password = Password::presented(password);
-        let key = self.throttle_key(&email);
+        let creds = self
+            .check_password(&email, &Password::presented(password))
+            .await?;
+        let membership = self
+            .d
+            .users
+            .memberships(creds.user.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.active && tenant.is_none_or(|t| t == m.tenant))
+            .max_by_key(|m| m.joined_at)
+            .ok_or(LoginError::NoActiveMembership)?;
+        let ctx = Ctx::staff(membership.tenant, creds.user.id, membership.role, meta);
+        self.start_session(&ctx, &creds.user, membership.role)
+            .await
+            .map_err(LoginError::Internal)
+    }
+
+    /// Verifies a password under the login throttle: failures for the e-mail
+    /// (known or not) are counted; too many slow down, then lock.
+    async fn check_password(
+        &self,
+        email: &Email,
+        password: &Password,
+    ) -> Result<super::models::UserCredentials, LoginError> {
+        let key = self.throttle_key(email);
         let now = self.now();
         let state = self.d.throttle.get(&key).await?;
         self.check_throttle(state, now)?;
-
-        let creds = self.d.users.find_by_email(&email).await?;
+        let creds = self.d.users.find_by_email(email).await?;
         let ok = self
             .d
             .hasher
-            .verify(&password, creds.as_ref().map(|c| c.password_hash.as_str()))
+            .verify(password, creds.as_ref().map(|c| c.password_hash.as_str()))
             .await;
         let Some(creds) = creds.filter(|_| ok) else {
             let failures = match state {
@@ -404,33 +428,148 @@ impl IdentityService {
             };
             let locked_until =
                 (failures >= self.policy.lock_after).then(|| now + self.policy.lock_for);
-            self.d
-                .throttle
-                .put(
-                    &key,
-                    ThrottleState {
-                        failures,
-                        last_failure_at: now,
-                        locked_until,
-                    },
-                )
-                .await?;
+            let next = ThrottleState {
+                failures,
+                last_failure_at: now,
+                locked_until,
+            };
+            self.d.throttle.put(&key, next).await?;
             return Err(LoginError::InvalidCredentials);
         };
         self.d.throttle.clear(&key).await?;
-        let membership = self
+        Ok(creds)
+    }
+
+    /// The businesses where the caller is active staff, with their role in each.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn my_tenants(&self, ctx: &Ctx) -> Result<Vec<(Tenant, Role)>, ReadError> {
+        let user = ctx.actor().user_id().ok_or(ReadError::NotFound)?;
+        let mut out = Vec::new();
+        for m in self.d.users.memberships(user).await? {
+            if m.active {
+                out.push((self.d.tenants.get(&Ctx::system(m.tenant)).await?, m.role));
+            }
+        }
+        out.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        Ok(out)
+    }
+
+    /// Starts a session in another business where the caller is active staff.
+    ///
+    /// # Errors
+    /// `NotFound` when the caller is not active staff there (never says more).
+    pub async fn switch_tenant(
+        &self,
+        ctx: &Ctx,
+        tenant: TenantId,
+    ) -> Result<AuthSession, SwitchTenantError> {
+        let user = ctx.actor().user_id().ok_or(SwitchTenantError::NotFound)?;
+        let target = Ctx::system(tenant);
+        let member = match self.d.staff.get(&target, user).await {
+            Ok(m) if m.active => m,
+            Ok(_) | Err(StoreError::NotFound) => return Err(SwitchTenantError::NotFound),
+            Err(e) => return Err(e.into()),
+        };
+        let next = Ctx::staff(tenant, user, member.role, ctx.meta().clone());
+        self.start_session(&next, &member.user, member.role)
+            .await
+            .map_err(SwitchTenantError::Internal)
+    }
+
+    /// Changes the caller's name and/or interface language.
+    ///
+    /// # Errors
+    /// See [`ProfileError`].
+    pub async fn update_profile(
+        &self,
+        ctx: &Ctx,
+        display_name: Option<&str>,
+        locale: Option<Locale>,
+    ) -> Result<User, ProfileError> {
+        let user = ctx.actor().user_id().ok_or(ProfileError::NotFound)?;
+        let current = self.d.staff.get(ctx, user).await.map_err(|e| match e {
+            StoreError::NotFound => ProfileError::NotFound,
+            other => ProfileError::Internal(other.to_string()),
+        })?;
+        let name = match display_name {
+            Some(n) => Name::parse(n, "displayName", 100)?.to_string(),
+            None => current.user.display_name.clone(),
+        };
+        let locale = locale.unwrap_or(current.user.locale);
+        let audit = self
+            .audit(ctx, AuditRecord::new("user.update_profile", "user", user))
+            .await
+            .details(json!({
+                "before": { "displayName": current.user.display_name, "locale": current.user.locale.code() },
+                "after": { "displayName": name, "locale": locale.code() },
+            }));
+        Ok(self
             .d
             .users
-            .memberships(creds.user.id)
-            .await?
-            .into_iter()
-            .filter(|m| m.active)
-            .max_by_key(|m| m.joined_at)
-            .ok_or(LoginError::NoActiveMembership)?;
-        let ctx = Ctx::staff(membership.tenant, creds.user.id, membership.role, meta);
-        self.start_session(&ctx, &creds.user, membership.role)
+            .update_profile(ctx, user, &name, locale, audit)
+            .await?)
+    }
+
+    /// Changes the caller's password after checking the current one (under the
+    /// login throttle), ends every other session of theirs in every business,
+    /// and returns a fresh session here.
+    ///
+    /// # Errors
+    /// See [`ChangePasswordError`].
+    pub async fn change_password(
+        &self,
+        ctx: &Ctx,
+        current: &str,
+        new: &str,
+    ) -> Result<AuthSession, ChangePasswordError> {
+        let user = ctx.actor().user_id().ok_or(ChangePasswordError::NotFound)?;
+        let member = match self.d.staff.get(ctx, user).await {
+            Ok(m) if m.active => m,
+            Ok(_) | Err(StoreError::NotFound) => return Err(ChangePasswordError::NotFound),
+            Err(e) => return Err(e.into()),
+        };
+        let email = member.user.email.clone();
+        self.check_password(&email, &Password::presented(current))
             .await
-            .map_err(LoginError::Internal)
+            .map_err(|e| match e {
+                LoginError::InvalidCredentials => ChangePasswordError::WrongPassword,
+                LoginError::Throttled { retry_after_secs } => {
+                    ChangePasswordError::Throttled { retry_after_secs }
+                }
+                other => ChangePasswordError::Internal(other.to_string()),
+            })?;
+        let password = Password::new_checked(new, Some(&email)).map_err(|mut v| {
+            v.field = "newPassword";
+            ChangePasswordError::Invalid(v)
+        })?;
+        if new == current {
+            return Err(ChangePasswordError::Invalid(super::models::InvalidValue {
+                field: "newPassword",
+                message: "choose a password different from the current one".into(),
+            }));
+        }
+        let hash = self
+            .d
+            .hasher
+            .hash(&password)
+            .await
+            .map_err(ChangePasswordError::Internal)?;
+        let audit = self
+            .audit(ctx, AuditRecord::new("user.change_password", "user", user))
+            .await;
+        self.d.users.set_password(ctx, user, &hash, audit).await?;
+        let now = self.now();
+        for m in self.d.users.memberships(user).await? {
+            self.d
+                .sessions
+                .revoke_user(&Ctx::system(m.tenant), user, now)
+                .await?;
+        }
+        self.start_session(ctx, &member.user, member.role)
+            .await
+            .map_err(ChangePasswordError::Internal)
     }
 
     /// Exchanges a refresh token for a new pair. A token works once: presenting

@@ -3,14 +3,15 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use domain::identity::Permission as P;
 use domain::identity::service::{NewLocation, SignUp};
-use domain::{InvitationId, LocationId, UserId};
+use domain::{InvitationId, LocationId, TenantId, UserId};
 
 use super::types::{
-    AuthPayload, Currency, Invitation, Locale, Location, Role, RolePermissions, StaffMember,
+    AuthPayload, Currency, Invitation, Locale, Location, Role, RolePermissions, StaffMember, User,
 };
 use crate::error::GqlResult;
 use crate::graphql::{
-    Perm, Public, caller, identity_service as svc, parse_id, public, requires, staff_ctx,
+    Authenticated, Perm, Public, authenticated, caller, identity_service as svc, parse_id, public,
+    requires, staff_ctx,
 };
 
 /// A new business and its owner.
@@ -41,6 +42,26 @@ pub struct LoginInput {
     pub email: String,
     /// Password.
     pub password: String,
+    /// The business to sign in to (default: the most recently joined one).
+    pub tenant_id: Option<ID>,
+}
+
+/// Changes to one's own profile (omitted fields stay as they are).
+#[derive(InputObject)]
+pub struct UpdateMyProfileInput {
+    /// Name shown to colleagues.
+    pub display_name: Option<String>,
+    /// Interface language.
+    pub locale: Option<Locale>,
+}
+
+/// A password change.
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    /// The current password.
+    pub current_password: String,
+    /// The new password (10+ characters).
+    pub new_password: String,
 }
 
 /// Completing an invitation.
@@ -101,8 +122,13 @@ impl IdentityMutation {
     #[graphql(guard = "Public", directive = public::apply())]
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<AuthPayload> {
         let meta = caller(ctx)?.meta();
+        let tenant: Option<TenantId> = input
+            .tenant_id
+            .as_ref()
+            .map(|t| parse_id(t, "tenantId"))
+            .transpose()?;
         Ok(svc(ctx)?
-            .login(&input.email, &input.password, meta)
+            .login(&input.email, &input.password, tenant, meta)
             .await
             .gql()?
             .into())
@@ -243,5 +269,53 @@ impl IdentityMutation {
             .await
             .gql()?;
         Ok(RolePermissions::new(role.into(), &perms))
+    }
+
+    /// Starts a session in another business where the caller is active staff.
+    #[graphql(guard = "Authenticated", directive = authenticated::apply())]
+    async fn switch_tenant(&self, ctx: &Context<'_>, tenant_id: ID) -> Result<AuthPayload> {
+        let tenant: TenantId = parse_id(&tenant_id, "tenantId")?;
+        Ok(svc(ctx)?
+            .switch_tenant(staff_ctx(ctx)?, tenant)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// Changes the caller's name and/or interface language.
+    #[graphql(guard = "Authenticated", directive = authenticated::apply())]
+    async fn update_my_profile(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateMyProfileInput,
+    ) -> Result<User> {
+        let user = svc(ctx)?
+            .update_profile(
+                staff_ctx(ctx)?,
+                input.display_name.as_deref(),
+                input.locale.map(Into::into),
+            )
+            .await
+            .gql()?;
+        Ok(user.into())
+    }
+
+    /// Changes the caller's password, ends their other sessions everywhere and
+    /// returns a fresh session.
+    #[graphql(guard = "Authenticated", directive = authenticated::apply())]
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangePasswordInput,
+    ) -> Result<AuthPayload> {
+        Ok(svc(ctx)?
+            .change_password(
+                staff_ctx(ctx)?,
+                &input.current_password,
+                &input.new_password,
+            )
+            .await
+            .gql()?
+            .into())
     }
 }

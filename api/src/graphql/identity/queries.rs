@@ -7,7 +7,7 @@ use domain::{LocationId, UserId};
 
 use super::types::{
     AuditEntry, Invitation, InvitationPreview, Location, Me, Permission, RolePermissions,
-    StaffMember, Tenant,
+    StaffMember, Tenant, TenantMembership,
 };
 use crate::error::GqlResult;
 use crate::graphql::{
@@ -25,6 +25,21 @@ impl IdentityQuery {
     #[graphql(guard = "Authenticated", directive = authenticated::apply())]
     async fn me(&self, ctx: &Context<'_>) -> Result<Me> {
         Ok(svc(ctx)?.me(staff_ctx(ctx)?).await.gql()?.into())
+    }
+
+    /// The businesses where the caller is active staff (for switching).
+    #[graphql(guard = "Authenticated", directive = authenticated::apply())]
+    async fn my_tenants(&self, ctx: &Context<'_>) -> Result<Vec<TenantMembership>> {
+        let c = staff_ctx(ctx)?;
+        let list = svc(ctx)?.my_tenants(c).await.gql()?;
+        Ok(list
+            .into_iter()
+            .map(|(t, role)| TenantMembership {
+                current: t.id == c.tenant(),
+                tenant: t.into(),
+                role: role.into(),
+            })
+            .collect())
     }
 
     /// The caller's business.

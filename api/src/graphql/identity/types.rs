@@ -192,6 +192,17 @@ impl From<d::MeView> for Me {
     }
 }
 
+/// A business the caller works in.
+#[derive(SimpleObject)]
+pub struct TenantMembership {
+    /// The business.
+    pub tenant: Tenant,
+    /// The caller's role there.
+    pub role: Role,
+    /// Whether the current session is in this business.
+    pub current: bool,
+}
+
 /// Tokens of a signed-in session.
 #[derive(SimpleObject)]
 pub struct AuthPayload {

@@ -110,4 +110,22 @@ impl SessionRepository for SqlStore {
             .map_err(internal)?;
         txn.commit().await.map_err(internal)
     }
+
+    async fn revoke_user(
+        &self,
+        ctx: &Ctx,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        refresh_tokens::Entity::update_many()
+            .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(Some(at)))
+            .filter(refresh_tokens::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(refresh_tokens::Column::UserId.eq(user.as_uuid()))
+            .filter(refresh_tokens::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await
+            .map_err(internal)?;
+        txn.commit().await.map_err(internal)
+    }
 }

@@ -1,12 +1,14 @@
 //! Users (global) and a user's memberships across tenants.
 
 use async_trait::async_trait;
-use domain::TenantId;
 use domain::identity::ports::UserRepository;
+use domain::identity::{AuditRecord, Locale, User};
 use domain::identity::{Email, MembershipRef, StoreError, UserCredentials};
+use domain::{Ctx, TenantId, UserId};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{SqlStore, parse_role, to_user};
+use super::{SqlStore, parse_role, to_user, write_audit};
 use crate::db::entities::{memberships, users};
 use crate::db::internal;
 
@@ -30,7 +32,7 @@ impl UserRepository for SqlStore {
         .transpose()
     }
 
-    async fn memberships(&self, user: domain::UserId) -> Result<Vec<MembershipRef>, StoreError> {
+    async fn memberships(&self, user: UserId) -> Result<Vec<MembershipRef>, StoreError> {
         let txn = self.db.user_tx(user).await?;
         let rows = memberships::Entity::find()
             .filter(memberships::Column::UserId.eq(user.as_uuid()))
@@ -48,5 +50,55 @@ impl UserRepository for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn update_profile(
+        &self,
+        ctx: &Ctx,
+        user: UserId,
+        display_name: &str,
+        locale: Locale,
+        audit: AuditRecord,
+    ) -> Result<User, StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let res = users::Entity::update_many()
+            .col_expr(users::Column::DisplayName, Expr::value(display_name))
+            .col_expr(users::Column::Locale, Expr::value(locale.code()))
+            .filter(users::Column::Id.eq(user.as_uuid()))
+            .exec(&txn)
+            .await
+            .map_err(internal)?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::NotFound);
+        }
+        write_audit(&txn, ctx, audit, self.now()).await?;
+        let row = users::Entity::find_by_id(user.as_uuid())
+            .one(&txn)
+            .await
+            .map_err(internal)?
+            .ok_or(StoreError::NotFound)?;
+        txn.commit().await.map_err(internal)?;
+        to_user(row)
+    }
+
+    async fn set_password(
+        &self,
+        ctx: &Ctx,
+        user: UserId,
+        password_hash: &str,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let res = users::Entity::update_many()
+            .col_expr(users::Column::PasswordHash, Expr::value(password_hash))
+            .filter(users::Column::Id.eq(user.as_uuid()))
+            .exec(&txn)
+            .await
+            .map_err(internal)?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::NotFound);
+        }
+        write_audit(&txn, ctx, audit, self.now()).await?;
+        txn.commit().await.map_err(internal)
     }
 }
