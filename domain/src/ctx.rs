@@ -56,6 +56,17 @@ impl Ctx {
             meta,
         }
     }
+    /// A context for a person identified by a credential other than an access
+    /// token (a refresh token at logout): no role is claimed.
+    #[must_use]
+    pub fn person(tenant: TenantId, user: UserId, meta: RequestMeta) -> Self {
+        Self {
+            tenant,
+            actor: Actor::Staff(user),
+            role: None,
+            meta,
+        }
+    }
     /// A context for the system acting inside a tenant (jobs, seeding, sign-up).
     #[must_use]
     pub fn system(tenant: TenantId) -> Self {

@@ -66,6 +66,42 @@ async fn the_whole_session_lifecycle_works_and_reuse_revokes_the_family(backend:
         code(&app.gql(None, REFRESH, json!({ "t": r3 })).await),
         Some("UNAUTHENTICATED")
     );
+    // Session starts, the reuse and the logout are in the audit log, with where they came from.
+    let audit = app
+        .ok(
+            Some(&a2),
+            "{ auditLog { nodes { action ip actorEmail } } }",
+            json!({}),
+        )
+        .await;
+    let actions: Vec<&str> = audit["auditLog"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| **a == "auth.session_start")
+            .count(),
+        2,
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| **a == "auth.refresh_reuse")
+            .count(),
+        1,
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.iter().filter(|a| **a == "auth.logout").count(),
+        1,
+        "{actions:?}"
+    );
+    assert_eq!(audit["auditLog"]["nodes"][0]["ip"], "127.0.0.1");
     // Logging out twice is harmless.
     app.ok(
         None,

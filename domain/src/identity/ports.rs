@@ -270,11 +270,16 @@ pub struct StoredRefreshToken {
 /// Refresh tokens (rotating, single use, grouped in session families).
 #[async_trait]
 pub trait SessionRepository: Send + Sync {
-    /// Stores the first token of a new session.
+    /// Stores the first token of a new session, with its audit record.
     ///
     /// # Errors
     /// Storage failure.
-    async fn start(&self, ctx: &Ctx, token: &NewRefreshToken) -> Result<(), StoreError>;
+    async fn start(
+        &self,
+        ctx: &Ctx,
+        token: &NewRefreshToken,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
     /// Finds a token by digest.
     ///
     /// # Errors
@@ -306,7 +311,7 @@ pub trait SessionRepository: Send + Sync {
         user: UserId,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    /// Revokes every token of a session family.
+    /// Revokes every token of a session family (auditing it when a record is given).
     ///
     /// # Errors
     /// Storage failure.
@@ -315,6 +320,7 @@ pub trait SessionRepository: Send + Sync {
         ctx: &Ctx,
         session: SessionId,
         at: DateTime<Utc>,
+        audit: Option<AuditRecord>,
     ) -> Result<(), StoreError>;
 }
 

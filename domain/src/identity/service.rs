@@ -241,6 +241,7 @@ impl IdentityService {
         ctx: &Ctx,
         user: &User,
         role: Role,
+        how: &'static str,
     ) -> Result<AuthSession, String> {
         let tenant = self.d.tenants.get(ctx).await.map_err(|e| e.to_string())?;
         let secret = self.d.secrets.generate();
@@ -252,9 +253,14 @@ impl IdentityService {
             token_hash: self.d.secrets.digest(&token),
             expires_at: self.now() + self.policy.refresh_ttl,
         };
+        let audit = with_label(
+            AuditRecord::new("auth.session_start", "session", new.session)
+                .details(json!({ "method": how, "user": user.id.to_string() })),
+            &user.email,
+        );
         self.d
             .sessions
-            .start(ctx, &new)
+            .start(ctx, &new, audit)
             .await
             .map_err(|e| e.to_string())?;
         self.issue(
@@ -335,7 +341,7 @@ impl IdentityService {
             Err(StoreError::Conflict(_)) => return Err(SignUpError::EmailTaken),
             Err(e) => return Err(e.into()),
         }
-        self.start_session(&ctx, &owner, Role::Owner)
+        self.start_session(&ctx, &owner, Role::Owner, "sign_up")
             .await
             .map_err(SignUpError::Internal)
     }
@@ -398,7 +404,7 @@ impl IdentityService {
             .max_by_key(|m| m.joined_at)
             .ok_or(LoginError::NoActiveMembership)?;
         let ctx = Ctx::staff(membership.tenant, creds.user.id, membership.role, meta);
-        self.start_session(&ctx, &creds.user, membership.role)
+        self.start_session(&ctx, &creds.user, membership.role, "login")
             .await
             .map_err(LoginError::Internal)
     }
@@ -473,7 +479,7 @@ impl IdentityService {
             Err(e) => return Err(e.into()),
         };
         let next = Ctx::staff(tenant, user, member.role, ctx.meta().clone());
-        self.start_session(&next, &member.user, member.role)
+        self.start_session(&next, &member.user, member.role, "switch_tenant")
             .await
             .map_err(SwitchTenantError::Internal)
     }
@@ -567,7 +573,7 @@ impl IdentityService {
                 .revoke_user(&Ctx::system(m.tenant), user, now)
                 .await?;
         }
-        self.start_session(ctx, &member.user, member.role)
+        self.start_session(ctx, &member.user, member.role, "password_change")
             .await
             .map_err(ChangePasswordError::Internal)
     }
@@ -598,7 +604,7 @@ impl IdentityService {
         if stored.used_at.is_some() {
             self.d
                 .sessions
-                .revoke_family(&sys, stored.session, now)
+                .revoke_family(&sys, stored.session, now, Some(reuse_audit(&stored)))
                 .await?;
             return Err(RefreshError::Reused);
         }
@@ -607,7 +613,7 @@ impl IdentityService {
             Ok(_) | Err(StoreError::NotFound) => {
                 self.d
                     .sessions
-                    .revoke_family(&sys, stored.session, now)
+                    .revoke_family(&sys, stored.session, now, None)
                     .await?;
                 return Err(RefreshError::InvalidToken);
             }
@@ -625,7 +631,7 @@ impl IdentityService {
             // Lost a race with another exchange of the same token: that is reuse.
             self.d
                 .sessions
-                .revoke_family(&sys, stored.session, now)
+                .revoke_family(&sys, stored.session, now, Some(reuse_audit(&stored)))
                 .await?;
             return Err(RefreshError::Reused);
         }
@@ -646,7 +652,7 @@ impl IdentityService {
     ///
     /// # Errors
     /// Storage failure.
-    pub async fn logout(&self, refresh_token: &str) -> Result<(), RefreshError> {
+    pub async fn logout(&self, refresh_token: &str, meta: RequestMeta) -> Result<(), RefreshError> {
         let Some(tenant) = parse_token(REFRESH_PREFIX, refresh_token) else {
             return Ok(());
         };
@@ -657,9 +663,12 @@ impl IdentityService {
             .find(&sys, &self.d.secrets.digest(refresh_token))
             .await?
         {
+            let audit = AuditRecord::new("auth.logout", "session", stored.session)
+                .details(json!({ "user": stored.user.to_string() }));
+            let ctx = Ctx::person(tenant, stored.user, meta);
             self.d
                 .sessions
-                .revoke_family(&sys, stored.session, self.now())
+                .revoke_family(&ctx, stored.session, self.now(), Some(audit))
                 .await?;
         }
         Ok(())
@@ -947,7 +956,7 @@ impl IdentityService {
             Err(e) => return Err(e.into()),
         }
         self.d.authorizer.invalidate(&ctx);
-        self.start_session(&ctx, &user, inv.role)
+        self.start_session(&ctx, &user, inv.role, "invitation")
             .await
             .map_err(AcceptInvitationError::Internal)
     }
@@ -1273,6 +1282,12 @@ impl IdentityService {
     ) -> Result<Page<AuditEntry>, ReadError> {
         Ok(self.d.audit.list(ctx, filter, page).await?)
     }
+}
+
+/// The security record of a refresh token presented twice.
+fn reuse_audit(stored: &super::ports::StoredRefreshToken) -> AuditRecord {
+    AuditRecord::new("auth.refresh_reuse", "session", stored.session)
+        .details(json!({ "user": stored.user.to_string(), "revoked": "the whole session" }))
 }
 
 fn with_label(record: AuditRecord, email: &Email) -> AuditRecord {

@@ -148,7 +148,8 @@ impl IdentityMutation {
     /// Ends the session (the whole refresh-token family) of this refresh token.
     #[graphql(guard = "Public", directive = public::apply())]
     async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
-        svc(ctx)?.logout(&refresh_token).await.gql()?;
+        let meta = caller(ctx)?.meta();
+        svc(ctx)?.logout(&refresh_token, meta).await.gql()?;
         Ok(true)
     }
 

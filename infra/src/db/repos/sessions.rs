@@ -8,9 +8,10 @@ use domain::{Ctx, RefreshTokenId, SessionId, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::SqlStore;
+use super::{SqlStore, write_audit};
 use crate::db::entities::refresh_tokens;
 use crate::db::internal;
+use domain::identity::AuditRecord;
 
 async fn insert<C: ConnectionTrait>(
     conn: &C,
@@ -37,9 +38,15 @@ async fn insert<C: ConnectionTrait>(
 
 #[async_trait]
 impl SessionRepository for SqlStore {
-    async fn start(&self, ctx: &Ctx, token: &NewRefreshToken) -> Result<(), StoreError> {
+    async fn start(
+        &self,
+        ctx: &Ctx,
+        token: &NewRefreshToken,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
         insert(&txn, ctx, token, self.now()).await?;
+        write_audit(&txn, ctx, audit, self.now()).await?;
         txn.commit().await.map_err(internal)
     }
 
@@ -98,6 +105,7 @@ impl SessionRepository for SqlStore {
         ctx: &Ctx,
         session: SessionId,
         at: DateTime<Utc>,
+        audit: Option<AuditRecord>,
     ) -> Result<(), StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
         refresh_tokens::Entity::update_many()
@@ -108,6 +116,9 @@ impl SessionRepository for SqlStore {
             .exec(&txn)
             .await
             .map_err(internal)?;
+        if let Some(audit) = audit {
+            write_audit(&txn, ctx, audit, at).await?;
+        }
         txn.commit().await.map_err(internal)
     }
 
