@@ -274,6 +274,12 @@ pub enum AcceptInvitationError {
     /// Already on the staff.
     #[error("you are already on this staff")]
     AlreadyMember,
+    /// Too many wrong passwords for the existing account.
+    #[error("too many failed attempts; try again in {retry_after_secs} s")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after_secs: u64,
+    },
     /// Internal failure.
     #[error("internal error: {0}")]
     Internal(String),
@@ -286,6 +292,7 @@ impl DomainError for AcceptInvitationError {
             Self::NotFound => ErrorClass::NotFound,
             Self::Expired | Self::AlreadyMember => ErrorClass::Conflict,
             Self::WrongPassword => ErrorClass::Unauthenticated,
+            Self::Throttled { .. } => ErrorClass::RateLimited,
             Self::Internal(_) => ErrorClass::Internal,
         }
     }
@@ -294,6 +301,12 @@ impl DomainError for AcceptInvitationError {
             Self::Invalid(v) => Some(v.field),
             Self::WrongPassword => Some("password"),
             Self::NotFound | Self::Expired => Some("token"),
+            _ => None,
+        }
+    }
+    fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Throttled { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }

@@ -495,10 +495,11 @@ impl IdentityService {
         locale: Option<Locale>,
     ) -> Result<User, ProfileError> {
         let user = ctx.actor().user_id().ok_or(ProfileError::NotFound)?;
-        let current = self.d.staff.get(ctx, user).await.map_err(|e| match e {
-            StoreError::NotFound => ProfileError::NotFound,
-            other => ProfileError::Internal(other.to_string()),
-        })?;
+        let current = match self.d.staff.get(ctx, user).await {
+            Ok(m) if m.active => m,
+            Ok(_) | Err(StoreError::NotFound) => return Err(ProfileError::NotFound),
+            Err(e) => return Err(e.into()),
+        };
         let name = match display_name {
             Some(n) => Name::parse(n, "displayName", 100)?.to_string(),
             None => current.user.display_name.clone(),
@@ -662,10 +663,16 @@ impl IdentityService {
             .sessions
             .find(&sys, &self.d.secrets.digest(refresh_token))
             .await?
+            && stored.revoked_at.is_none()
         {
-            let audit = AuditRecord::new("auth.logout", "session", stored.session)
-                .details(json!({ "user": stored.user.to_string() }));
             let ctx = Ctx::person(tenant, stored.user, meta);
+            let audit = self
+                .audit(
+                    &ctx,
+                    AuditRecord::new("auth.logout", "session", stored.session),
+                )
+                .await
+                .details(json!({ "user": stored.user.to_string() }));
             self.d
                 .sessions
                 .revoke_family(&ctx, stored.session, self.now(), Some(audit))
@@ -899,15 +906,19 @@ impl IdentityService {
         let (sys, inv) = self.pending_invitation(token).await?;
         let existing = self.d.users.find_by_email(&inv.email).await?;
         let (user, joiner) = match existing {
-            Some(creds) => {
-                if !self
-                    .d
-                    .hasher
-                    .verify(&Password::presented(password), Some(&creds.password_hash))
+            Some(_) => {
+                // The same throttle as login: an invitation link must not allow
+                // unlimited guesses at an existing account's password.
+                let creds = self
+                    .check_password(&inv.email, &Password::presented(password))
                     .await
-                {
-                    return Err(AcceptInvitationError::WrongPassword);
-                }
+                    .map_err(|e| match e {
+                        LoginError::InvalidCredentials => AcceptInvitationError::WrongPassword,
+                        LoginError::Throttled { retry_after_secs } => {
+                            AcceptInvitationError::Throttled { retry_after_secs }
+                        }
+                        other => AcceptInvitationError::Internal(other.to_string()),
+                    })?;
                 let id = creds.user.id;
                 (creds.user, Joiner::Existing(id))
             }
@@ -981,6 +992,15 @@ impl IdentityService {
         let email = Email::parse(email)?;
         let name = Name::parse(display_name, "displayName", 100)?;
         let password = Password::new_checked(password, Some(&email))?;
+        if self.d.users.find_by_email(&email).await?.is_some() {
+            // Existing accounts join through an invitation they accept themselves.
+            return Err(AcceptInvitationError::Invalid(
+                super::models::InvalidValue {
+                    field: "email",
+                    message: "this e-mail already has an account: invite it instead".into(),
+                },
+            ));
+        }
         let now = self.now();
         let inv = Invitation {
             id: InvitationId::new(),
@@ -1008,21 +1028,33 @@ impl IdentityService {
             .hasher
             .hash(&password)
             .await
-            .map_err(AcceptInvitationError::Internal)?;
-        let audit = AuditRecord::new("staff.join", "user", user.id)
-            .details(json!({ "invitation": inv.id.to_string(), "role": role.as_str() }));
-        self.d
-            .invitations
-            .accept(
-                ctx,
-                inv.id,
-                &Joiner::NewUser {
+            .map_err(AcceptInvitationError::Internal);
+        let accepted = match password_hash {
+            Ok(password_hash) => {
+                let audit = AuditRecord::new("staff.join", "user", user.id)
+                    .details(json!({ "invitation": inv.id.to_string(), "role": role.as_str() }));
+                let joiner = Joiner::NewUser {
                     user: user.clone(),
                     password_hash,
-                },
-                audit,
-            )
-            .await?;
+                };
+                self.d
+                    .invitations
+                    .accept(ctx, inv.id, &joiner, audit)
+                    .await
+                    .map_err(Into::into)
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = accepted {
+            // Leave no pending invitation whose token nobody holds.
+            let record = AuditRecord::new("staff.invitation_revoke", "invitation", inv.id);
+            let _ = self
+                .d
+                .invitations
+                .set_status(ctx, inv.id, InvitationStatus::Revoked, record)
+                .await;
+            return Err(e);
+        }
         self.d.authorizer.invalidate(ctx);
         Ok(user.id)
     }

@@ -27,7 +27,9 @@ use crate::identity::ports::{
     StoredRefreshToken, TenantRepository, ThrottleState, TokenCodec, TokenRejection,
     UserRepository,
 };
-use crate::ids::{AuditEntryId, InvitationId, LocationId, RefreshTokenId, SessionId, TenantId, UserId};
+use crate::ids::{
+    AuditEntryId, InvitationId, LocationId, RefreshTokenId, SessionId, TenantId, UserId,
+};
 use crate::page::{Page, PageRequest};
 use crate::ports::Clock;
 
@@ -170,7 +172,9 @@ impl Tables {
             .iter()
             .any(|r| r.tenant == tenant && r.token_hash == t.token_hash)
         {
-            return Err(StoreError::Internal("duplicate refresh token digest".into()));
+            return Err(StoreError::Internal(
+                "duplicate refresh token digest".into(),
+            ));
         }
         self.refresh_tokens.push(RefreshRow {
             tenant,
@@ -495,8 +499,7 @@ impl InvitationRepository for InMemory {
         let now = self.now();
         let mut t = self.tables();
         let tenant = ctx.tenant();
-        if t
-            .invitations
+        if t.invitations
             .iter()
             .any(|r| r.tenant == tenant && (r.token_hash == token_hash || r.inv.id == inv.id))
         {
@@ -637,8 +640,17 @@ impl InvitationRepository for InMemory {
 
 #[async_trait]
 impl SessionRepository for InMemory {
-    async fn start(&self, ctx: &Ctx, token: &NewRefreshToken) -> Result<(), StoreError> {
-        self.tables().insert_refresh(ctx.tenant(), token)
+    async fn start(
+        &self,
+        ctx: &Ctx,
+        token: &NewRefreshToken,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let mut t = self.tables();
+        t.insert_refresh(ctx.tenant(), token)?;
+        t.write_audit(ctx, audit, now);
+        Ok(())
     }
 
     async fn find(
@@ -701,11 +713,16 @@ impl SessionRepository for InMemory {
         ctx: &Ctx,
         session: SessionId,
         at: DateTime<Utc>,
+        audit: Option<AuditRecord>,
     ) -> Result<(), StoreError> {
-        for r in &mut self.tables().refresh_tokens {
+        let mut t = self.tables();
+        for r in &mut t.refresh_tokens {
             if r.tenant == ctx.tenant() && r.session == session && r.revoked_at.is_none() {
                 r.revoked_at = Some(at);
             }
+        }
+        if let Some(audit) = audit {
+            t.write_audit(ctx, audit, at);
         }
         Ok(())
     }
@@ -722,8 +739,7 @@ impl LocationRepository for InMemory {
         let now = self.now();
         let mut t = self.tables();
         let tenant = ctx.tenant();
-        if t
-            .locations
+        if t.locations
             .iter()
             .any(|r| r.tenant == tenant && r.location.name == location.name)
         {
@@ -747,8 +763,7 @@ impl LocationRepository for InMemory {
         let now = self.now();
         let mut t = self.tables();
         let tenant = ctx.tenant();
-        if t
-            .locations
+        if t.locations
             .iter()
             .any(|r| r.tenant == tenant && r.location.id != id && r.location.name == name)
         {
@@ -907,10 +922,7 @@ impl Authorizer for FakeAuthorizer {
         user: UserId,
         permission: Permission,
     ) -> Result<bool, StoreError> {
-        Ok(self
-            .permissions(ctx, user)
-            .await?
-            .contains(&permission))
+        Ok(self.permissions(ctx, user).await?.contains(&permission))
     }
 
     async fn permissions(&self, ctx: &Ctx, user: UserId) -> Result<Vec<Permission>, StoreError> {

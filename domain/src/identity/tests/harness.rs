@@ -3,12 +3,15 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use crate::ctx::{Ctx, RequestMeta};
 use crate::identity::errors::{AcceptInvitationError, LoginError, SignUpError};
 use crate::identity::models::{AuditEntry, AuthSession, Locale, Role};
 use crate::identity::service::{IdentityDeps, IdentityService, SessionPolicy, SignUp};
 use crate::ids::{TenantId, UserId};
 use crate::money::Currency;
+use crate::ports::Clock;
 
 use super::fakes::{
     FakeAuthorizer, FakeClock, FakeHasher, FakeSecrets, FakeTokens, InMemory, RecordingMailer,
@@ -43,7 +46,6 @@ pub(crate) struct World {
 /// A signed-in staff member.
 pub(crate) struct Member {
     pub(crate) id: UserId,
-    pub(crate) email: String,
     pub(crate) ctx: Ctx,
     pub(crate) session: AuthSession,
 }
@@ -104,6 +106,11 @@ impl World {
         }
     }
 
+    /// The fake clock's time.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
     /// The context an access token stands for.
     pub(crate) fn ctx_of(&self, session: &AuthSession) -> Ctx {
         self.svc
@@ -111,8 +118,14 @@ impl World {
             .expect("a fresh access token authenticates")
     }
 
-    pub(crate) async fn sign_up(&self, business: &str, email: &str) -> Result<AuthSession, SignUpError> {
-        self.svc.sign_up(sign_up_input(business, email), meta()).await
+    pub(crate) async fn sign_up(
+        &self,
+        business: &str,
+        email: &str,
+    ) -> Result<AuthSession, SignUpError> {
+        self.svc
+            .sign_up(sign_up_input(business, email), meta())
+            .await
     }
 
     /// Signs up a business owned by `email` (password [`PASSWORD`]).
@@ -123,14 +136,17 @@ impl World {
             tenant: ctx.tenant(),
             owner: Member {
                 id: session.me.user.id,
-                email: email.into(),
                 ctx,
                 session,
             },
         }
     }
 
-    pub(crate) async fn login(&self, email: &str, password: &str) -> Result<AuthSession, LoginError> {
+    pub(crate) async fn login(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<AuthSession, LoginError> {
         self.svc.login(email, password, None, meta()).await
     }
 
@@ -174,7 +190,6 @@ impl World {
             .expect("the invitation is accepted");
         Member {
             id: session.me.user.id,
-            email: email.into(),
             ctx: self.ctx_of(&session),
             session,
         }

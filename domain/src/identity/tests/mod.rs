@@ -1,5 +1,17 @@
 //! Unit tests of the identity service over in-memory fakes of its ports
 //! (HOUSE_STYLE rule 16), and property tests of the values it relies on.
+//! Test names are sentences; each topic has its own file.
 
 mod fakes;
 mod harness;
+
+mod audit;
+mod invitations;
+mod locations;
+mod profile;
+mod properties;
+mod roles;
+mod sessions;
+mod sign_up_and_login;
+mod staff;
+mod throttling;
