@@ -43,7 +43,19 @@ const CASHIER = {
   displayName: 'Иван Кассир',
   email: `cashier-${run}@e2e.example.com`,
   password: 'Cashier-Passw0rd!e2e',
+  // set on the profile page
+  newDisplayName: 'Ivan Cashier',
+  newPassword: 'Cashier-NewPassw0rd!e2e',
 };
+// The owner of a second business, invited into the first one with the same account.
+const OWNER2 = {
+  businessName: `E2E Пекарня ${run}`,
+  locationName: 'Арбат, 10',
+  displayName: 'Пётр Пекарь',
+  email: `baker-${run}@e2e.example.com`,
+  password: 'Baker-Passw0rd!e2e',
+};
+const LOCALE_KEY = 'maxloyalty.locale';
 
 // ---------------------------------------------------------------- server
 
@@ -222,6 +234,44 @@ async function logout(page) {
   assert.equal(stored, null, 'the refresh token must be removed from localStorage on logout');
 }
 
+async function storedRefreshToken(page) {
+  return page.evaluate((key) => window.localStorage.getItem(key), REFRESH_TOKEN_KEY);
+}
+
+async function text(page, id) {
+  return ((await byTestId(page, id).first().textContent()) ?? '').trim();
+}
+
+/** Waits until the test id's text satisfies `check` (the UI updates asynchronously). */
+async function waitForText(page, id, check, what) {
+  const deadline = Date.now() + UI_TIMEOUT;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await byTestId(page, id).count()) > 0 ? await text(page, id) : '';
+    if (check(last)) return last;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`timed out waiting for ${what}; [data-testid=${id}] text is ${JSON.stringify(last)}`);
+}
+
+/** The business shown in the header: the switcher's current choice, or the plain name. */
+async function headerTenant(page) {
+  const select = byTestId(page, 'tenant-switch');
+  if ((await select.count()) > 0) return select.evaluate((el) => el.selectedOptions[0]?.textContent?.trim() ?? '');
+  return text(page, 'layout-tenant');
+}
+
+async function waitForHeaderTenant(page, name) {
+  const deadline = Date.now() + UI_TIMEOUT;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await headerTenant(page).catch(() => '');
+    if (last === name) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`header business is ${JSON.stringify(last)}, expected ${JSON.stringify(name)}`);
+}
+
 async function navIds(page) {
   return byTestId(page, 'nav')
     .locator('[data-testid^="nav-"]')
@@ -259,6 +309,7 @@ after(async () => {
 test('owner signs up, invites a cashier, the cashier accepts and sees only cashier pages', { timeout: 20 * 60_000 }, async (t) => {
   let pageA;
   let pageB;
+  let pageC;
   const passed = new Set();
   let previous = null;
 
@@ -278,6 +329,7 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
         const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 60);
         await shot(pageA, `FAILED-${slug}-context-A`);
         await shot(pageB, `FAILED-${slug}-context-B`);
+        await shot(pageC, `FAILED-${slug}-context-C`);
         throw err;
       }
     });
@@ -398,7 +450,9 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
   await step('8. context A: the owner sees the cashier in the team, the roles matrix and the audit log', async () => {
     await pageA.goto(`${baseUrl}/staff`);
     await expectVisible(pageA, 'staff-page');
-    await pageA.locator(`[data-testid="staff-row"][data-email="${CASHIER.email}"][data-role="CASHIER"]`).waitFor();
+    await pageA.locator(`[data-testid="staff-row"][data-email="${CASHIER.email}"][data-role="CASHIER"][data-me="false"]`).waitFor();
+    // "(you)" is decided by the user id, not the e-mail
+    await pageA.locator(`[data-testid="staff-row"][data-email="${OWNER.email}"][data-me="true"]`).waitFor();
     await pageA.locator(`[data-testid="invitation-row"][data-email="${CASHIER.email}"][data-status="ACCEPTED"]`).waitFor();
     await shot(pageA, 'A-owner-staff-after-accept');
 
@@ -420,4 +474,228 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
     assert.equal(await pageB.evaluate(() => document.documentElement.lang), 'en');
     await shot(pageB, 'B-cashier-english');
   }, ['7']);
+
+  await step('10. context B: the cashier renames themselves and saves English as their language on the profile page', async () => {
+    // Back to Russian first, so that the switch to English below is the profile's doing.
+    await byTestId(pageB, 'lang-ru').click();
+    assert.equal(await text(pageB, 'nav-home'), 'Главная');
+
+    await byTestId(pageB, 'layout-user').click(); // the user's name in the header opens the profile
+    await expectVisible(pageB, 'profile-page');
+    assert.equal(new URL(pageB.url()).pathname, '/profile');
+    assert.equal(await text(pageB, 'page-title'), 'Профиль');
+    assert.equal(await text(pageB, 'profile-email'), CASHIER.email);
+    assert.equal(await byTestId(pageB, 'profile-display-name').inputValue(), CASHIER.displayName);
+    assert.equal(await byTestId(pageB, 'profile-locale').inputValue(), 'RU');
+    await shot(pageB, 'B-cashier-profile');
+
+    await byTestId(pageB, 'profile-display-name').fill(CASHIER.newDisplayName);
+    await byTestId(pageB, 'profile-locale').selectOption('EN');
+    await byTestId(pageB, 'profile-submit').click();
+    await expectVisible(pageB, 'profile-saved');
+
+    // The UI follows the saved language, the header shows the new name.
+    assert.equal(await text(pageB, 'nav-home'), 'Home');
+    assert.equal(await text(pageB, 'page-title'), 'Profile');
+    assert.equal(await pageB.evaluate(() => document.documentElement.lang), 'en');
+    assert.match(await text(pageB, 'layout-user'), new RegExp(`^${CASHIER.newDisplayName} · Cashier$`));
+    await shot(pageB, 'B-cashier-profile-saved-english');
+
+    // Saved on the server: a reload (session restore) shows the same.
+    await pageB.reload();
+    await expectVisible(pageB, 'profile-page');
+    assert.equal(await byTestId(pageB, 'profile-display-name').inputValue(), CASHIER.newDisplayName);
+    assert.equal(await byTestId(pageB, 'profile-locale').inputValue(), 'EN');
+    assert.equal(await text(pageB, 'nav-home'), 'Home');
+  }, ['9']);
+
+  await step('11. context B: the cashier changes the password (wrong current one first, then a weak one, then right)', async () => {
+    const before = await storedRefreshToken(pageB);
+    assert.ok(before, 'signed in with a stored refresh token');
+
+    // Client-side check: the repeat must match.
+    await byTestId(pageB, 'password-current').fill(CASHIER.password);
+    await byTestId(pageB, 'password-new').fill(CASHIER.newPassword);
+    await byTestId(pageB, 'password-repeat').fill(`${CASHIER.newPassword}x`);
+    await byTestId(pageB, 'password-submit').click();
+    assert.equal(await text(pageB, 'password-repeat-error'), 'Passwords do not match.');
+
+    // Wrong current password: the server's field error under "Current password".
+    await byTestId(pageB, 'password-current').fill('Wrong-Passw0rd!e2e');
+    await byTestId(pageB, 'password-repeat').fill(CASHIER.newPassword);
+    await byTestId(pageB, 'password-submit').click();
+    await expectVisible(pageB, 'password-current-error');
+    assert.equal(await text(pageB, 'password-current-error'), 'The current password is wrong.');
+    assert.equal(await byTestId(pageB, 'password-current').getAttribute('aria-invalid'), 'true');
+    assert.equal(await byTestId(pageB, 'password-new-error').count(), 0);
+    await shot(pageB, 'B-cashier-password-wrong-current');
+
+    // Right current password, but the new one contains the e-mail name: the error goes under "New password".
+    const weak = `Xx-${CASHIER.email.split('@')[0]}-9`;
+    await byTestId(pageB, 'password-current').fill(CASHIER.password);
+    await byTestId(pageB, 'password-new').fill(weak);
+    await byTestId(pageB, 'password-repeat').fill(weak);
+    await byTestId(pageB, 'password-submit').click();
+    await expectVisible(pageB, 'password-new-error');
+    assert.match(await text(pageB, 'password-new-error'), /^This password cannot be used: /);
+    assert.equal(await byTestId(pageB, 'password-current-error').count(), 0);
+    await shot(pageB, 'B-cashier-password-rejected-new');
+
+    // Now right.
+    await byTestId(pageB, 'password-new').fill(CASHIER.newPassword);
+    await byTestId(pageB, 'password-repeat').fill(CASHIER.newPassword);
+    await byTestId(pageB, 'password-submit').click();
+    await expectVisible(pageB, 'password-changed');
+    assert.equal(await byTestId(pageB, 'password-current').inputValue(), '', 'the form is cleared');
+    const after = await storedRefreshToken(pageB);
+    assert.ok(after && after !== before, 'the fresh session returned by changePassword is stored');
+    await shot(pageB, 'B-cashier-password-changed');
+
+    // The stored (new) refresh token restores the session; the old one would not.
+    await pageB.reload();
+    await expectVisible(pageB, 'profile-page');
+  }, ['10']);
+
+  await step('12. context B: log out; the old password is refused, the new one works', async () => {
+    await logout(pageB);
+    await byTestId(pageB, 'login-email').fill(CASHIER.email);
+    await byTestId(pageB, 'login-password').fill(CASHIER.password);
+    await byTestId(pageB, 'login-submit').click();
+    await expectVisible(pageB, 'login-error');
+    assert.equal(await byTestId(pageB, 'login-error').getAttribute('data-code'), 'UNAUTHENTICATED');
+
+    await byTestId(pageB, 'login-password').fill(CASHIER.newPassword);
+    await byTestId(pageB, 'login-submit').click();
+    await expectVisible(pageB, 'home-page');
+    assert.equal(await byTestId(pageB, 'home-role').getAttribute('data-role'), 'CASHIER');
+    assert.equal(await text(pageB, 'home-welcome'), `Welcome, ${CASHIER.newDisplayName}!`);
+    await shot(pageB, 'B-cashier-home-new-password');
+  }, ['11']);
+
+  await step('13. a fresh browser without a language choice opens in the cashier’s saved language (English)', async () => {
+    const pageD = await newPage('D');
+    try {
+      await pageD.goto(`${baseUrl}/login`);
+      await expectVisible(pageD, 'login-page');
+      assert.equal(await pageD.evaluate(() => document.documentElement.lang), 'ru', 'Russian before sign-in');
+      await login(pageD, { email: CASHIER.email, password: CASHIER.newPassword });
+      await waitForText(pageD, 'nav-home', (s) => s === 'Home', 'the UI in English');
+      assert.equal(await pageD.evaluate(() => document.documentElement.lang), 'en');
+      // Adopted, not remembered as this browser's own choice.
+      assert.equal(await pageD.evaluate((key) => window.localStorage.getItem(key), LOCALE_KEY), null);
+      await shot(pageD, 'D-cashier-fresh-browser-english');
+    } finally {
+      await pageD.context().close();
+    }
+  }, ['12']);
+
+  await step('14. context C: a second business signs up (its owner will also join the first one)', async () => {
+    pageC = await newPage('C');
+    await pageC.goto(`${baseUrl}/signup`);
+    await expectVisible(pageC, 'signup-page');
+    await byTestId(pageC, 'signup-business-name').fill(OWNER2.businessName);
+    await byTestId(pageC, 'signup-location-name').fill(OWNER2.locationName);
+    await byTestId(pageC, 'signup-currency').selectOption('KZT');
+    await byTestId(pageC, 'signup-display-name').fill(OWNER2.displayName);
+    await byTestId(pageC, 'signup-email').fill(OWNER2.email);
+    await byTestId(pageC, 'signup-password').fill(OWNER2.password);
+    await byTestId(pageC, 'signup-submit').click();
+    await expectVisible(pageC, 'home-page');
+    assert.equal(await text(pageC, 'home-tenant'), OWNER2.businessName);
+    // One business: just its name, no switcher.
+    await expectVisible(pageC, 'layout-tenant');
+    assert.equal(await text(pageC, 'layout-tenant'), OWNER2.businessName);
+    assert.equal(await byTestId(pageC, 'tenant-switch').count(), 0);
+    await shot(pageC, 'C-owner2-home');
+  }, []);
+
+  let inviteOwner2Offset = 0;
+  await step('15. context A: the first owner invites the second business’s owner as an admin', async () => {
+    await pageA.goto(`${baseUrl}/staff`);
+    await expectVisible(pageA, 'invite-form');
+    await byTestId(pageA, 'invite-email').fill(OWNER2.email);
+    await byTestId(pageA, 'invite-role').selectOption('ADMIN');
+    inviteOwner2Offset = serverLog.length;
+    await byTestId(pageA, 'invite-submit').click();
+    await pageA.locator(`[data-testid="invitation-row"][data-email="${OWNER2.email}"][data-status="PENDING"]`).waitFor();
+  }, ['3', '14']);
+
+  await step('16. context C: the second owner accepts with their existing password and gets the business switcher', async () => {
+    const m = await waitForLog(ACCEPT_LINK_RE, { fromOffset: inviteOwner2Offset, timeout: MAIL_TIMEOUT, what: 'the second invitation email' });
+    await pageC.goto(`${baseUrl}/accept-invitation?token=${encodeURIComponent(m[1])}`);
+    await expectVisible(pageC, 'accept-preview');
+    assert.equal(await text(pageC, 'accept-email'), OWNER2.email);
+    // Signed in here as the invited person: "I already have an account" is preselected, no name/repeat fields.
+    // (the session is restored in parallel with the preview: wait for it)
+    await pageC.locator('[data-testid="accept-existing"]:checked').waitFor();
+    assert.equal(await byTestId(pageC, 'accept-display-name').count(), 0);
+    assert.equal(await byTestId(pageC, 'accept-password-confirm').count(), 0);
+
+    // A wrong password for the existing account is explained.
+    await byTestId(pageC, 'accept-password').fill('Not-The-Passw0rd!');
+    await byTestId(pageC, 'accept-submit').click();
+    await expectVisible(pageC, 'accept-error');
+    assert.equal(await byTestId(pageC, 'accept-error').getAttribute('data-code'), 'UNAUTHENTICATED');
+    await shot(pageC, 'C-owner2-accept-existing-account');
+
+    await byTestId(pageC, 'accept-password').fill(OWNER2.password);
+    await byTestId(pageC, 'accept-submit').click();
+    await expectVisible(pageC, 'home-page');
+    assert.equal(await text(pageC, 'home-tenant'), OWNER.businessName, 'lands in the business that invited them');
+    assert.equal(await byTestId(pageC, 'home-role').getAttribute('data-role'), 'ADMIN');
+    assert.equal(await text(pageC, 'home-welcome'), `Добро пожаловать, ${OWNER2.displayName}!`, 'the existing name is kept');
+
+    await expectVisible(pageC, 'tenant-switch');
+    await waitForHeaderTenant(pageC, OWNER.businessName);
+    const options = await byTestId(pageC, 'tenant-switch')
+      .locator('option')
+      .evaluateAll((els) => els.map((el) => el.textContent?.trim()).sort());
+    assert.deepEqual(options, [OWNER.businessName, OWNER2.businessName].sort());
+    await shot(pageC, 'C-owner2-in-first-business-with-switcher');
+  }, ['15']);
+
+  await step('17. context C: the switcher moves between the two businesses', async () => {
+    const before = await storedRefreshToken(pageC);
+    await byTestId(pageC, 'nav-staff').click(); // switching always lands on home
+    await expectVisible(pageC, 'staff-page');
+
+    await byTestId(pageC, 'tenant-switch').selectOption({ label: OWNER2.businessName });
+    await waitForHeaderTenant(pageC, OWNER2.businessName);
+    await expectVisible(pageC, 'home-page');
+    assert.equal(new URL(pageC.url()).pathname, '/');
+    await waitForText(pageC, 'home-tenant', (s) => s === OWNER2.businessName, 'home showing the second business');
+    assert.equal(await byTestId(pageC, 'home-role').getAttribute('data-role'), 'OWNER');
+    const after = await storedRefreshToken(pageC);
+    assert.ok(after && after !== before, 'the new session’s refresh token is stored');
+    await shot(pageC, 'C-owner2-switched-to-own-business');
+
+    // The stored session is the new business's: a reload stays there.
+    await pageC.reload();
+    await expectVisible(pageC, 'home-page');
+    await waitForHeaderTenant(pageC, OWNER2.businessName);
+    assert.equal(await text(pageC, 'home-tenant'), OWNER2.businessName);
+
+    // And back.
+    await byTestId(pageC, 'tenant-switch').selectOption({ label: OWNER.businessName });
+    await waitForHeaderTenant(pageC, OWNER.businessName);
+    await waitForText(pageC, 'home-tenant', (s) => s === OWNER.businessName, 'home showing the first business');
+    assert.equal(await byTestId(pageC, 'home-role').getAttribute('data-role'), 'ADMIN');
+    await shot(pageC, 'C-owner2-switched-back');
+  }, ['16']);
+
+  await step('18. context C: header with the switcher and the profile page on a phone-sized screen', async () => {
+    await pageC.setViewportSize({ width: 390, height: 844 });
+    try {
+      await expectVisible(pageC, 'tenant-switch');
+      await shot(pageC, 'C-narrow-home');
+      await byTestId(pageC, 'layout-user').click();
+      await expectVisible(pageC, 'profile-page');
+      // nothing wider than the screen
+      const overflow = await pageC.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+      await shot(pageC, 'C-narrow-profile');
+    } finally {
+      await pageC.setViewportSize({ width: 1280, height: 860 });
+    }
+  }, ['17']);
 });

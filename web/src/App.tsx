@@ -8,6 +8,7 @@ import { AuditPage } from './pages/AuditPage';
 import { HomePage } from './pages/HomePage';
 import { LocationsPage } from './pages/LocationsPage';
 import { LoginPage } from './pages/LoginPage';
+import { ProfilePage } from './pages/ProfilePage';
 import { RolesPage } from './pages/RolesPage';
 import { SignUpPage } from './pages/SignUpPage';
 import { StaffPage } from './pages/StaffPage';
@@ -20,6 +21,7 @@ const PAGES: Record<PageId, ComponentType> = {
   locations: LocationsPage,
   roles: RolesPage,
   audit: AuditPage,
+  profile: ProfilePage,
 };
 
 export function App() {

@@ -54,6 +54,14 @@ describe('page access', () => {
     expect(accessFor('/audit', CASHIER).kind).toBe('forbidden');
   });
 
+  it('opens the profile for every signed-in role, without a side-menu link', () => {
+    for (const perms of [OWNER, CASHIER, [], undefined]) {
+      expect(accessFor('/profile', perms)).toMatchObject({ kind: 'allowed', item: { id: 'profile' } });
+      expect(ids(perms)).not.toContain('profile');
+    }
+    expect(accessFor('/profile/', CASHIER).kind).toBe('allowed');
+  });
+
   it('answers unknown for paths that are not pages', () => {
     expect(accessFor('/nope', OWNER).kind).toBe('unknown');
   });

@@ -11,7 +11,7 @@ export const PERMISSIONS = {
   auditRead: 'audit:read',
 } as const;
 
-export type PageId = 'home' | 'staff' | 'locations' | 'roles' | 'audit';
+export type PageId = 'home' | 'staff' | 'locations' | 'roles' | 'audit' | 'profile';
 
 export interface NavItem {
   id: PageId;
@@ -19,6 +19,8 @@ export interface NavItem {
   labelKey: MessageKey;
   /** Permission needed to see the link and open the page; null = any signed-in user. */
   permission: string | null;
+  /** false: a page without a side-menu link (reached from elsewhere, e.g. the header). */
+  inMenu?: boolean;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -27,6 +29,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'locations', path: '/locations', labelKey: 'nav.locations', permission: PERMISSIONS.locationsRead },
   { id: 'roles', path: '/roles', labelKey: 'nav.roles', permission: PERMISSIONS.rolesRead },
   { id: 'audit', path: '/audit', labelKey: 'nav.audit', permission: PERMISSIONS.auditRead },
+  // The own profile: every signed-in role, linked from the user's name in the header.
+  { id: 'profile', path: '/profile', labelKey: 'nav.profile', permission: null, inMenu: false },
 ];
 
 export function hasPermission(permissions: readonly string[] | undefined, permission: string | null): boolean {
@@ -34,9 +38,9 @@ export function hasPermission(permissions: readonly string[] | undefined, permis
   return permissions?.includes(permission) ?? false;
 }
 
-/** The navigation links a user with these permissions may see, in menu order. */
+/** The side-menu links a user with these permissions may see, in menu order. */
 export function visibleNavItems(permissions: readonly string[] | undefined): NavItem[] {
-  return NAV_ITEMS.filter((item) => hasPermission(permissions, item.permission));
+  return NAV_ITEMS.filter((item) => item.inMenu !== false && hasPermission(permissions, item.permission));
 }
 
 /** "/staff/" → "/staff"; keeps "/". */

@@ -101,6 +101,24 @@ export class GraphQLClient {
     for (const listener of this.authListeners) listener(payload);
   }
 
+  /**
+   * Moves to a fresh session that replaces the current one (another business): stores its tokens
+   * like a login does, then ends the previous session on the server (best effort) so its refresh
+   * token does not linger. A refresh still in flight is awaited first, so it cannot overwrite the
+   * new session with the old one.
+   */
+  async replaceSession(payload: AuthPayload): Promise<void> {
+    if (this.refreshing) await this.refreshing.catch(() => undefined);
+    const previous = this.tokens.getRefreshToken();
+    this.setSession(payload);
+    if (!previous || previous === payload.refreshToken) return;
+    try {
+      await this.send(LogoutDocument, { refreshToken: previous }, null);
+    } catch {
+      // The old session simply expires on its own.
+    }
+  }
+
   async request<TResult, TVariables>(
     document: TypedDocument<TResult, TVariables>,
     variables: TVariables,

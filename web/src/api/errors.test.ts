@@ -76,3 +76,31 @@ describe('error code → message', () => {
     expect(errorMessageKey('CONFLICT')).toBe('error.CONFLICT');
   });
 });
+
+describe('RATE_LIMITED with retryAfter', () => {
+  it('reads extensions.retryAfter and says how long to wait', () => {
+    const err = apiErrorFromGraphQL([{ message: 'slow down', extensions: { code: 'RATE_LIMITED', retryAfter: 30 } }]);
+    expect(err.retryAfter).toBe(30);
+    expect(describeError(err, ru).message).toBe('Слишком много попыток. Повторите через 30 с.');
+    expect(describeError(err, en).message).toBe('Too many attempts. Try again in 30 s.');
+  });
+
+  it('ignores a missing or malformed retryAfter', () => {
+    expect(apiErrorFromGraphQL([{ message: 'x', extensions: { code: 'RATE_LIMITED', retryAfter: '30' } }]).retryAfter).toBeUndefined();
+    expect(apiErrorFromGraphQL([{ message: 'x', extensions: { code: 'RATE_LIMITED', retryAfter: -1 } }]).retryAfter).toBeUndefined();
+    const plain = apiErrorFromGraphQL([{ message: 'x', extensions: { code: 'RATE_LIMITED' } }]);
+    expect(plain.retryAfter).toBeUndefined();
+    expect(describeError(plain, en).message).toBe('Too many attempts. Please wait a moment and try again.');
+  });
+});
+
+describe('server detail', () => {
+  it('drops a leading "<field>:" the server puts before the message', () => {
+    const err = apiErrorFromGraphQL([
+      { message: 'newPassword: the password must not contain your e-mail name', extensions: { code: 'VALIDATION', field: 'newPassword' } },
+    ]);
+    expect(describeError(err, en).detail).toBe('the password must not contain your e-mail name');
+    const other = apiErrorFromGraphQL([{ message: 'email: taken', extensions: { code: 'VALIDATION', field: 'displayName' } }]);
+    expect(describeError(other, en).detail).toBe('email: taken'); // only the own field's prefix
+  });
+});

@@ -31,11 +31,13 @@ export class ApiError extends Error {
   readonly field: string | undefined;
   readonly errors: readonly GraphQLErrorItem[];
   readonly status: number | undefined;
+  /** For RATE_LIMITED: seconds to wait before trying again (`extensions.retryAfter`). */
+  readonly retryAfter: number | undefined;
 
   constructor(
     code: ErrorCode,
     message?: string,
-    opts: { field?: string; errors?: readonly GraphQLErrorItem[]; status?: number } = {},
+    opts: { field?: string; errors?: readonly GraphQLErrorItem[]; status?: number; retryAfter?: number } = {},
   ) {
     super(message ?? code);
     this.name = 'ApiError';
@@ -43,6 +45,7 @@ export class ApiError extends Error {
     this.field = opts.field;
     this.errors = opts.errors ?? [];
     this.status = opts.status;
+    this.retryAfter = opts.retryAfter;
   }
 }
 
@@ -68,7 +71,9 @@ export function apiErrorFromGraphQL(errors: readonly GraphQLErrorItem[], status?
   const code: ErrorCode = isServerErrorCode(rawCode) ? rawCode : 'UNKNOWN';
   const rawField = primary?.extensions?.field;
   const field = typeof rawField === 'string' && rawField.length > 0 ? rawField : undefined;
-  return new ApiError(code, primary?.message, { field, errors, status });
+  const rawRetry = primary?.extensions?.retryAfter;
+  const retryAfter = typeof rawRetry === 'number' && Number.isFinite(rawRetry) && rawRetry >= 0 ? Math.ceil(rawRetry) : undefined;
+  return new ApiError(code, primary?.message, { field, errors, status, retryAfter });
 }
 
 export function toApiError(error: unknown): ApiError {
@@ -124,6 +129,9 @@ export function describeError(
       : t('error.VALIDATION');
     return { code: err.code, message, field, detail: serverDetail(err) };
   }
+  if (err.code === 'RATE_LIMITED' && err.retryAfter !== undefined) {
+    return { code: err.code, message: t('error.RATE_LIMITED_RETRY', { seconds: Math.max(1, err.retryAfter) }) };
+  }
   if (err.code === 'CONFLICT') {
     return { code: err.code, message: t('error.CONFLICT'), detail: serverDetail(err) };
   }
@@ -131,6 +139,8 @@ export function describeError(
 }
 
 function serverDetail(err: ApiError): string | undefined {
-  const msg = err.message.trim();
+  let msg = err.message.trim();
+  // The server may prefix the field ("newPassword: use at least 10 characters"); the UI names it already.
+  if (err.field && msg.startsWith(`${err.field}:`)) msg = msg.slice(err.field.length + 1).trim();
   return msg && msg !== err.code ? msg : undefined;
 }

@@ -66,6 +66,32 @@ export const MeDocument = graphql(`
   }
 `);
 
+// ---- own account (any signed-in role) ----
+
+export const MyTenantsDocument = graphql(`
+  query MyTenants {
+    myTenants { tenant { id name currency } role current }
+  }
+`);
+
+export const SwitchTenantDocument = graphql(`
+  mutation SwitchTenant($tenantId: ID!) {
+    switchTenant(tenantId: $tenantId) { ...AuthFields }
+  }
+`);
+
+export const UpdateMyProfileDocument = graphql(`
+  mutation UpdateMyProfile($input: UpdateMyProfileInput!) {
+    updateMyProfile(input: $input) { id email displayName locale }
+  }
+`);
+
+export const ChangePasswordDocument = graphql(`
+  mutation ChangePassword($input: ChangePasswordInput!) {
+    changePassword(input: $input) { ...AuthFields }
+  }
+`);
+
 // ---- staff ----
 
 export const StaffDocument = graphql(`

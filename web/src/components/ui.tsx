@@ -54,12 +54,16 @@ type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | '
   invalid?: boolean;
   testId?: string;
   hint?: string;
+  /** A message shown under the input (marks it invalid); its test id is `<testId>-error`. */
+  error?: string;
 };
 
-export function TextField({ label, value, onValueChange, invalid, testId, hint, id, className, ...rest }: TextFieldProps) {
+export function TextField({ label, value, onValueChange, invalid, testId, hint, error, id, className, ...rest }: TextFieldProps) {
   const autoId = useId();
   const inputId = id ?? autoId;
   const hintId = hint ? `${inputId}-hint` : undefined;
+  const errorId = error ? `${inputId}-error` : undefined;
+  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${className ? ` ${className}` : ''}`}>
       <label htmlFor={inputId}>{label}</label>
@@ -67,11 +71,16 @@ export function TextField({ label, value, onValueChange, invalid, testId, hint, 
         id={inputId}
         value={value}
         onChange={(e) => onValueChange(e.target.value)}
-        aria-invalid={invalid || undefined}
-        aria-describedby={hintId}
+        aria-invalid={invalid || Boolean(error) || undefined}
+        aria-describedby={describedBy}
         data-testid={testId}
         {...rest}
       />
+      {error ? (
+        <small id={errorId} className="field-error" data-testid={testId ? `${testId}-error` : undefined}>
+          {error}
+        </small>
+      ) : null}
       {hint ? (
         <small id={hintId} className="field-hint">
           {hint}

@@ -24,6 +24,10 @@ type Documents = {
     "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) { email role tenantName expiresAt }\n  }\n": typeof types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) { ...AuthFields }\n  }\n": typeof types.AcceptInvitationDocument,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": typeof types.MeDocument,
+    "\n  query MyTenants {\n    myTenants { tenant { id name currency } role current }\n  }\n": typeof types.MyTenantsDocument,
+    "\n  mutation SwitchTenant($tenantId: ID!) {\n    switchTenant(tenantId: $tenantId) { ...AuthFields }\n  }\n": typeof types.SwitchTenantDocument,
+    "\n  mutation UpdateMyProfile($input: UpdateMyProfileInput!) {\n    updateMyProfile(input: $input) { id email displayName locale }\n  }\n": typeof types.UpdateMyProfileDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) { ...AuthFields }\n  }\n": typeof types.ChangePasswordDocument,
     "\n  query Staff($first: Int, $after: String) {\n    staff(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id email displayName role active joinedAt }\n    }\n  }\n": typeof types.StaffDocument,
     "\n  query Invitations($first: Int, $after: String, $last: Int, $before: String) {\n    invitations(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id email role status expiresAt createdAt }\n    }\n  }\n": typeof types.InvitationsDocument,
     "\n  mutation InviteStaff($input: InviteStaffInput!) {\n    inviteStaff(input: $input) { id email role status expiresAt createdAt }\n  }\n": typeof types.InviteStaffDocument,
@@ -48,6 +52,10 @@ const documents: Documents = {
     "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) { email role tenantName expiresAt }\n  }\n": types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) { ...AuthFields }\n  }\n": types.AcceptInvitationDocument,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": types.MeDocument,
+    "\n  query MyTenants {\n    myTenants { tenant { id name currency } role current }\n  }\n": types.MyTenantsDocument,
+    "\n  mutation SwitchTenant($tenantId: ID!) {\n    switchTenant(tenantId: $tenantId) { ...AuthFields }\n  }\n": types.SwitchTenantDocument,
+    "\n  mutation UpdateMyProfile($input: UpdateMyProfileInput!) {\n    updateMyProfile(input: $input) { id email displayName locale }\n  }\n": types.UpdateMyProfileDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) { ...AuthFields }\n  }\n": types.ChangePasswordDocument,
     "\n  query Staff($first: Int, $after: String) {\n    staff(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id email displayName role active joinedAt }\n    }\n  }\n": types.StaffDocument,
     "\n  query Invitations($first: Int, $after: String, $last: Int, $before: String) {\n    invitations(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id email role status expiresAt createdAt }\n    }\n  }\n": types.InvitationsDocument,
     "\n  mutation InviteStaff($input: InviteStaffInput!) {\n    inviteStaff(input: $input) { id email role status expiresAt createdAt }\n  }\n": types.InviteStaffDocument,
@@ -99,6 +107,22 @@ export function graphql(source: "\n  mutation AcceptInvitation($input: AcceptInv
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Me {\n    me { ...MeFields }\n  }\n"): typeof import('./graphql').MeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyTenants {\n    myTenants { tenant { id name currency } role current }\n  }\n"): typeof import('./graphql').MyTenantsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SwitchTenant($tenantId: ID!) {\n    switchTenant(tenantId: $tenantId) { ...AuthFields }\n  }\n"): typeof import('./graphql').SwitchTenantDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMyProfile($input: UpdateMyProfileInput!) {\n    updateMyProfile(input: $input) { id email displayName locale }\n  }\n"): typeof import('./graphql').UpdateMyProfileDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) { ...AuthFields }\n  }\n"): typeof import('./graphql').ChangePasswordDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

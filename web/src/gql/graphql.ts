@@ -14,6 +14,14 @@ export type AcceptInvitationInput = {
   token: string;
 };
 
+/** A password change. */
+export type ChangePasswordInput = {
+  /** The current password. */
+  currentPassword: string;
+  /** The new password (10+ characters). */
+  newPassword: string;
+};
+
 /** A new location. */
 export type CreateLocationInput = {
   /** Street address. */
@@ -63,6 +71,8 @@ export type LoginInput = {
   email: string;
   /** Password. */
   password: string;
+  /** The business to sign in to (default: the most recently joined one). */
+  tenantId?: string | null | undefined;
 };
 
 /** A staff role within a business. */
@@ -92,6 +102,14 @@ export type SignUpInput = {
   locationName: string;
   /** The owner's password (10+ characters). */
   password: string;
+};
+
+/** Changes to one's own profile (omitted fields stay as they are). */
+export type UpdateMyProfileInput = {
+  /** Name shown to colleagues. */
+  displayName?: string | null | undefined;
+  /** Interface language. */
+  locale?: Locale | null | undefined;
 };
 
 export type MeFieldsFragment = { role: Role, permissions: Array<string>, user: { id: string, email: string, displayName: string, locale: Locale }, tenant: { id: string, name: string, currency: Currency, createdAt: string } };
@@ -144,6 +162,32 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeQuery = { me: { role: Role, permissions: Array<string>, user: { id: string, email: string, displayName: string, locale: Locale }, tenant: { id: string, name: string, currency: Currency, createdAt: string } } };
+
+export type MyTenantsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyTenantsQuery = { myTenants: Array<{ role: Role, current: boolean, tenant: { id: string, name: string, currency: Currency } }> };
+
+export type SwitchTenantMutationVariables = Exact<{
+  tenantId: string;
+}>;
+
+
+export type SwitchTenantMutation = { switchTenant: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, refreshTokenExpiresAt: string, me: { role: Role, permissions: Array<string>, user: { id: string, email: string, displayName: string, locale: Locale }, tenant: { id: string, name: string, currency: Currency, createdAt: string } } } };
+
+export type UpdateMyProfileMutationVariables = Exact<{
+  input: UpdateMyProfileInput;
+}>;
+
+
+export type UpdateMyProfileMutation = { updateMyProfile: { id: string, email: string, displayName: string, locale: Locale } };
+
+export type ChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, refreshTokenExpiresAt: string, me: { role: Role, permissions: Array<string>, user: { id: string, email: string, displayName: string, locale: Locale }, tenant: { id: string, name: string, currency: Currency, createdAt: string } } } };
 
 export type StaffQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -469,6 +513,91 @@ export const MeDocument = new TypedDocumentString(`
   role
   permissions
 }`) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const MyTenantsDocument = new TypedDocumentString(`
+    query MyTenants {
+  myTenants {
+    tenant {
+      id
+      name
+      currency
+    }
+    role
+    current
+  }
+}
+    `) as unknown as TypedDocumentString<MyTenantsQuery, MyTenantsQueryVariables>;
+export const SwitchTenantDocument = new TypedDocumentString(`
+    mutation SwitchTenant($tenantId: ID!) {
+  switchTenant(tenantId: $tenantId) {
+    ...AuthFields
+  }
+}
+    fragment MeFields on Me {
+  user {
+    id
+    email
+    displayName
+    locale
+  }
+  tenant {
+    id
+    name
+    currency
+    createdAt
+  }
+  role
+  permissions
+}
+fragment AuthFields on AuthPayload {
+  accessToken
+  accessTokenExpiresAt
+  refreshToken
+  refreshTokenExpiresAt
+  me {
+    ...MeFields
+  }
+}`) as unknown as TypedDocumentString<SwitchTenantMutation, SwitchTenantMutationVariables>;
+export const UpdateMyProfileDocument = new TypedDocumentString(`
+    mutation UpdateMyProfile($input: UpdateMyProfileInput!) {
+  updateMyProfile(input: $input) {
+    id
+    email
+    displayName
+    locale
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateMyProfileMutation, UpdateMyProfileMutationVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    ...AuthFields
+  }
+}
+    fragment MeFields on Me {
+  user {
+    id
+    email
+    displayName
+    locale
+  }
+  tenant {
+    id
+    name
+    currency
+    createdAt
+  }
+  role
+  permissions
+}
+fragment AuthFields on AuthPayload {
+  accessToken
+  accessTokenExpiresAt
+  refreshToken
+  refreshTokenExpiresAt
+  me {
+    ...MeFields
+  }
+}`) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
 export const StaffDocument = new TypedDocumentString(`
     query Staff($first: Int, $after: String) {
   staff(first: $first, after: $after) {

@@ -1,10 +1,15 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { intlLocale, LOCALE_STORAGE_KEY, makeTranslator, readStoredLocale, type Translate } from './translate';
+import { intlLocale, LOCALE_STORAGE_KEY, makeTranslator, readLocaleChoice, readStoredLocale, type Translate } from './translate';
 import type { Locale } from './types';
 
 interface I18nValue {
   locale: Locale;
+  /** An explicit choice: applied and remembered in this browser. */
   setLocale: (locale: Locale) => void;
+  /** The language explicitly chosen in this browser (stored), or null if none was. */
+  localeChoice: () => Locale | null;
+  /** Applies a language for this tab without remembering it as the browser's choice. */
+  applyLocale: (locale: Locale) => void;
   t: Translate;
   formatDateTime: (iso: string | null | undefined) => string;
   formatDate: (iso: string | null | undefined) => string;
@@ -32,6 +37,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
+  const localeChoice = useCallback(() => readLocaleChoice(safeStorage()), []);
+  const applyLocale = useCallback((next: Locale) => setLocaleState(next), []);
+
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
@@ -48,11 +56,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     return {
       locale,
       setLocale,
+      localeChoice,
+      applyLocale,
       t: makeTranslator(locale),
       formatDateTime: format(dateTime),
       formatDate: format(date),
     };
-  }, [locale, setLocale]);
+  }, [locale, setLocale, localeChoice, applyLocale]);
 
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
 import { ru } from './ru';
-import { dictionaries, interpolate, isMessageKey, readStoredLocale, translate, LOCALE_STORAGE_KEY } from './translate';
+import { dictionaries, interpolate, isMessageKey, readLocaleChoice, readStoredLocale, translate, LOCALE_STORAGE_KEY } from './translate';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -62,5 +62,20 @@ describe('translate', () => {
         },
       }),
     ).toBe('ru');
+  });
+
+  it('tells an explicit choice apart from the default', () => {
+    expect(readLocaleChoice(undefined)).toBeNull();
+    expect(readLocaleChoice({ getItem: () => null })).toBeNull();
+    expect(readLocaleChoice({ getItem: () => 'de' })).toBeNull();
+    expect(readLocaleChoice({ getItem: () => 'ru' })).toBe('ru');
+    expect(readLocaleChoice({ getItem: (k) => (k === LOCALE_STORAGE_KEY ? 'en' : null) })).toBe('en');
+    expect(
+      readLocaleChoice({
+        getItem: () => {
+          throw new Error('denied');
+        },
+      }),
+    ).toBeNull();
   });
 });

@@ -39,10 +39,15 @@ export function intlLocale(locale: Locale): string {
 }
 
 export function readStoredLocale(storage: Pick<Storage, 'getItem'> | undefined): Locale {
+  return readLocaleChoice(storage) ?? DEFAULT_LOCALE;
+}
+
+/** The language someone explicitly chose in this browser, or null if nobody did. */
+export function readLocaleChoice(storage: Pick<Storage, 'getItem'> | undefined): Locale | null {
   try {
     const value = storage?.getItem(LOCALE_STORAGE_KEY);
-    return isLocale(value) ? value : DEFAULT_LOCALE;
+    return isLocale(value) ? value : null;
   } catch {
-    return DEFAULT_LOCALE;
+    return null;
   }
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { describeError, toApiError } from '../api/errors';
 import { InvitationPreviewDocument } from '../api/operations';
 import { AuthShell, ErrorNotice, Loading, TextField } from '../components/ui';
@@ -12,7 +12,7 @@ type Preview = InvitationPreviewQuery['invitationPreview'];
 
 export function AcceptInvitationPage() {
   const { t, formatDateTime } = useI18n();
-  const { client, acceptInvitation } = useSession();
+  const { client, acceptInvitation, state } = useSession();
   const { navigate } = useRouter();
   const token = useSearchParam('token')?.trim() ?? '';
 
@@ -23,6 +23,9 @@ export function AcceptInvitationPage() {
   const [password, setPassword] = useState('');
   const [passwordConfirm, setPasswordConfirm] = useState('');
   const [mismatch, setMismatch] = useState(false);
+  /** The invited e-mail already has an account: only its password is needed (the name is kept). */
+  const [existing, setExisting] = useState(false);
+  const existingTouched = useRef(false);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
 
@@ -46,9 +49,16 @@ export function AcceptInvitationPage() {
     };
   }, [client, token]);
 
+  // Signed in here as the invited person (possibly only once the session is restored):
+  // they certainly have an account, so preselect that — unless the user already chose.
+  const signedInEmail = state.status === 'authenticated' ? state.me.user.email.toLowerCase() : null;
+  useEffect(() => {
+    if (!existingTouched.current && preview && signedInEmail === preview.email.toLowerCase()) setExisting(true);
+  }, [preview, signedInEmail]);
+
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    if (password !== passwordConfirm) {
+    if (!existing && password !== passwordConfirm) {
       setMismatch(true);
       return;
     }
@@ -56,7 +66,8 @@ export function AcceptInvitationPage() {
     setBusy(true);
     setError(undefined);
     try {
-      await acceptInvitation({ token, displayName: displayName.trim(), password });
+      // The server ignores the name for an existing account.
+      await acceptInvitation({ token, displayName: existing ? '' : displayName.trim(), password });
       navigate('/', { replace: true });
     } catch (e) {
       setError(e);
@@ -101,6 +112,9 @@ export function AcceptInvitationPage() {
   }
 
   const field = error ? describeError(error, t).field : undefined;
+  const errorCode = error ? toApiError(error).code : undefined;
+  // A wrong guess about having an account is explained instead of a generic message.
+  const noAccount = existing && errorCode === 'VALIDATION' && field === 'displayName';
 
   return (
     <AuthShell title={t('accept.title')} testId="accept-page">
@@ -118,26 +132,45 @@ export function AcceptInvitationPage() {
         <dd>{formatDateTime(preview.expiresAt)}</dd>
       </dl>
       <form onSubmit={onSubmit} className="form" data-testid="accept-form">
-        <p className="muted">{t('accept.formHint')}</p>
         {/* Lets password managers save the login together with the new password. */}
         <input type="email" name="username" autoComplete="username" value={preview.email} readOnly hidden />
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={existing}
+            onChange={(e) => {
+              existingTouched.current = true;
+              setExisting(e.target.checked);
+              setError(undefined);
+              setMismatch(false);
+            }}
+            data-testid="accept-existing"
+          />
+          <span>{t('accept.existingAccount')}</span>
+        </label>
+        <p className="muted" data-testid={existing ? 'accept-existing-hint' : undefined}>
+          {existing ? t('accept.existingHint') : t('accept.formHint')}
+        </p>
+        {!existing ? (
+          <TextField
+            label={t('field.displayName')}
+            name="displayName"
+            required
+            autoFocus
+            autoComplete="name"
+            value={displayName}
+            onValueChange={setDisplayName}
+            invalid={field === 'displayName'}
+            testId="accept-display-name"
+          />
+        ) : null}
         <TextField
-          label={t('field.displayName')}
-          name="displayName"
-          required
-          autoFocus
-          autoComplete="name"
-          value={displayName}
-          onValueChange={setDisplayName}
-          invalid={field === 'displayName'}
-          testId="accept-display-name"
-        />
-        <TextField
-          label={t('field.password')}
+          label={existing ? t('accept.existingPassword') : t('field.password')}
           type="password"
           name="password"
           required
-          autoComplete="new-password"
+          autoFocus={existing}
+          autoComplete={existing ? 'current-password' : 'new-password'}
           value={password}
           onValueChange={(v) => {
             setPassword(v);
@@ -146,26 +179,38 @@ export function AcceptInvitationPage() {
           invalid={field === 'password'}
           testId="accept-password"
         />
-        <TextField
-          label={t('field.passwordConfirm')}
-          type="password"
-          name="passwordConfirm"
-          required
-          autoComplete="new-password"
-          value={passwordConfirm}
-          onValueChange={(v) => {
-            setPasswordConfirm(v);
-            setMismatch(false);
-          }}
-          invalid={mismatch}
-          testId="accept-password-confirm"
-        />
+        {!existing ? (
+          <TextField
+            label={t('field.passwordConfirm')}
+            type="password"
+            name="passwordConfirm"
+            required
+            autoComplete="new-password"
+            value={passwordConfirm}
+            onValueChange={(v) => {
+              setPasswordConfirm(v);
+              setMismatch(false);
+            }}
+            invalid={mismatch}
+            testId="accept-password-confirm"
+          />
+        ) : null}
         {mismatch ? (
           <p className="notice notice-error" role="alert" data-testid="accept-mismatch">
             {t('error.passwordMismatch')}
           </p>
         ) : null}
-        <ErrorNotice error={error} testId="accept-error" />
+        {noAccount ? (
+          <p className="notice notice-error" role="alert" data-testid="accept-error">
+            {t('accept.noAccount')}
+          </p>
+        ) : (
+          <ErrorNotice
+            error={error}
+            overrides={{ UNAUTHENTICATED: existing ? 'accept.wrongPassword' : 'accept.accountExists' }}
+            testId="accept-error"
+          />
+        )}
         <button type="submit" className="button" disabled={busy} data-testid="accept-submit">
           {busy ? t('accept.submitting') : t('accept.submit')}
         </button>

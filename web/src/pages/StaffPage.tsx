@@ -77,7 +77,8 @@ export function StaffPage() {
     });
   };
 
-  const isMe = (member: StaffMember) => member.email.toLowerCase() === me.user.email.toLowerCase();
+  // StaffMember.id is the user id.
+  const isMe = (member: StaffMember) => member.id === me.user.id;
 
   return (
     <section data-testid="staff-page">
@@ -122,7 +123,14 @@ export function StaffPage() {
               </thead>
               <tbody>
                 {staff.nodes.map((member) => (
-                  <tr key={member.id} data-testid="staff-row" data-email={member.email} data-role={member.role} data-active={member.active}>
+                  <tr
+                    key={member.id}
+                    data-testid="staff-row"
+                    data-email={member.email}
+                    data-role={member.role}
+                    data-active={member.active}
+                    data-me={isMe(member)}
+                  >
                     <td>
                       {member.displayName}
                       {isMe(member) ? <span className="badge">{t('staff.you')}</span> : null}

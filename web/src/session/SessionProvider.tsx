@@ -8,7 +8,15 @@ import {
   SignUpDocument,
 } from '../api/operations';
 import { REFRESH_TOKEN_STORAGE_KEY } from '../api/tokens';
-import type { AcceptInvitationInput, LoginInput, MeFieldsFragment, SignUpInput } from '../gql/graphql';
+import type { AcceptInvitationInput, ChangePasswordInput, LoginInput, MeFieldsFragment, SignUpInput, UpdateMyProfileInput } from '../gql/graphql';
+import { useI18n } from '../i18n/I18nProvider';
+import {
+  changePassword as changePasswordOp,
+  signInLocale,
+  switchTenant as switchTenantOp,
+  updateMyProfile as updateMyProfileOp,
+  type ProfileUser,
+} from './account';
 
 export type Me = MeFieldsFragment;
 
@@ -28,6 +36,12 @@ interface SessionValue {
   logout: () => Promise<void>;
   /** Re-reads `me` (e.g. after the permissions of the own role changed). */
   reloadMe: () => Promise<void>;
+  /** A new session in another business of the signed-in person (new tokens, new `me`). */
+  switchTenant: (tenantId: string) => Promise<Me>;
+  /** Saves name and/or language; `me.user` is updated from the answer. */
+  updateMyProfile: (input: UpdateMyProfileInput) => Promise<ProfileUser>;
+  /** Changes the password; the fresh session the server returns replaces the current one. */
+  changePassword: (input: ChangePasswordInput) => Promise<Me>;
   retryRestore: () => void;
 }
 
@@ -39,11 +53,15 @@ export function SessionProvider({ client, children }: { client: GraphQLClient; c
   );
   const [restoreAttempt, setRestoreAttempt] = useState(0);
   const loggingOut = useRef(false);
+  const { localeChoice, applyLocale } = useI18n();
 
-  // Every new session (login, refresh, …) updates `me`; a dead session sends the user to login.
+  // Every new session (login, sign-up, invitation, refresh, switch) updates `me`; a dead session
+  // sends the user to login. If nobody chose a language in this browser, the person's saved one is used.
   useEffect(() => {
     const offAuth = client.onAuthenticated((payload: AuthPayload) => {
       setState({ status: 'authenticated', me: payload.me });
+      const locale = signInLocale(localeChoice(), payload.me.user.locale);
+      if (locale) applyLocale(locale);
     });
     const offExpired = client.onSessionExpired(() => {
       setState({ status: 'anonymous', expired: !loggingOut.current });
@@ -52,7 +70,7 @@ export function SessionProvider({ client, children }: { client: GraphQLClient; c
       offAuth();
       offExpired();
     };
-  }, [client]);
+  }, [client, localeChoice, applyLocale]);
 
   // Page load with a stored refresh token: refresh to restore the session.
   // (client.refresh() is single-flight, so a double-invoked effect still sends one request.)
@@ -130,11 +148,36 @@ export function SessionProvider({ client, children }: { client: GraphQLClient; c
     setState({ status: 'authenticated', me: data.me });
   }, [client]);
 
+  const switchTenant = useCallback(async (tenantId: string) => (await switchTenantOp(client, tenantId)).me, [client]);
+
+  const updateMyProfile = useCallback(
+    async (input: UpdateMyProfileInput) => {
+      const user = await updateMyProfileOp(client, input);
+      setState((s) => (s.status === 'authenticated' && s.me.user.id === user.id ? { ...s, me: { ...s.me, user } } : s));
+      return user;
+    },
+    [client],
+  );
+
+  const changePassword = useCallback(async (input: ChangePasswordInput) => (await changePasswordOp(client, input)).me, [client]);
+
   const retryRestore = useCallback(() => setRestoreAttempt((n) => n + 1), []);
 
   const value = useMemo<SessionValue>(
-    () => ({ state, client, login, signUp, acceptInvitation, logout, reloadMe, retryRestore }),
-    [state, client, login, signUp, acceptInvitation, logout, reloadMe, retryRestore],
+    () => ({
+      state,
+      client,
+      login,
+      signUp,
+      acceptInvitation,
+      logout,
+      reloadMe,
+      switchTenant,
+      updateMyProfile,
+      changePassword,
+      retryRestore,
+    }),
+    [state, client, login, signUp, acceptInvitation, logout, reloadMe, switchTenant, updateMyProfile, changePassword, retryRestore],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
