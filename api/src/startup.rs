@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use domain::identity::ports::Mailer;
 use domain::identity::{IdentityDeps, IdentityService, SessionPolicy};
+use domain::loyalty::{LoyaltyDeps, LoyaltyService};
 use domain::ports::{Clock, SystemClock};
 use infra::crypto::{Argon2Hasher, HsJwt, RandomSecrets};
 use infra::db::SqlStore;
@@ -93,6 +94,8 @@ pub struct Application {
     grace: Duration,
     /// The identity service (exposed for seeding and tests).
     pub identity: Arc<IdentityService>,
+    /// The loyalty service (exposed for scheduled operations and tests).
+    pub loyalty: Arc<LoyaltyService>,
     /// Lines to print once the server is up (demo logins).
     pub banner: Vec<String>,
 }
@@ -130,6 +133,15 @@ impl Application {
             }
         };
         let store = Arc::new(SqlStore::new(db.clone(), Arc::clone(&clock)));
+        let loyalty = Arc::new(LoyaltyService::new(LoyaltyDeps {
+            ledger: store.clone(),
+            guests: store.clone(),
+            config: store.clone(),
+            tenants: store.clone(),
+            locations: store.clone(),
+            secrets: Arc::new(RandomSecrets),
+            clock: Arc::clone(&clock),
+        }));
         let deps = IdentityDeps {
             users: store.clone(),
             throttle: store.clone(),
@@ -162,7 +174,7 @@ impl Application {
             depth: settings.graphql_max_depth,
             complexity: settings.graphql_max_complexity,
         };
-        let schema = graphql::build(Arc::clone(&identity), limits, dev);
+        let schema = graphql::build(Arc::clone(&identity), Arc::clone(&loyalty), limits, dev);
         let probe_db = db.clone();
         let database_ready: Probe = Arc::new(move || {
             let db = probe_db.clone();
@@ -192,6 +204,7 @@ impl Application {
             endpoint,
             grace: Duration::from_secs(settings.shutdown_grace_secs),
             identity,
+            loyalty,
             banner,
         })
     }

@@ -85,3 +85,27 @@ id_newtype!(
     /// An entry of the audit log.
     AuditEntryId
 );
+id_newtype!(
+    /// A guest (customer) of a tenant.
+    GuestId
+);
+id_newtype!(
+    /// A loyalty level of a tenant.
+    LevelId
+);
+id_newtype!(
+    /// An entry of the points ledger.
+    LedgerEntryId
+);
+id_newtype!(
+    /// A lot of accrued points (expires as a whole, consumed oldest first).
+    LotId
+);
+id_newtype!(
+    /// A two-phase redemption hold.
+    HoldId
+);
+id_newtype!(
+    /// A processed check.
+    CheckId
+);

@@ -10,6 +10,7 @@ pub mod page;
 pub mod ports;
 
 pub mod identity;
+pub mod loyalty;
 
 pub use ctx::{Actor, Ctx, RequestMeta};
 pub use ids::*;

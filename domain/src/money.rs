@@ -146,6 +146,8 @@ impl Points {
 pub struct BasisPoints(u16);
 
 impl BasisPoints {
+    /// 0 %.
+    pub const ZERO: Self = Self(0);
     /// Parses a value in 0..=10 000.
     #[must_use]
     pub fn new(v: u16) -> Option<Self> {

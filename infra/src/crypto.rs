@@ -214,6 +214,13 @@ impl SecretGenerator for RandomSecrets {
         URL_SAFE_NO_PAD.encode(buf)
     }
 
+    fn fill_random(&self, buf: &mut [u8]) {
+        if getrandom::fill(buf).is_err() {
+            tracing::error!("the operating system's random source failed");
+            std::process::abort();
+        }
+    }
+
     fn digest(&self, secret: &str) -> String {
         Sha256::digest(secret.as_bytes())
             .iter()

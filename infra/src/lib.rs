@@ -6,5 +6,6 @@ pub mod crypto;
 pub mod db;
 pub mod mail;
 pub mod rbac;
+pub mod telegram;
 
 pub use db::{Db, DbError};

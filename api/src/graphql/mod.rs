@@ -7,6 +7,7 @@
 //! - `@requires(permission: "obj:act")` — the tenant's policy must grant it ([`Perm`]).
 
 pub mod identity;
+pub mod loyalty;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +19,7 @@ use async_graphql::{
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::identity::{AccessError, IdentityService, Permission};
+use domain::loyalty::LoyaltyService;
 use domain::page::{Page, PageRequest};
 use uuid::Uuid;
 
@@ -36,11 +38,17 @@ pub const PUBLIC_FIELDS: &[&str] = &[
 
 /// The root query.
 #[derive(MergedObject, Default)]
-pub struct Query(identity::queries::IdentityQuery);
+pub struct Query(
+    identity::queries::IdentityQuery,
+    loyalty::queries::LoyaltyQuery,
+);
 
 /// The root mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::mutations::IdentityMutation);
+pub struct Mutation(
+    identity::mutations::IdentityMutation,
+    loyalty::mutations::LoyaltyMutation,
+);
 
 /// The root subscription.
 #[derive(MergedSubscription, Default)]
@@ -60,13 +68,19 @@ pub struct Limits {
 
 /// Builds the schema with its services.
 #[must_use]
-pub fn build(identity: Arc<IdentityService>, limits: Limits, introspection: bool) -> AppSchema {
+pub fn build(
+    identity: Arc<IdentityService>,
+    loyalty: Arc<LoyaltyService>,
+    limits: Limits,
+    introspection: bool,
+) -> AppSchema {
     let mut b = Schema::build(
         Query::default(),
         Mutation::default(),
         Subscription::default(),
     )
     .data(identity)
+    .data(loyalty)
     .limit_depth(limits.depth)
     .limit_complexity(limits.complexity)
     .limit_recursive_depth(32)
@@ -122,6 +136,14 @@ pub fn identity_service<'a>(
     ctx: &'a Context<'_>,
 ) -> async_graphql::Result<&'a Arc<IdentityService>> {
     ctx.data::<Arc<IdentityService>>()
+}
+
+/// The loyalty service.
+///
+/// # Errors
+/// Missing schema data (a wiring bug).
+pub fn loyalty_service<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Arc<LoyaltyService>> {
+    ctx.data::<Arc<LoyaltyService>>()
 }
 
 /// The staff context of the caller (guards have already authorised the field).

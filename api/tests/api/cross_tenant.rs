@@ -17,6 +17,14 @@ const OBJECT_FIELDS: &[(&str, &str)] = &[
     ("reactivateStaff", "user"),
     ("revokeInvitation", "invitation"),
     ("switchTenant", "tenant"),
+    ("guest", "guest"),
+    ("updateGuest", "guest"),
+    ("adjustPoints", "guest"),
+    ("reverseCheck", "check"),
+    ("captureHold", "hold"),
+    ("voidHold", "hold"),
+    ("updateLevel", "level"),
+    ("deleteLevel", "level"),
 ];
 /// Fields whose id argument filters a list of the caller's own tenant.
 const FILTER_FIELDS: &[(&str, &str, &str)] = &[("auditLog", "actorId", "user")];
@@ -24,7 +32,8 @@ const FILTER_FIELDS: &[(&str, &str, &str)] = &[("auditLog", "actorId", "user")];
 async fn snapshot(app: &TestApp, a: &Session) -> Value {
     app.ok(
         Some(&a.access),
-        "{ locations { nodes { id name } } staff { nodes { id role active } } invitations { nodes { id status role } } auditLog { totalCount } }",
+        "{ locations { nodes { id name } } staff { nodes { id role active } } invitations { nodes { id status role } } auditLog { totalCount } \
+         guests { nodes { id name phone account { balance held } } } levels { id name thresholdMinor } loyaltySettings { expiryDays pointValueMinor } }",
         json!({}),
     )
     .await
@@ -48,6 +57,45 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
         .as_str()
         .expect("invitation")
         .to_owned();
+    // A's loyalty objects: a guest with points, a processed check, a pending hold, a level.
+    let guest = app
+        .ok(Some(&a.access), "mutation { createGuest(input: { phone: \"+7 900 111-22-33\", name: \"Анна\" }) { id } }", json!({}))
+        .await["createGuest"]["id"]
+        .as_str()
+        .expect("guest")
+        .to_owned();
+    app.ok(
+        Some(&a.access),
+        "mutation($g: ID!) { adjustPoints(guestId: $g, points: 100, reason: \"welcome\") { balance } }",
+        json!({ "g": guest }),
+    )
+    .await;
+    let check = app
+        .ok(
+            Some(&a.access),
+            "mutation($l: ID!, $g: ID!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: 100000, externalId: \"a-1\" }) { checkId } }",
+            json!({ "l": a_loc, "g": guest }),
+        )
+        .await["processCheck"]["checkId"]
+        .as_str()
+        .expect("check")
+        .to_owned();
+    let hold = app
+        .ok(
+            Some(&a.access),
+            "mutation($g: ID!) { holdPoints(input: { guest: { id: $g }, points: 5 }) { id } }",
+            json!({ "g": guest }),
+        )
+        .await["holdPoints"]["id"]
+        .as_str()
+        .expect("hold")
+        .to_owned();
+    let level = app
+        .ok(Some(&a.access), "{ levels { id } }", json!({}))
+        .await["levels"][0]["id"]
+        .as_str()
+        .expect("level")
+        .to_owned();
     let b = app.sign_up("Tenant B", &unique_email("b-owner")).await;
     let id_of = |kind: &str| -> String {
         match kind {
@@ -55,6 +103,10 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
             "user" => a_cashier.user_id.clone(),
             "invitation" => inv.clone(),
             "tenant" => a.tenant_id.clone(),
+            "guest" => guest.clone(),
+            "check" => check.clone(),
+            "hold" => hold.clone(),
+            "level" => level.clone(),
             other => panic!("unknown kind {other}"),
         }
     };
@@ -102,13 +154,51 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
         covered += 1;
     }
     assert!(covered >= OBJECT_FIELDS.len());
+    // Ids inside inputs: A's guest or location in B's check, hold and search.
+    let b_loc = app
+        .ok(Some(&b.access), "{ locations { nodes { id } } }", json!({}))
+        .await["locations"]["nodes"][0]["id"]
+        .as_str()
+        .expect("b location")
+        .to_owned();
+    let process = "mutation($l: ID!, $g: ID!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: 1000, externalId: \"x-1\" }) { checkId } }";
+    for (l, g) in [
+        (b_loc.as_str(), guest.as_str()),
+        (a_loc.as_str(), guest.as_str()),
+    ] {
+        let r = app
+            .gql(Some(&b.access), process, json!({ "l": l, "g": g }))
+            .await;
+        assert_eq!(code(&r), Some("NOT_FOUND"), "{r}");
+    }
+    let hold_other = app
+        .gql(
+            Some(&b.access),
+            "mutation($g: ID!) { holdPoints(input: { guest: { id: $g }, points: 1 }) { id } }",
+            json!({ "g": guest }),
+        )
+        .await;
+    assert_eq!(code(&hold_other), Some("NOT_FOUND"));
+    for q in ["+79001112233", "2233", "Анна"] {
+        let found = app
+            .ok(
+                Some(&b.access),
+                "query($q: String) { guests(query: $q) { totalCount } }",
+                json!({ "q": q }),
+            )
+            .await;
+        assert_eq!(
+            found["guests"]["totalCount"], 0,
+            "B finds none of A's guests by {q}"
+        );
+    }
     let after = snapshot(&app, &a).await;
     assert_eq!(before, after, "tenant A's data did not change");
 
     // B's lists never show A's rows.
     let b_view = snapshot(&app, &b).await;
     let text = b_view.to_string();
-    for id in [&a_loc, &a_cashier.user_id, &inv, &a.user_id] {
+    for id in [&a_loc, &a_cashier.user_id, &inv, &a.user_id, &guest, &level] {
         assert!(!text.contains(id.as_str()), "B sees A's id {id}");
     }
 }

@@ -95,6 +95,7 @@ pub struct TestApp {
     pub clock: Arc<TestClock>,
     /// The URL the server itself uses.
     pub database_url: String,
+    pub loyalty: Arc<domain::loyalty::LoyaltyService>,
     _dir: Option<tempdir::Dir>,
 }
 
@@ -272,6 +273,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings))
         .await
         .expect("the app starts");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let loyalty = Arc::clone(&app.loyalty);
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         base,
@@ -279,6 +281,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings))
         mailer,
         clock,
         database_url,
+        loyalty,
         _dir: dir,
     }
 }
@@ -468,7 +471,7 @@ pub fn sdl_markers() -> Vec<(&'static str, String, Marker)> {
 const INTROSPECTION: &str = r"
 query {
   __schema {
-    types { name kind
+    types { name kind isOneOf
       fields { name args { name defaultValue type { ...T } } type { ...T } }
       inputFields { name defaultValue type { ...T } }
       enumValues { name }
@@ -568,6 +571,17 @@ pub fn dummy(t: &Value, types: &Value) -> Value {
                     .and_then(|v| v.last())
                     .map(|v| v["name"].clone())
                     .unwrap_or(Value::Null),
+                Some("INPUT_OBJECT") if def["isOneOf"] == true => {
+                    // Exactly one field of a @oneOf input.
+                    let mut o = serde_json::Map::new();
+                    if let Some(f) = def["inputFields"].as_array().and_then(|f| f.first()) {
+                        o.insert(
+                            f["name"].as_str().unwrap_or_default().to_owned(),
+                            dummy(&f["type"], types),
+                        );
+                    }
+                    Value::Object(o)
+                }
                 Some("INPUT_OBJECT") => {
                     let mut o = serde_json::Map::new();
                     for f in def["inputFields"].as_array().into_iter().flatten() {

@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod loyalty;
+
 mod auth_flow;
 mod bad_input;
 mod cross_tenant;

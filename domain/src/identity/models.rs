@@ -10,7 +10,7 @@ use crate::money::Currency;
 
 /// Why a value was refused: which field, and a message that stands alone.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{message}")]
 pub struct InvalidValue {
     /// The input field (camelCase, as the API names it).
     pub field: &'static str,

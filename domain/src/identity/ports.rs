@@ -470,6 +470,8 @@ pub trait SecretGenerator: Send + Sync {
     fn generate(&self) -> String;
     /// A one-way digest of a secret, for storage and lookup.
     fn digest(&self, secret: &str) -> String;
+    /// Fills `buf` with random bytes (card codes, QR payloads).
+    fn fill_random(&self, buf: &mut [u8]);
 }
 
 /// An e-mail to send.

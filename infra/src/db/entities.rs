@@ -174,3 +174,191 @@ pub mod audit_log {
     }
     no_relations!();
 }
+
+/// A tenant's loyalty settings.
+pub mod loyalty_settings {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "loyalty_settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        pub expiry_days: Option<i32>,
+        pub spend_basis: String,
+        pub point_value_minor: i64,
+        pub hold_ttl_secs: i32,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Loyalty levels.
+pub mod levels {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "levels")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub name: String,
+        pub threshold_minor: i64,
+        pub cashback_bp: i32,
+        pub max_redeem_bp: i32,
+    }
+    no_relations!();
+}
+
+/// Guests.
+pub mod guests {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "guests")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub phone: Option<String>,
+        pub phone_rev: Option<String>,
+        pub name: Option<String>,
+        pub name_lower: Option<String>,
+        pub birthday: Option<Date>,
+        pub email: Option<String>,
+        pub telegram_id: Option<i64>,
+        pub marketing_consent: bool,
+        pub tags: String,
+        pub card_code: String,
+        pub qr: String,
+        pub level_id: Option<Uuid>,
+        pub lifetime_spend_minor: i64,
+        pub forgotten: bool,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Running balances.
+pub mod accounts {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "accounts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub guest_id: Uuid,
+        pub balance: i64,
+        pub held: i64,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// The append-only ledger.
+pub mod ledger_entries {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ledger_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub guest_id: Uuid,
+        pub kind: String,
+        pub amount: i64,
+        pub held_delta: i64,
+        pub balance_after: i64,
+        pub check_id: Option<Uuid>,
+        pub hold_id: Option<Uuid>,
+        pub reason: Option<String>,
+        pub actor_id: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Lots of accrued points.
+pub mod lots {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "lots")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub guest_id: Uuid,
+        pub entry_id: Uuid,
+        pub initial: i64,
+        pub remaining: i64,
+        pub expires_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Two-phase redemptions.
+pub mod holds {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "holds")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub guest_id: Uuid,
+        pub amount: i64,
+        pub status: String,
+        pub expires_at: DateTimeUtc,
+        pub created_at: DateTimeUtc,
+        pub resolved_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// Processed checks.
+pub mod checks {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "checks")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub guest_id: Uuid,
+        pub location_id: Uuid,
+        pub source: String,
+        pub external_id: String,
+        pub total_minor: i64,
+        pub paid_minor: i64,
+        pub redeemed: i64,
+        pub earned: i64,
+        pub reversed: bool,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Exactly-once keys with their stored results.
+pub mod idempotency_keys {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "idempotency_keys")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub scope: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub fingerprint: String,
+        pub result: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

@@ -1012,6 +1012,13 @@ impl SecretGenerator for FakeSecrets {
     fn digest(&self, secret: &str) -> String {
         format!("sha:{secret}")
     }
+
+    fn fill_random(&self, buf: &mut [u8]) {
+        let n = self.counter.fetch_add(1, Ordering::SeqCst).to_le_bytes();
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = n[i % n.len()].wrapping_add(u8::try_from(i).unwrap_or(0));
+        }
+    }
 }
 
 /// Records every message; fails on demand.

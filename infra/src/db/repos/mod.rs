@@ -3,8 +3,11 @@
 //! `ctx.tenant()` explicitly: two walls, either of which isolates tenants.
 
 mod audit;
+mod guests;
 mod invitations;
+mod ledger;
 mod locations;
+mod loyalty_config;
 mod policies;
 mod sessions;
 mod staff;

@@ -1,0 +1,5 @@
+//! GraphQL for the loyalty context: guests, the ledger, checks, holds, levels, settings.
+
+pub mod mutations;
+pub mod queries;
+pub mod types;

@@ -1,0 +1,607 @@
+//! The loyalty core over GraphQL: checks exactly once, never negative, holds,
+//! levels, expiry, reversals, validation — on SQLite and PostgreSQL.
+
+use std::str::FromStr;
+
+use domain::{Ctx, TenantId};
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::helpers::{Backend, Session, TestApp, code, spawn_app, unique_email};
+
+struct Shop {
+    owner: Session,
+    location: String,
+}
+
+/// Signs the owner in again (after the test clock jumped past the access token).
+async fn relogin(app: &TestApp, s: &mut Shop) {
+    let r = app.login(&s.owner.email, crate::helpers::PASSWORD).await;
+    s.owner.access = r["data"]["login"]["accessToken"]
+        .as_str()
+        .expect("access")
+        .to_owned();
+}
+
+async fn shop(app: &TestApp) -> Shop {
+    let owner = app.sign_up("Кофейня", &unique_email("owner")).await;
+    let location = app
+        .ok(
+            Some(&owner.access),
+            "{ locations { nodes { id } } }",
+            json!({}),
+        )
+        .await["locations"]["nodes"][0]["id"]
+        .as_str()
+        .expect("location")
+        .to_owned();
+    Shop { owner, location }
+}
+
+async fn guest(app: &TestApp, s: &Shop, phone: &str) -> String {
+    app.ok(
+        Some(&s.owner.access),
+        "mutation($p: String!) { createGuest(input: { phone: $p, name: \"Гость\" }) { id } }",
+        json!({ "p": phone }),
+    )
+    .await["createGuest"]["id"]
+        .as_str()
+        .expect("guest")
+        .to_owned()
+}
+
+const PROCESS: &str = "mutation($i: ProcessCheckInput!) { processCheck(input: $i) { checkId redeemed redeemedValueMinor earned balance available rules { code points } levelBefore { name } levelAfter { name } } }";
+const CARD: &str = "query($id: ID!) { guest(id: $id) { account { balance held available } level { name } progress { spendMinor missingMinor next { name } } ledger(first: 100) { totalCount nodes { kind amount heldDelta balanceAfter } } } }";
+
+fn check(s: &Shop, g: &str, total: i64, ext: &str) -> Value {
+    json!({ "i": { "locationId": s.location, "guest": { "id": g }, "totalMinor": total, "externalId": ext } })
+}
+
+async fn card(app: &TestApp, s: &Shop, g: &str) -> Value {
+    app.ok(Some(&s.owner.access), CARD, json!({ "id": g }))
+        .await["guest"]
+        .clone()
+}
+
+/// Balance = Σ entries, and the account agrees with the last entry.
+fn assert_consistent(card: &Value) {
+    let entries = card["ledger"]["nodes"].as_array().expect("entries");
+    let sum: i64 = entries
+        .iter()
+        .map(|e| e["amount"].as_i64().unwrap_or(0))
+        .sum();
+    let held: i64 = entries
+        .iter()
+        .map(|e| e["heldDelta"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(
+        card["account"]["balance"].as_i64(),
+        Some(sum),
+        "balance = Σ entries: {card}"
+    );
+    assert_eq!(
+        card["account"]["held"].as_i64(),
+        Some(held),
+        "held = Σ held deltas: {card}"
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["balanceAfter"].as_i64().unwrap_or(-1) >= 0),
+        "never negative"
+    );
+}
+
+async fn a_check_accrues_redeems_upgrades_and_replays_exactly_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let g = guest(&app, &s, "8 (900) 123-45-67").await;
+
+    // 1 000.00 RUB at Bronze 3 % → 30 points.
+    let r1 = app
+        .ok(
+            Some(&s.owner.access),
+            PROCESS,
+            check(&s, &g, 100_000, "chk-1"),
+        )
+        .await["processCheck"]
+        .clone();
+    assert_eq!(r1["earned"], 30);
+    assert_eq!(r1["balance"], 30);
+    assert_eq!(r1["rules"][0]["code"], "level_cashback");
+    assert_eq!(r1["levelBefore"]["name"], "Bronze");
+
+    // The same check again: the same receipt, nothing more accrued.
+    let again = app
+        .ok(
+            Some(&s.owner.access),
+            PROCESS,
+            check(&s, &g, 100_000, "chk-1"),
+        )
+        .await["processCheck"]
+        .clone();
+    assert_eq!(again, r1);
+    // The same id with another total is a conflict and changes nothing.
+    let other = app
+        .gql(
+            Some(&s.owner.access),
+            PROCESS,
+            check(&s, &g, 200_000, "chk-1"),
+        )
+        .await;
+    assert_eq!(code(&other), Some("CONFLICT"));
+
+    // A 12 000 RUB check takes the guest past Silver (10 000): upgrade at once.
+    let mut big = check(&s, &g, 1_200_000, "chk-2");
+    big["i"]["redeemPoints"] = json!(30);
+    let r2 = app.ok(Some(&s.owner.access), PROCESS, big).await["processCheck"].clone();
+    assert_eq!(r2["redeemed"], 30);
+    assert_eq!(r2["redeemedValueMinor"], 3000);
+    // Accrual on the paid part (12 000 − 30 = 11 970 RUB) at the level before (3 %): 359.
+    assert_eq!(r2["earned"], 359);
+    assert_eq!(r2["balance"], 359);
+    assert_eq!(r2["levelBefore"]["name"], "Bronze");
+    assert_eq!(r2["levelAfter"]["name"], "Silver");
+
+    let c = card(&app, &s, &g).await;
+    assert_eq!(c["level"]["name"], "Silver");
+    assert_eq!(c["progress"]["next"]["name"], "Gold");
+    assert_eq!(c["progress"]["spendMinor"], 100_000 + 1_197_000);
+    assert_consistent(&c);
+
+    // Found by phone ending, by card code, by QR.
+    let by_digits = app
+        .ok(
+            Some(&s.owner.access),
+            "{ guests(query: \"4567\") { nodes { id cardCode qrPayload } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(by_digits["guests"]["nodes"][0]["id"], g.as_str());
+    let card_code = by_digits["guests"]["nodes"][0]["cardCode"]
+        .as_str()
+        .expect("card")
+        .to_lowercase()
+        .replace('-', " ");
+    let qr = by_digits["guests"]["nodes"][0]["qrPayload"]
+        .as_str()
+        .expect("qr")
+        .to_owned();
+    for q in [card_code, qr] {
+        let found = app
+            .ok(
+                Some(&s.owner.access),
+                "query($q: String) { guests(query: $q) { totalCount nodes { id } } }",
+                json!({ "q": q }),
+            )
+            .await;
+        assert_eq!(
+            found["guests"]["nodes"][0]["id"],
+            g.as_str(),
+            "found by {q}"
+        );
+    }
+    // Processing by phone works too.
+    let by_phone = json!({ "i": { "locationId": s.location, "guest": { "phone": "+7 900 123 45 67" }, "totalMinor": 1000, "externalId": "chk-3" } });
+    app.ok(Some(&s.owner.access), PROCESS, by_phone).await;
+}
+both_backends!(a_check_accrues_redeems_upgrades_and_replays_exactly_once);
+
+async fn bad_checks_get_clear_errors_and_change_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let g = guest(&app, &s, "+7 900 000-00-01").await;
+    app.ok(Some(&s.owner.access), "mutation($g: ID!) { adjustPoints(guestId: $g, points: 100, reason: \"gift\") { balance } }", json!({ "g": g }))
+        .await;
+    let before = card(&app, &s, &g).await;
+
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (check(&s, &g, 0, "bad-1"), "VALIDATION", "totalMinor"),
+        (check(&s, &g, -5, "bad-2"), "VALIDATION", "totalMinor"),
+        (check(&s, &g, 1000, "   "), "VALIDATION", "externalId"),
+        (
+            {
+                let mut c = check(&s, &g, 100_000, "bad-3");
+                c["i"]["redeemPoints"] = json!(-1);
+                c
+            },
+            "VALIDATION",
+            "redeemPoints",
+        ),
+        // Bronze allows 30 % of 1 000 RUB = 300 points; the guest has 100.
+        (
+            {
+                let mut c = check(&s, &g, 100_000, "bad-4");
+                c["i"]["redeemPoints"] = json!(101);
+                c
+            },
+            "CONFLICT",
+            "redeemPoints",
+        ),
+        (
+            {
+                let mut c = check(&s, &g, 10_000, "bad-5");
+                c["i"]["redeemPoints"] = json!(31);
+                c
+            },
+            "VALIDATION",
+            "redeemPoints",
+        ),
+        (
+            json!({ "i": { "locationId": s.location, "guest": { "phone": "12" }, "totalMinor": 1000, "externalId": "bad-6" } }),
+            "VALIDATION",
+            "guest.phone",
+        ),
+        (
+            json!({ "i": { "locationId": s.location, "guest": { "phone": "+7 900 999-99-99" }, "totalMinor": 1000, "externalId": "bad-7" } }),
+            "NOT_FOUND",
+            "",
+        ),
+        (
+            json!({ "i": { "locationId": s.location, "guest": { "cardCode": "0000" }, "totalMinor": 1000, "externalId": "bad-8" } }),
+            "VALIDATION",
+            "guest.cardCode",
+        ),
+    ];
+    for (vars, want, field) in cases {
+        let r = app.gql(Some(&s.owner.access), PROCESS, vars.clone()).await;
+        assert_eq!(code(&r), Some(want), "{vars}: {r}");
+        if !field.is_empty() {
+            assert_eq!(r["errors"][0]["extensions"]["field"], field, "{r}");
+        }
+    }
+    let adjust = "mutation($g: ID!, $p: Int!, $r: String!) { adjustPoints(guestId: $g, points: $p, reason: $r) { balance } }";
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&s.owner.access),
+                adjust,
+                json!({ "g": g, "p": 5, "r": "  " })
+            )
+            .await
+        ),
+        Some("VALIDATION")
+    );
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&s.owner.access),
+                adjust,
+                json!({ "g": g, "p": 0, "r": "x" })
+            )
+            .await
+        ),
+        Some("VALIDATION")
+    );
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&s.owner.access),
+                adjust,
+                json!({ "g": g, "p": -101, "r": "x" })
+            )
+            .await
+        ),
+        Some("CONFLICT")
+    );
+    let create = "mutation($p: String!) { createGuest(input: { phone: $p }) { id } }";
+    assert_eq!(
+        code(
+            &app.gql(Some(&s.owner.access), create, json!({ "p": "not a phone" }))
+                .await
+        ),
+        Some("VALIDATION")
+    );
+    assert_eq!(
+        code(
+            &app.gql(
+                Some(&s.owner.access),
+                create,
+                json!({ "p": "+79000000001" })
+            )
+            .await
+        ),
+        Some("CONFLICT"),
+        "phone taken"
+    );
+
+    assert_eq!(card(&app, &s, &g).await, before, "nothing changed");
+}
+both_backends!(bad_checks_get_clear_errors_and_change_nothing);
+
+async fn fifty_concurrent_deliveries_of_one_check_accrue_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let g = guest(&app, &s, "+7 900 000-00-02").await;
+    let vars = check(&s, &g, 100_000, "pos-777");
+    let calls = (0..50).map(|_| app.gql(Some(&s.owner.access), PROCESS, vars.clone()));
+    let results = futures_util::future::join_all(calls).await;
+    let receipts: Vec<&Value> = results
+        .iter()
+        .map(|r| {
+            assert!(r.get("errors").is_none(), "{r}");
+            &r["data"]["processCheck"]
+        })
+        .collect();
+    assert!(
+        receipts.iter().all(|r| *r == receipts[0]),
+        "50 identical receipts"
+    );
+    let c = card(&app, &s, &g).await;
+    assert_eq!(c["account"]["balance"], 30, "exactly one accrual");
+    assert_eq!(c["ledger"]["totalCount"], 1);
+    assert_consistent(&c);
+}
+both_backends!(fifty_concurrent_deliveries_of_one_check_accrue_once);
+
+async fn twenty_concurrent_redemptions_of_ten_from_a_hundred_leave_zero(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let g = guest(&app, &s, "+7 900 000-00-03").await;
+    let adjust = "mutation($g: ID!, $p: Int!) { adjustPoints(guestId: $g, points: $p, reason: \"test\") { balance } }";
+    app.ok(Some(&s.owner.access), adjust, json!({ "g": g, "p": 100 }))
+        .await;
+    let calls =
+        (0..20).map(|_| app.gql(Some(&s.owner.access), adjust, json!({ "g": g, "p": -10 })));
+    let results = futures_util::future::join_all(calls).await;
+    let ok = results.iter().filter(|r| r.get("errors").is_none()).count();
+    let refused = results
+        .iter()
+        .filter(|r| code(r) == Some("CONFLICT"))
+        .count();
+    assert_eq!((ok, refused), (10, 10), "{results:?}");
+    let c = card(&app, &s, &g).await;
+    assert_eq!(c["account"]["balance"], 0);
+    assert_consistent(&c);
+
+    // The same with holds: 20 holds of 10 on 100 → exactly 10 pending.
+    app.ok(Some(&s.owner.access), adjust, json!({ "g": g, "p": 100 }))
+        .await;
+    let hold = "mutation($g: ID!) { holdPoints(input: { guest: { id: $g }, points: 10 }) { id } }";
+    let results = futures_util::future::join_all(
+        (0..20).map(|_| app.gql(Some(&s.owner.access), hold, json!({ "g": g }))),
+    )
+    .await;
+    assert_eq!(
+        results.iter().filter(|r| r.get("errors").is_none()).count(),
+        10
+    );
+    let c = card(&app, &s, &g).await;
+    assert_eq!(
+        (
+            c["account"]["balance"].as_i64(),
+            c["account"]["held"].as_i64(),
+            c["account"]["available"].as_i64()
+        ),
+        (Some(100), Some(100), Some(0))
+    );
+    assert_consistent(&c);
+}
+both_backends!(twenty_concurrent_redemptions_of_ten_from_a_hundred_leave_zero);
+
+async fn holds_resolve_once_and_expire_by_themselves(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut s = shop(&app).await;
+    let g = guest(&app, &s, "+7 900 000-00-04").await;
+    app.ok(
+        Some(&s.owner.access),
+        "mutation($g: ID!) { adjustPoints(guestId: $g, points: 200, reason: \"x\") { balance } }",
+        json!({ "g": g }),
+    )
+    .await;
+    let hold = "mutation($g: ID!, $p: Int!) { holdPoints(input: { guest: { id: $g }, points: $p, totalMinor: 100000 }) { id status points } }";
+    let too_much = app
+        .gql(Some(&s.owner.access), hold, json!({ "g": g, "p": 301 }))
+        .await;
+    assert_eq!(
+        code(&too_much),
+        Some("VALIDATION"),
+        "more than the level's share of the total"
+    );
+    let h = app
+        .ok(Some(&s.owner.access), hold, json!({ "g": g, "p": 50 }))
+        .await["holdPoints"]["id"]
+        .as_str()
+        .expect("hold")
+        .to_owned();
+    assert_eq!(card(&app, &s, &g).await["account"]["available"], 150);
+
+    // The check closes with the hold: a redemption of 50, accrual on the rest.
+    let vars = json!({ "i": { "locationId": s.location, "guest": { "id": g }, "totalMinor": 100_000, "holdId": h, "externalId": "h-1" } });
+    let r = app.ok(Some(&s.owner.access), PROCESS, vars).await["processCheck"].clone();
+    assert_eq!(r["redeemed"], 50);
+    assert_eq!(r["earned"], 28, "3 % of 950 RUB");
+    assert_eq!(r["balance"], 178);
+    // A hold resolves once.
+    let twice = app
+        .gql(
+            Some(&s.owner.access),
+            "mutation($h: ID!) { captureHold(id: $h) { status } }",
+            json!({ "h": h }),
+        )
+        .await;
+    assert_eq!(code(&twice), Some("CONFLICT"));
+    let void = app
+        .gql(
+            Some(&s.owner.access),
+            "mutation($h: ID!) { voidHold(id: $h) { status } }",
+            json!({ "h": h }),
+        )
+        .await;
+    assert_eq!(code(&void), Some("CONFLICT"));
+
+    let h2 = app
+        .ok(Some(&s.owner.access), hold, json!({ "g": g, "p": 70 }))
+        .await["holdPoints"]["id"]
+        .as_str()
+        .expect("hold")
+        .to_owned();
+    let voided = app
+        .ok(
+            Some(&s.owner.access),
+            "mutation($h: ID!) { voidHold(id: $h) { status } }",
+            json!({ "h": h2 }),
+        )
+        .await;
+    assert_eq!(voided["voidHold"]["status"], "VOIDED");
+
+    let h3 = app
+        .ok(Some(&s.owner.access), hold, json!({ "g": g, "p": 40 }))
+        .await["holdPoints"]["id"]
+        .as_str()
+        .expect("hold")
+        .to_owned();
+    app.clock.advance(chrono::Duration::minutes(16));
+    relogin(&app, &mut s).await;
+    let late = json!({ "i": { "locationId": s.location, "guest": { "id": g }, "totalMinor": 100_000, "holdId": h3, "externalId": "h-3" } });
+    assert_eq!(
+        code(&app.gql(Some(&s.owner.access), PROCESS, late).await),
+        Some("CONFLICT"),
+        "an expired hold cannot be captured"
+    );
+    let tenant = Ctx::system(TenantId::from_str(&s.owner.tenant_id).expect("tenant"));
+    assert_eq!(
+        app.loyalty
+            .expire_holds(&tenant)
+            .await
+            .expect("expire holds"),
+        1
+    );
+    let c = card(&app, &s, &g).await;
+    assert_eq!(
+        (
+            c["account"]["balance"].as_i64(),
+            c["account"]["held"].as_i64()
+        ),
+        (Some(178), Some(0))
+    );
+    assert_consistent(&c);
+}
+both_backends!(holds_resolve_once_and_expire_by_themselves);
+
+async fn points_expire_exactly_oldest_lots_first_and_reversals_undo_checks(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut s = shop(&app).await;
+    let g = guest(&app, &s, "+7 900 000-00-05").await;
+    let tenant = Ctx::system(TenantId::from_str(&s.owner.tenant_id).expect("tenant"));
+    let adjust = "mutation($g: ID!, $p: Int!) { adjustPoints(guestId: $g, points: $p, reason: \"lot\") { balance } }";
+    app.ok(Some(&s.owner.access), adjust, json!({ "g": g, "p": 100 }))
+        .await; // lot A, expires day 365
+    app.clock.advance(chrono::Duration::days(200));
+    relogin(&app, &mut s).await;
+    app.ok(Some(&s.owner.access), adjust, json!({ "g": g, "p": 50 }))
+        .await; // lot B, expires day 565
+    app.ok(Some(&s.owner.access), adjust, json!({ "g": g, "p": -30 }))
+        .await; // takes 30 from lot A
+    app.clock.advance(chrono::Duration::days(166)); // day 366: lot A (70 left) expired
+    relogin(&app, &mut s).await;
+    assert_eq!(app.loyalty.expire_points(&tenant).await.expect("expire"), 1);
+    let c = card(&app, &s, &g).await;
+    assert_eq!(
+        c["account"]["balance"], 50,
+        "exactly the 70 left of lot A expired"
+    );
+    assert_consistent(&c);
+    assert_eq!(
+        app.loyalty
+            .expire_points(&tenant)
+            .await
+            .expect("expire again"),
+        0,
+        "nothing twice"
+    );
+
+    // Reversal: the check's earned points go, redeemed points come back.
+    let mut vars = check(&s, &g, 100_000, "rev-1");
+    vars["i"]["redeemPoints"] = json!(20);
+    let r = app.ok(Some(&s.owner.access), PROCESS, vars).await["processCheck"].clone();
+    assert_eq!(r["balance"], 50 - 20 + 29);
+    let reverse = "mutation($c: ID!) { reverseCheck(id: $c, reason: \"wrong guest\") { balance } }";
+    let rev = app
+        .ok(Some(&s.owner.access), reverse, json!({ "c": r["checkId"] }))
+        .await;
+    assert_eq!(rev["reverseCheck"]["balance"], 50);
+    assert_eq!(
+        code(
+            &app.gql(Some(&s.owner.access), reverse, json!({ "c": r["checkId"] }))
+                .await
+        ),
+        Some("CONFLICT"),
+        "once"
+    );
+    let c = card(&app, &s, &g).await;
+    assert_consistent(&c);
+}
+both_backends!(points_expire_exactly_oldest_lots_first_and_reversals_undo_checks);
+
+async fn levels_and_settings_are_validated_and_audited(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let levels = app
+        .ok(
+            Some(&s.owner.access),
+            "{ levels { id name thresholdMinor cashbackBp maxRedeemBp } }",
+            json!({}),
+        )
+        .await;
+    let names: Vec<&str> = levels["levels"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .filter_map(|l| l["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Bronze", "Silver", "Gold"],
+        "defaults from the product card"
+    );
+    assert_eq!(levels["levels"][1]["thresholdMinor"], 1_000_000);
+    assert_eq!(levels["levels"][1]["cashbackBp"], 500);
+
+    let create = "mutation($i: LevelInput!) { createLevel(input: $i) { name } }";
+    let bad = [
+        json!({ "name": "Platinum", "thresholdMinor": 1_000_000, "cashbackBp": 900, "maxRedeemBp": 6000 }),
+        json!({ "name": "Platinum", "thresholdMinor": 9_000_000, "cashbackBp": 10_001, "maxRedeemBp": 6000 }),
+        json!({ "name": "gold", "thresholdMinor": 9_000_000, "cashbackBp": 900, "maxRedeemBp": 6000 }),
+        json!({ "name": " ", "thresholdMinor": 9_000_000, "cashbackBp": 900, "maxRedeemBp": 6000 }),
+        json!({ "name": "Minus", "thresholdMinor": -1, "cashbackBp": 900, "maxRedeemBp": 6000 }),
+    ];
+    for i in bad {
+        assert_eq!(
+            code(
+                &app.gql(Some(&s.owner.access), create, json!({ "i": i.clone() }))
+                    .await
+            ),
+            Some("VALIDATION"),
+            "{i}"
+        );
+    }
+    let ok = app
+        .ok(Some(&s.owner.access), create, json!({ "i": { "name": "Platinum", "thresholdMinor": 9_000_000, "cashbackBp": 900, "maxRedeemBp": 6000 } }))
+        .await;
+    assert_eq!(ok["createLevel"].as_array().map(Vec::len), Some(4));
+    let bronze = levels["levels"][0]["id"].clone();
+    let del = app
+        .gql(
+            Some(&s.owner.access),
+            "mutation($id: ID!) { deleteLevel(id: $id) { name } }",
+            json!({ "id": bronze }),
+        )
+        .await;
+    assert_eq!(code(&del), Some("VALIDATION"), "the level from 0 stays");
+
+    let settings = "mutation($i: LoyaltySettingsInput!) { updateLoyaltySettings(input: $i) { expiryDays spendBasis pointValueMinor holdTtlSeconds } }";
+    let bad_ttl = app.gql(Some(&s.owner.access), settings, json!({ "i": { "expiryDays": 30, "spendBasis": "LIFETIME", "pointValueMinor": 100, "holdTtlSeconds": 5 } })).await;
+    assert_eq!(code(&bad_ttl), Some("VALIDATION"));
+    let never = app.ok(Some(&s.owner.access), settings, json!({ "i": { "expiryDays": null, "spendBasis": "ROLLING_365", "pointValueMinor": 50, "holdTtlSeconds": 600 } })).await;
+    assert_eq!(never["updateLoyaltySettings"]["expiryDays"], Value::Null);
+    let audit = app
+        .ok(
+            Some(&s.owner.access),
+            "{ auditLog(action: \"loyalty.create_level\") { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(audit["auditLog"]["totalCount"], 1);
+}
+both_backends!(levels_and_settings_are_validated_and_audited);

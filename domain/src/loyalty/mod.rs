@@ -1,0 +1,12 @@
+//! Loyalty: guests, the points ledger (accounts, entries, lots, holds), levels,
+//! settings and check processing.
+
+pub mod errors;
+pub mod models;
+pub mod ports;
+pub mod service;
+pub mod values;
+
+pub use errors::*;
+pub use models::*;
+pub use service::{CheckInput, GuestCard, GuestChanges, LoyaltyDeps, LoyaltyService, NewGuest};

@@ -1,0 +1,348 @@
+//! Ports of the loyalty context. The ledger port applies a *batch* of operations
+//! in one transaction: the domain decides what to post, the adapter posts it
+//! atomically with conditional updates (never below zero available), consumes
+//! lots oldest first, and makes the batch exactly-once through its idempotency key.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::models::{
+    Account, EntryKind, Guest, GuestRef, Hold, HoldStatus, LedgerEntry, Level, LoyaltySettings,
+};
+use crate::ctx::Ctx;
+use crate::identity::errors::StoreError;
+use crate::identity::models::AuditRecord;
+use crate::ids::{CheckId, GuestId, HoldId, LevelId, LocationId};
+use crate::page::{Page, PageRequest};
+
+/// A processed check as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckRecord {
+    /// Id.
+    pub id: CheckId,
+    /// The guest.
+    pub guest: GuestId,
+    /// The location.
+    pub location: LocationId,
+    /// Who sent it (`cashier`, `pos:<integration>`).
+    pub source: String,
+    /// Its id at the source.
+    pub external_id: String,
+    /// Total, minor units.
+    pub total_minor: i64,
+    /// Paid in money (total − value of redeemed points), minor units.
+    pub paid_minor: i64,
+    /// Points redeemed.
+    pub redeemed: i64,
+    /// Points earned.
+    pub earned: i64,
+    /// Reversed by a later `reverseCheck`.
+    pub reversed: bool,
+    /// When processed.
+    pub created_at: DateTime<Utc>,
+}
+
+/// One operation of a ledger batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerOp {
+    /// Stores a processed check.
+    RecordCheck(CheckRecord),
+    /// Adds points as a new lot.
+    Credit {
+        /// The guest.
+        guest: GuestId,
+        /// Points (> 0).
+        amount: i64,
+        /// Entry kind.
+        kind: EntryKind,
+        /// When the lot expires (`None` = never).
+        expires_at: Option<DateTime<Utc>>,
+        /// Related check.
+        check: Option<CheckId>,
+        /// Why.
+        reason: Option<String>,
+    },
+    /// Removes available points, consuming the oldest lots first.
+    Debit {
+        /// The guest.
+        guest: GuestId,
+        /// Points (> 0).
+        amount: i64,
+        /// Entry kind.
+        kind: EntryKind,
+        /// Related check.
+        check: Option<CheckId>,
+        /// Why.
+        reason: Option<String>,
+    },
+    /// Reserves available points.
+    PlaceHold(Hold),
+    /// Turns a pending hold into a redemption.
+    CaptureHold {
+        /// The hold.
+        hold: HoldId,
+        /// Related check.
+        check: Option<CheckId>,
+    },
+    /// Releases a pending hold.
+    ReleaseHold {
+        /// The hold.
+        hold: HoldId,
+        /// `Voided` or `Expired`.
+        status: HoldStatus,
+    },
+    /// Adds paid spend (may be negative for reversals) and, with `levels`,
+    /// raises the guest's level to what the new spend qualifies for (never lowers it).
+    AddSpend {
+        /// The guest.
+        guest: GuestId,
+        /// Minor units.
+        paid_minor: i64,
+        /// The tenant's levels, to recompute the level; `None` keeps it.
+        levels: Option<Vec<Level>>,
+        /// With the rolling basis: count only checks since then (else lifetime spend).
+        rolling_since: Option<DateTime<Utc>>,
+    },
+    /// Marks a check reversed (fails if it already is).
+    MarkReversed(CheckId),
+    /// Expires what is left of the guest's lots expired by `now`, but never
+    /// more than is available (held points expire after their hold resolves).
+    ExpireLots {
+        /// The guest.
+        guest: GuestId,
+        /// The instant.
+        now: DateTime<Utc>,
+    },
+}
+
+/// Makes a batch exactly-once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// The namespace (`check:cashier`, `adjust`, …).
+    pub scope: String,
+    /// The key within it (an external id).
+    pub key: String,
+    /// A fingerprint of the request: same key + other fingerprint = conflict.
+    pub fingerprint: String,
+}
+
+/// A batch of ledger operations for one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// Exactly-once key.
+    pub idempotency: Option<IdempotencyKey>,
+    /// Operations, applied in order.
+    pub ops: Vec<LedgerOp>,
+    /// The audit record of the batch.
+    pub audit: AuditRecord,
+}
+
+/// State after a batch, inside its transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BatchOutcome {
+    /// Accounts touched, after the batch.
+    pub accounts: Vec<Account>,
+    /// Levels of guests whose spend changed, after the batch.
+    pub levels: Vec<(GuestId, Option<LevelId>)>,
+    /// Entries written.
+    pub entries: Vec<LedgerEntry>,
+    /// When the batch ran (the store's clock).
+    pub at: DateTime<Utc>,
+}
+
+/// Why a batch was not applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BatchError {
+    /// Not enough available points.
+    #[error("not enough points: {available} available")]
+    Insufficient {
+        /// The guest.
+        guest: GuestId,
+        /// Available points at the time.
+        available: i64,
+    },
+    /// The hold does not exist here or is no longer pending.
+    #[error("the hold is not pending")]
+    HoldNotPending(HoldId),
+    /// The check was already reversed.
+    #[error("the check was already reversed")]
+    AlreadyReversed(CheckId),
+    /// The idempotency key was used before; `same` tells whether with the same request.
+    #[error("already processed")]
+    Duplicate {
+        /// Same fingerprint.
+        same: bool,
+        /// The stored result of the first request.
+        result: serde_json::Value,
+    },
+    /// Storage failure.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Builds the result stored with the idempotency key, inside the transaction.
+pub type Finish<'a> = &'a (dyn Fn(&BatchOutcome) -> serde_json::Value + Send + Sync);
+
+/// The points ledger.
+#[async_trait]
+pub trait LedgerStore: Send + Sync {
+    /// Applies a batch atomically and returns `finish`'s result (stored with the
+    /// idempotency key, returned again for a replay).
+    ///
+    /// # Errors
+    /// See [`BatchError`]; nothing is applied on error.
+    async fn apply(
+        &self,
+        ctx: &Ctx,
+        batch: Batch,
+        finish: Finish<'_>,
+    ) -> Result<serde_json::Value, BatchError>;
+    /// A guest's account.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    async fn account(&self, ctx: &Ctx, guest: GuestId) -> Result<Account, StoreError>;
+    /// A page of a guest's entries, oldest first.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn entries(
+        &self,
+        ctx: &Ctx,
+        guest: GuestId,
+        page: PageRequest,
+    ) -> Result<Page<LedgerEntry>, StoreError>;
+    /// One hold.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    async fn hold(&self, ctx: &Ctx, id: HoldId) -> Result<Hold, StoreError>;
+    /// One check.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    async fn check(&self, ctx: &Ctx, id: CheckId) -> Result<CheckRecord, StoreError>;
+    /// Pending holds past their expiry.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn expired_holds(
+        &self,
+        ctx: &Ctx,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<HoldId>, StoreError>;
+    /// Guests with expired lots that still have points.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn guests_with_expired_lots(
+        &self,
+        ctx: &Ctx,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<GuestId>, StoreError>;
+    /// What a guest paid since `since` (for the rolling spend basis).
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn spend_since(
+        &self,
+        ctx: &Ctx,
+        guest: GuestId,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
+}
+
+/// How guests are searched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GuestQuery {
+    /// Everyone, newest first.
+    All,
+    /// Phones ending with these digits.
+    PhoneSuffix(String),
+    /// Names starting with this (lower-case).
+    NamePrefix(String),
+    /// An exact guest (card code or QR).
+    Exact(GuestRef),
+}
+
+/// Guests.
+#[async_trait]
+pub trait GuestStore: Send + Sync {
+    /// Stores a new guest with an empty account.
+    ///
+    /// # Errors
+    /// `Conflict("phone" | "telegramId" | "cardCode" | "qr")`.
+    async fn create(&self, ctx: &Ctx, guest: &Guest, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Replaces a guest's editable fields.
+    ///
+    /// # Errors
+    /// `NotFound`, `Conflict(…)`.
+    async fn update(&self, ctx: &Ctx, guest: &Guest, audit: AuditRecord) -> Result<(), StoreError>;
+    /// One guest.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    async fn get(&self, ctx: &Ctx, id: GuestId) -> Result<Guest, StoreError>;
+    /// The guest a reference names.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn find(&self, ctx: &Ctx, by: &GuestRef) -> Result<Option<Guest>, StoreError>;
+    /// A page of guests matching a query (id order).
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn search(
+        &self,
+        ctx: &Ctx,
+        query: &GuestQuery,
+        page: PageRequest,
+    ) -> Result<Page<Guest>, StoreError>;
+}
+
+/// Loyalty settings and levels.
+#[async_trait]
+pub trait LoyaltyConfigStore: Send + Sync {
+    /// The settings, if the tenant's loyalty was initialised.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn settings(&self, ctx: &Ctx) -> Result<Option<LoyaltySettings>, StoreError>;
+    /// Stores default settings and levels unless present (idempotent).
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn initialize(
+        &self,
+        ctx: &Ctx,
+        settings: &LoyaltySettings,
+        levels: &[Level],
+    ) -> Result<(), StoreError>;
+    /// Replaces the settings.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn update_settings(
+        &self,
+        ctx: &Ctx,
+        settings: &LoyaltySettings,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
+    /// Levels, lowest threshold first.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn levels(&self, ctx: &Ctx) -> Result<Vec<Level>, StoreError>;
+    /// Replaces the whole level table (validated by the domain).
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn save_levels(
+        &self,
+        ctx: &Ctx,
+        levels: &[Level],
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
+}

@@ -1,0 +1,1107 @@
+//! Loyalty use cases: guests, levels and settings, checks, holds, adjustments,
+//! reversals and expiry.
+
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate};
+use serde_json::json;
+
+use super::errors::{ConfigError, GuestError, LedgerError};
+use super::models::{
+    Account, AppliedRule, EntryKind, Guest, GuestRef, Hold, HoldStatus, LedgerEntry, Level,
+    LevelRef, LoyaltySettings, Receipt, Redeem, SpendBasis, accrual_points, default_levels,
+    level_for, max_redeemable, next_level,
+};
+use super::ports::{
+    Batch, BatchError, BatchOutcome, CheckRecord, GuestQuery, GuestStore, IdempotencyKey, LedgerOp,
+    LedgerStore, LoyaltyConfigStore,
+};
+use super::values::{CardCode, Phone, PhoneFragment, QrPayload, Tags, validate_birthday};
+use crate::ctx::Ctx;
+use crate::identity::errors::StoreError;
+use crate::identity::models::{AuditRecord, Email, InvalidValue, Name};
+use crate::identity::ports::{LocationRepository, SecretGenerator, TenantRepository};
+use crate::ids::{CheckId, GuestId, HoldId, LevelId, LocationId};
+use crate::money::{BasisPoints, Points};
+use crate::page::{Page, PageRequest};
+use crate::ports::Clock;
+
+/// The adapters the loyalty service runs on.
+#[derive(Clone)]
+pub struct LoyaltyDeps {
+    /// The ledger.
+    pub ledger: Arc<dyn LedgerStore>,
+    /// Guests.
+    pub guests: Arc<dyn GuestStore>,
+    /// Settings and levels.
+    pub config: Arc<dyn LoyaltyConfigStore>,
+    /// Tenants (currency).
+    pub tenants: Arc<dyn TenantRepository>,
+    /// Locations (checks must name one of the tenant's).
+    pub locations: Arc<dyn LocationRepository>,
+    /// Randomness for card codes and QR payloads; digests of requests.
+    pub secrets: Arc<dyn SecretGenerator>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// A new guest, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct NewGuest {
+    /// Phone (required for staff-created guests).
+    pub phone: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Birthday.
+    pub birthday: Option<NaiveDate>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Telegram user id.
+    pub telegram_id: Option<i64>,
+    /// Marketing consent.
+    pub marketing_consent: bool,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// Changes to a guest (`None` = unchanged; `Some(None)` clears an optional field).
+#[derive(Debug, Clone, Default)]
+pub struct GuestChanges {
+    /// Phone.
+    pub phone: Option<String>,
+    /// Name.
+    pub name: Option<Option<String>>,
+    /// Birthday.
+    pub birthday: Option<Option<NaiveDate>>,
+    /// E-mail.
+    pub email: Option<Option<String>>,
+    /// Marketing consent.
+    pub marketing_consent: Option<bool>,
+    /// Tags.
+    pub tags: Option<Vec<String>>,
+}
+
+/// A check to process, as received.
+#[derive(Debug, Clone)]
+pub struct CheckInput {
+    /// Where.
+    pub location: LocationId,
+    /// Whose.
+    pub guest: GuestRef,
+    /// Total, minor units.
+    pub total_minor: i64,
+    /// Points to pay with.
+    pub redeem: Redeem,
+    /// The source's id of the check (exactly-once key).
+    pub external_id: String,
+    /// Who sends it: `cashier` or `pos:<integration>`.
+    pub source: String,
+}
+
+/// A guest's card as the cashier or the guest sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuestCard {
+    /// The guest.
+    pub guest: Guest,
+    /// Their points.
+    pub account: Account,
+    /// Current level.
+    pub level: Option<Level>,
+    /// Next level and the spend missing to reach it.
+    pub next: Option<(Level, i64)>,
+    /// The spend that counts for levels.
+    pub spend_minor: i64,
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> InvalidValue {
+    InvalidValue {
+        field,
+        message: message.into(),
+    }
+}
+
+fn optional_text(
+    v: Option<&str>,
+    field: &'static str,
+    max: usize,
+) -> Result<Option<String>, InvalidValue> {
+    match v.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => Name::parse(s, field, max).map(|n| Some(n.to_string())),
+    }
+}
+
+fn external_id(raw: &str) -> Result<String, InvalidValue> {
+    let s = raw.trim();
+    if s.is_empty() || s.len() > 128 || s.chars().any(char::is_control) {
+        return Err(invalid(
+            "externalId",
+            "give the check's id (1 to 128 characters)",
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+/// The loyalty use cases.
+pub struct LoyaltyService {
+    d: LoyaltyDeps,
+}
+
+impl LoyaltyService {
+    /// A service over its adapters.
+    #[must_use]
+    pub fn new(deps: LoyaltyDeps) -> Self {
+        Self { d: deps }
+    }
+
+    fn random<const N: usize>(&self) -> [u8; N] {
+        let mut b = [0_u8; N];
+        self.d.secrets.fill_random(&mut b);
+        b
+    }
+
+    // ----- settings and levels -----------------------------------------------------
+
+    /// The tenant's settings (initialising defaults and default levels on first use).
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn settings(&self, ctx: &Ctx) -> Result<LoyaltySettings, StoreError> {
+        if let Some(s) = self.d.config.settings(ctx).await? {
+            return Ok(s);
+        }
+        let tenant = self.d.tenants.get(ctx).await?;
+        let levels: Vec<Level> = default_levels(tenant.currency)
+            .into_iter()
+            .filter_map(|(name, threshold, cb, share)| {
+                Some(Level {
+                    id: LevelId::new(),
+                    name,
+                    threshold_minor: threshold,
+                    cashback: BasisPoints::new(cb)?,
+                    max_redeem: BasisPoints::new(share)?,
+                })
+            })
+            .collect();
+        let settings = LoyaltySettings::default();
+        self.d.config.initialize(ctx, &settings, &levels).await?;
+        Ok(self.d.config.settings(ctx).await?.unwrap_or(settings))
+    }
+
+    /// Levels, lowest threshold first.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn levels(&self, ctx: &Ctx) -> Result<Vec<Level>, StoreError> {
+        self.settings(ctx).await?;
+        self.d.config.levels(ctx).await
+    }
+
+    /// Replaces the settings.
+    ///
+    /// # Errors
+    /// Out-of-range values.
+    pub async fn update_settings(
+        &self,
+        ctx: &Ctx,
+        s: LoyaltySettings,
+    ) -> Result<LoyaltySettings, ConfigError> {
+        if s.expiry_days.is_some_and(|d| d == 0 || d > 3650) {
+            return Err(invalid("expiryDays", "use 1 to 3650 days, or no expiry").into());
+        }
+        if !(1..=1_000_000).contains(&s.point_value_minor) {
+            return Err(invalid(
+                "pointValueMinor",
+                "a point is worth 1 to 1 000 000 minor units",
+            )
+            .into());
+        }
+        if !(60..=86_400).contains(&s.hold_ttl_secs) {
+            return Err(invalid("holdTtlSeconds", "holds live 60 s to 24 h").into());
+        }
+        let before = self.settings(ctx).await?;
+        let audit = AuditRecord::new("loyalty.update_settings", "loyalty_settings", ctx.tenant())
+            .details(json!({ "before": settings_json(&before), "after": settings_json(&s) }));
+        self.d.config.update_settings(ctx, &s, audit).await?;
+        Ok(s)
+    }
+
+    fn check_levels(levels: &[Level]) -> Result<(), InvalidValue> {
+        if levels.is_empty() {
+            return Err(invalid("levels", "keep at least one level"));
+        }
+        let mut sorted: Vec<&Level> = levels.iter().collect();
+        sorted.sort_by_key(|l| l.threshold_minor);
+        if sorted[0].threshold_minor != 0 {
+            return Err(invalid(
+                "thresholdMinor",
+                "the lowest level must start at 0",
+            ));
+        }
+        for w in sorted.windows(2) {
+            if w[0].threshold_minor >= w[1].threshold_minor {
+                return Err(invalid(
+                    "thresholdMinor",
+                    "thresholds must strictly increase",
+                ));
+            }
+        }
+        let mut names: Vec<String> = levels.iter().map(|l| l.name.to_lowercase()).collect();
+        names.sort();
+        names.dedup();
+        if names.len() != levels.len() {
+            return Err(invalid("name", "level names must be different"));
+        }
+        Ok(())
+    }
+
+    async fn save_levels(
+        &self,
+        ctx: &Ctx,
+        before: &[Level],
+        after: Vec<Level>,
+        action: &'static str,
+        target: LevelId,
+    ) -> Result<Vec<Level>, ConfigError> {
+        Self::check_levels(&after)?;
+        let audit = AuditRecord::new(action, "level", target)
+            .details(json!({ "before": levels_json(before), "after": levels_json(&after) }));
+        self.d.config.save_levels(ctx, &after, audit).await?;
+        Ok(self.d.config.levels(ctx).await?)
+    }
+
+    fn level_values(
+        name: &str,
+        threshold_minor: i64,
+        cashback_bp: i32,
+        max_redeem_bp: i32,
+    ) -> Result<(String, i64, BasisPoints, BasisPoints), InvalidValue> {
+        let name = Name::parse(name, "name", 60)?.to_string();
+        if threshold_minor < 0 {
+            return Err(invalid(
+                "thresholdMinor",
+                "the threshold cannot be negative",
+            ));
+        }
+        let bp = |v: i32, field: &'static str| {
+            u16::try_from(v)
+                .ok()
+                .and_then(BasisPoints::new)
+                .ok_or_else(|| invalid(field, "use 0 to 10 000 basis points (0–100 %)"))
+        };
+        Ok((
+            name,
+            threshold_minor,
+            bp(cashback_bp, "cashbackBp")?,
+            bp(max_redeem_bp, "maxRedeemBp")?,
+        ))
+    }
+
+    /// Adds a level.
+    ///
+    /// # Errors
+    /// Invalid values, a threshold or name already used.
+    pub async fn create_level(
+        &self,
+        ctx: &Ctx,
+        name: &str,
+        threshold_minor: i64,
+        cashback_bp: i32,
+        max_redeem_bp: i32,
+    ) -> Result<Vec<Level>, ConfigError> {
+        let (name, threshold_minor, cashback, max_redeem) =
+            Self::level_values(name, threshold_minor, cashback_bp, max_redeem_bp)?;
+        let before = self.levels(ctx).await?;
+        let id = LevelId::new();
+        let mut after = before.clone();
+        after.push(Level {
+            id,
+            name,
+            threshold_minor,
+            cashback,
+            max_redeem,
+        });
+        self.save_levels(ctx, &before, after, "loyalty.create_level", id)
+            .await
+    }
+
+    /// Changes a level.
+    ///
+    /// # Errors
+    /// `NotFound`, invalid values.
+    pub async fn update_level(
+        &self,
+        ctx: &Ctx,
+        id: LevelId,
+        name: &str,
+        threshold_minor: i64,
+        cashback_bp: i32,
+        max_redeem_bp: i32,
+    ) -> Result<Vec<Level>, ConfigError> {
+        let (name, threshold_minor, cashback, max_redeem) =
+            Self::level_values(name, threshold_minor, cashback_bp, max_redeem_bp)?;
+        let before = self.levels(ctx).await?;
+        if !before.iter().any(|l| l.id == id) {
+            return Err(ConfigError::NotFound);
+        }
+        let after = before
+            .iter()
+            .map(|l| {
+                if l.id == id {
+                    Level {
+                        id,
+                        name: name.clone(),
+                        threshold_minor,
+                        cashback,
+                        max_redeem,
+                    }
+                } else {
+                    l.clone()
+                }
+            })
+            .collect();
+        self.save_levels(ctx, &before, after, "loyalty.update_level", id)
+            .await
+    }
+
+    /// Removes a level (guests on it move to what their spend qualifies for at the next review).
+    ///
+    /// # Errors
+    /// `NotFound`; the last level or the zero-threshold level cannot go.
+    pub async fn delete_level(&self, ctx: &Ctx, id: LevelId) -> Result<Vec<Level>, ConfigError> {
+        let before = self.levels(ctx).await?;
+        if !before.iter().any(|l| l.id == id) {
+            return Err(ConfigError::NotFound);
+        }
+        let after = before.iter().filter(|l| l.id != id).cloned().collect();
+        self.save_levels(ctx, &before, after, "loyalty.delete_level", id)
+            .await
+    }
+
+    // ----- guests ----------------------------------------------------------------------
+
+    /// Registers a guest with an empty account.
+    ///
+    /// # Errors
+    /// See [`GuestError`].
+    pub async fn create_guest(&self, ctx: &Ctx, n: NewGuest) -> Result<Guest, GuestError> {
+        let phone = match n.phone.as_deref() {
+            Some(p) => Some(Phone::parse(p, "phone")?),
+            None if n.telegram_id.is_none() => {
+                return Err(invalid("phone", "give the guest's phone").into());
+            }
+            None => None,
+        };
+        let today = self.d.clock.now().date_naive();
+        let guest = Guest {
+            id: GuestId::new(),
+            phone,
+            name: optional_text(n.name.as_deref(), "name", 100)?,
+            birthday: n
+                .birthday
+                .map(|b| validate_birthday(b, today))
+                .transpose()?,
+            email: n
+                .email
+                .as_deref()
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(Email::parse)
+                .transpose()?
+                .map(|e| e.to_string()),
+            telegram_id: n.telegram_id,
+            marketing_consent: n.marketing_consent,
+            tags: Tags::parse(&n.tags)?,
+            card_code: CardCode::from_random(self.random::<8>()),
+            qr: QrPayload::from_random(self.random::<16>()),
+            level_id: None,
+            lifetime_spend_minor: 0,
+            created_at: self.d.clock.now(),
+            forgotten: false,
+        };
+        let levels = self.levels(ctx).await?;
+        let guest = Guest {
+            level_id: level_for(&levels, 0).map(|l| l.id),
+            ..guest
+        };
+        let audit = AuditRecord::new("guest.create", "guest", guest.id).details(
+            json!({ "phone": guest.phone.as_ref().map(Phone::masked), "name": guest.name }),
+        );
+        self.d.guests.create(ctx, &guest, audit).await?;
+        Ok(guest)
+    }
+
+    /// Edits a guest.
+    ///
+    /// # Errors
+    /// See [`GuestError`].
+    pub async fn update_guest(
+        &self,
+        ctx: &Ctx,
+        id: GuestId,
+        c: GuestChanges,
+    ) -> Result<Guest, GuestError> {
+        let before = self.d.guests.get(ctx, id).await?;
+        if before.forgotten {
+            return Err(GuestError::NotFound);
+        }
+        let today = self.d.clock.now().date_naive();
+        let mut g = before.clone();
+        if let Some(p) = c.phone.as_deref() {
+            g.phone = Some(Phone::parse(p, "phone")?);
+        }
+        if let Some(n) = c.name {
+            g.name = optional_text(n.as_deref(), "name", 100)?;
+        }
+        if let Some(b) = c.birthday {
+            g.birthday = b.map(|b| validate_birthday(b, today)).transpose()?;
+        }
+        if let Some(e) = c.email {
+            g.email = e
+                .as_deref()
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(Email::parse)
+                .transpose()?
+                .map(|e| e.to_string());
+        }
+        if let Some(m) = c.marketing_consent {
+            g.marketing_consent = m;
+        }
+        if let Some(t) = c.tags {
+            g.tags = Tags::parse(&t)?;
+        }
+        let audit = AuditRecord::new("guest.update", "guest", id).details(json!({
+            "before": { "phone": before.phone.as_ref().map(Phone::masked), "name": before.name, "consent": before.marketing_consent },
+            "after": { "phone": g.phone.as_ref().map(Phone::masked), "name": g.name, "consent": g.marketing_consent },
+        }));
+        self.d.guests.update(ctx, &g, audit).await?;
+        Ok(g)
+    }
+
+    /// One guest.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn guest(&self, ctx: &Ctx, id: GuestId) -> Result<Guest, GuestError> {
+        Ok(self.d.guests.get(ctx, id).await?)
+    }
+
+    /// A guest's card: points, level, progress.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn card(&self, ctx: &Ctx, id: GuestId) -> Result<GuestCard, GuestError> {
+        let guest = self.d.guests.get(ctx, id).await?;
+        let account = self.d.ledger.account(ctx, id).await?;
+        let settings = self.settings(ctx).await?;
+        let levels = self.d.config.levels(ctx).await?;
+        let spend = match settings.spend_basis {
+            SpendBasis::Lifetime => guest.lifetime_spend_minor,
+            SpendBasis::Rolling365 => {
+                self.d
+                    .ledger
+                    .spend_since(ctx, id, self.d.clock.now() - Duration::days(365))
+                    .await?
+            }
+        };
+        let level = guest
+            .level_id
+            .and_then(|l| levels.iter().find(|x| x.id == l))
+            .or_else(|| level_for(&levels, spend))
+            .cloned();
+        let next = next_level(&levels, spend).map(|(l, missing)| (l.clone(), missing));
+        Ok(GuestCard {
+            guest,
+            account,
+            level,
+            next,
+            spend_minor: spend,
+        })
+    }
+
+    /// The most points a check of `total_minor` may be paid with now: the level's
+    /// share of the total, and no more than is available.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn max_redeemable_for(
+        &self,
+        ctx: &Ctx,
+        guest: GuestId,
+        total_minor: i64,
+    ) -> Result<i64, GuestError> {
+        let card = self.card(ctx, guest).await?;
+        let settings = self.settings(ctx).await?;
+        let share = card
+            .level
+            .as_ref()
+            .map_or(BasisPoints::ZERO, |l| l.max_redeem);
+        let by_share = max_redeemable(total_minor, share, settings.point_value_minor);
+        Ok(by_share.min(card.account.available().get()).max(0))
+    }
+
+    /// Finds guests: a QR payload or card code finds one guest; 4+ digits search
+    /// phone endings; other text searches name prefixes.
+    ///
+    /// # Errors
+    /// See [`GuestError`].
+    pub async fn search_guests(
+        &self,
+        ctx: &Ctx,
+        query: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<Guest>, GuestError> {
+        let q = query.map(str::trim).unwrap_or_default();
+        let gq = if q.is_empty() {
+            GuestQuery::All
+        } else if let Ok(qr) = QrPayload::parse(q) {
+            GuestQuery::Exact(GuestRef::Qr(qr))
+        } else if let Ok(frag) = PhoneFragment::parse(q) {
+            if let Ok(card) = CardCode::parse(q)
+                && let Some(g) = self.d.guests.find(ctx, &GuestRef::Card(card)).await?
+            {
+                return Ok(Page {
+                    items: vec![g],
+                    has_next: false,
+                    has_previous: false,
+                    total: 1,
+                });
+            }
+            GuestQuery::PhoneSuffix(frag.digits().to_owned())
+        } else if let Ok(card) = CardCode::parse(q) {
+            GuestQuery::Exact(GuestRef::Card(card))
+        } else if q.chars().count() >= 2 {
+            GuestQuery::NamePrefix(q.to_lowercase())
+        } else {
+            return Err(invalid(
+                "query",
+                "type at least 4 digits of a phone, a card code or 2 letters of a name",
+            )
+            .into());
+        };
+        Ok(self.d.guests.search(ctx, &gq, page).await?)
+    }
+
+    /// A page of a guest's ledger, oldest first.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn ledger(
+        &self,
+        ctx: &Ctx,
+        guest: GuestId,
+        page: PageRequest,
+    ) -> Result<Page<LedgerEntry>, GuestError> {
+        self.d.guests.get(ctx, guest).await?;
+        Ok(self.d.ledger.entries(ctx, guest, page).await?)
+    }
+
+    // ----- the ledger --------------------------------------------------------------------
+
+    async fn resolve(&self, ctx: &Ctx, by: &GuestRef) -> Result<Guest, LedgerError> {
+        match self.d.guests.find(ctx, by).await? {
+            Some(g) if !g.forgotten => Ok(g),
+            _ => Err(LedgerError::NotFound),
+        }
+    }
+
+    /// Processes a check exactly once per (source, external id): optional
+    /// redemption (points or a hold), accrual at the guest's level, level upgrade.
+    /// A replay returns the original receipt; the same id with another request
+    /// is a conflict.
+    ///
+    /// # Errors
+    /// See [`LedgerError`].
+    pub async fn process_check(
+        &self,
+        ctx: &Ctx,
+        input: CheckInput,
+    ) -> Result<Receipt, LedgerError> {
+        let external_id = external_id(&input.external_id)?;
+        if input.total_minor <= 0 {
+            return Err(invalid("totalMinor", "the total must be above zero").into());
+        }
+        if let Redeem::Points(p) = input.redeem
+            && p.get() < 0
+        {
+            return Err(invalid("redeemPoints", "points to redeem cannot be negative").into());
+        }
+        self.d.locations.get(ctx, input.location).await?;
+        let guest = self.resolve(ctx, &input.guest).await?;
+        let settings = self.settings(ctx).await?;
+        let levels = self.d.config.levels(ctx).await?;
+        let tenant = self.d.tenants.get(ctx).await?;
+        let level = guest
+            .level_id
+            .and_then(|l| levels.iter().find(|x| x.id == l))
+            .or_else(|| level_for(&levels, guest.lifetime_spend_minor))
+            .cloned();
+        let (cashback, share) = level
+            .as_ref()
+            .map_or((BasisPoints::ZERO, BasisPoints::ZERO), |l| {
+                (l.cashback, l.max_redeem)
+            });
+        let max = max_redeemable(input.total_minor, share, settings.point_value_minor);
+
+        let check_id = CheckId::new();
+        let (redeemed, redeem_op) = match input.redeem {
+            Redeem::Nothing | Redeem::Points(Points::ZERO) => (0, None),
+            Redeem::Points(p) => {
+                if p.get() > max {
+                    return Err(LedgerError::ExceedsMaxShare { max });
+                }
+                let op = LedgerOp::Debit {
+                    guest: guest.id,
+                    amount: p.get(),
+                    kind: EntryKind::Redemption,
+                    check: Some(check_id),
+                    reason: None,
+                };
+                (p.get(), Some(op))
+            }
+            Redeem::Hold(h) => {
+                let hold = self.d.ledger.hold(ctx, h).await?;
+                if hold.guest != guest.id {
+                    return Err(LedgerError::NotFound);
+                }
+                if hold.status != HoldStatus::Pending || hold.expires_at <= self.d.clock.now() {
+                    return Err(LedgerError::HoldNotPending);
+                }
+                if hold.amount.get() > max {
+                    return Err(LedgerError::ExceedsMaxShare { max });
+                }
+                (
+                    hold.amount.get(),
+                    Some(LedgerOp::CaptureHold {
+                        hold: h,
+                        check: Some(check_id),
+                    }),
+                )
+            }
+        };
+        let redeemed_value = redeemed.saturating_mul(settings.point_value_minor);
+        let paid = (input.total_minor - redeemed_value).max(0);
+        let earned = accrual_points(paid, cashback, 100, settings.point_value_minor);
+        let mut rules = Vec::new();
+        if let Some(l) = &level {
+            rules.push(AppliedRule {
+                code: "level_cashback".into(),
+                description: format!(
+                    "{}: {}.{:02} % cashback",
+                    l.name,
+                    l.cashback.get() / 100,
+                    l.cashback.get() % 100
+                ),
+                points: earned,
+            });
+        }
+        let now = self.d.clock.now();
+        let expires_at = settings
+            .expiry_days
+            .map(|d| now + Duration::days(i64::from(d)));
+        let mut ops = vec![LedgerOp::RecordCheck(CheckRecord {
+            id: check_id,
+            guest: guest.id,
+            location: input.location,
+            source: input.source.clone(),
+            external_id: external_id.clone(),
+            total_minor: input.total_minor,
+            paid_minor: paid,
+            redeemed,
+            earned,
+            reversed: false,
+            created_at: now,
+        })];
+        ops.extend(redeem_op);
+        if earned > 0 {
+            ops.push(LedgerOp::Credit {
+                guest: guest.id,
+                amount: earned,
+                kind: EntryKind::Accrual,
+                expires_at,
+                check: Some(check_id),
+                reason: None,
+            });
+        }
+        let rolling_since =
+            (settings.spend_basis == SpendBasis::Rolling365).then(|| now - Duration::days(365));
+        ops.push(LedgerOp::AddSpend {
+            guest: guest.id,
+            paid_minor: paid,
+            levels: Some(levels.clone()),
+            rolling_since,
+        });
+        let fingerprint = self.d.secrets.digest(&format!(
+            "{}|{}|{}|{:?}",
+            input.location, guest.id, input.total_minor, input.redeem
+        ));
+        let batch = Batch {
+            idempotency: Some(IdempotencyKey { scope: format!("check:{}", input.source), key: external_id.clone(), fingerprint }),
+            ops,
+            audit: AuditRecord::new("check.process", "check", check_id).details(json!({
+                "guest": guest.id.to_string(), "location": input.location.to_string(), "externalId": external_id,
+                "totalMinor": input.total_minor, "redeemed": redeemed, "earned": earned,
+            })),
+        };
+        let level_before = level.as_ref().map(|l| LevelRef {
+            id: l.id,
+            name: l.name.clone(),
+        });
+        let finish = |o: &BatchOutcome| {
+            let account = o.accounts.iter().find(|a| a.guest == guest.id).copied();
+            let after = o
+                .levels
+                .iter()
+                .find(|(g, _)| *g == guest.id)
+                .and_then(|(_, l)| *l);
+            let level_after = after
+                .and_then(|id| levels.iter().find(|l| l.id == id))
+                .map(|l| LevelRef {
+                    id: l.id,
+                    name: l.name.clone(),
+                });
+            let receipt = Receipt {
+                check_id,
+                guest_id: guest.id,
+                location_id: input.location,
+                external_id: external_id.clone(),
+                total_minor: input.total_minor,
+                currency: tenant.currency,
+                redeemed,
+                redeemed_value_minor: redeemed_value,
+                earned,
+                rules: rules.clone(),
+                balance: account.map_or(0, |a| a.balance.get()),
+                available: account.map_or(0, |a| a.available().get()),
+                level_before: level_before.clone(),
+                level_after: level_after.or_else(|| level_before.clone()),
+                processed_at: o.at,
+            };
+            serde_json::to_value(receipt).unwrap_or(serde_json::Value::Null)
+        };
+        let stored = match self.d.ledger.apply(ctx, batch, &finish).await {
+            Ok(v) => v,
+            Err(BatchError::Duplicate { same: true, result }) => result,
+            Err(e) => return Err(e.into()),
+        };
+        serde_json::from_value(stored)
+            .map_err(|e| LedgerError::Internal(format!("stored receipt unreadable: {e}")))
+    }
+
+    /// Undoes a check with reversal entries: returns redeemed points, removes earned
+    /// points (they must still be available), subtracts the spend. Levels are not
+    /// lowered here (that is the monthly review's job).
+    ///
+    /// # Errors
+    /// See [`LedgerError`].
+    pub async fn reverse_check(
+        &self,
+        ctx: &Ctx,
+        id: CheckId,
+        reason: &str,
+    ) -> Result<Account, LedgerError> {
+        let reason = Name::parse(reason, "reason", 500)?.to_string();
+        let check = self.d.ledger.check(ctx, id).await?;
+        if check.reversed {
+            return Err(LedgerError::AlreadyReversed);
+        }
+        let settings = self.settings(ctx).await?;
+        let now = self.d.clock.now();
+        let mut ops = vec![LedgerOp::MarkReversed(id)];
+        if check.earned > 0 {
+            ops.push(LedgerOp::Debit {
+                guest: check.guest,
+                amount: check.earned,
+                kind: EntryKind::Reversal,
+                check: Some(id),
+                reason: Some(reason.clone()),
+            });
+        }
+        if check.redeemed > 0 {
+            ops.push(LedgerOp::Credit {
+                guest: check.guest,
+                amount: check.redeemed,
+                kind: EntryKind::Reversal,
+                expires_at: settings
+                    .expiry_days
+                    .map(|d| now + Duration::days(i64::from(d))),
+                check: Some(id),
+                reason: Some(reason.clone()),
+            });
+        }
+        ops.push(LedgerOp::AddSpend {
+            guest: check.guest,
+            paid_minor: -check.paid_minor,
+            levels: None,
+            rolling_since: None,
+        });
+        let batch = Batch {
+            idempotency: None,
+            ops,
+            audit: AuditRecord::new("check.reverse", "check", id).details(
+                json!({ "reason": reason, "earned": check.earned, "redeemed": check.redeemed }),
+            ),
+        };
+        self.account_after(ctx, batch, check.guest).await
+    }
+
+    async fn account_after(
+        &self,
+        ctx: &Ctx,
+        batch: Batch,
+        guest: GuestId,
+    ) -> Result<Account, LedgerError> {
+        let finish = move |o: &BatchOutcome| {
+            let a = o.accounts.iter().find(|a| a.guest == guest).copied();
+            serde_json::to_value(a).unwrap_or(serde_json::Value::Null)
+        };
+        let v = match self.d.ledger.apply(ctx, batch, &finish).await {
+            Ok(v) => v,
+            Err(BatchError::Duplicate { same: true, result }) => result,
+            Err(e) => return Err(e.into()),
+        };
+        match serde_json::from_value::<Option<Account>>(v) {
+            Ok(Some(a)) => Ok(a),
+            Ok(None) => Ok(self.d.ledger.account(ctx, guest).await?),
+            Err(e) => Err(LedgerError::Internal(format!(
+                "stored result unreadable: {e}"
+            ))),
+        }
+    }
+
+    /// Adds or removes points by hand, with a mandatory reason; exactly once per
+    /// idempotency key when one is given.
+    ///
+    /// # Errors
+    /// See [`LedgerError`].
+    pub async fn adjust_points(
+        &self,
+        ctx: &Ctx,
+        guest: GuestId,
+        delta: i64,
+        reason: &str,
+        idempotency_key: Option<&str>,
+    ) -> Result<Account, LedgerError> {
+        let reason = Name::parse(reason, "reason", 500)
+            .map_err(|_| invalid("reason", "say why the points change"))?
+            .to_string();
+        if delta == 0 || delta.abs() > 10_000_000 {
+            return Err(invalid(
+                "points",
+                "give a non-zero change of at most 10 000 000 points",
+            )
+            .into());
+        }
+        let g = self.d.guests.get(ctx, guest).await?;
+        if g.forgotten {
+            return Err(LedgerError::NotFound);
+        }
+        let settings = self.settings(ctx).await?;
+        let now = self.d.clock.now();
+        let op = if delta > 0 {
+            LedgerOp::Credit {
+                guest,
+                amount: delta,
+                kind: EntryKind::Adjustment,
+                expires_at: settings
+                    .expiry_days
+                    .map(|d| now + Duration::days(i64::from(d))),
+                check: None,
+                reason: Some(reason.clone()),
+            }
+        } else {
+            LedgerOp::Debit {
+                guest,
+                amount: -delta,
+                kind: EntryKind::Adjustment,
+                check: None,
+                reason: Some(reason.clone()),
+            }
+        };
+        let idempotency = idempotency_key
+            .map(|k| {
+                external_id(k).map_err(|_| invalid("idempotencyKey", "use 1 to 128 characters"))
+            })
+            .transpose()?
+            .map(|key| IdempotencyKey {
+                scope: "adjust".into(),
+                key,
+                fingerprint: self.d.secrets.digest(&format!("{guest}|{delta}|{reason}")),
+            });
+        let batch = Batch {
+            idempotency,
+            ops: vec![op],
+            audit: AuditRecord::new("points.adjust", "guest", guest)
+                .details(json!({ "points": delta, "reason": reason })),
+        };
+        self.account_after(ctx, batch, guest).await
+    }
+
+    /// Reserves points for an open check; they stop counting as available until
+    /// captured (by `process_check` or `capture_hold`), voided, or expired.
+    ///
+    /// # Errors
+    /// See [`LedgerError`].
+    pub async fn hold_points(
+        &self,
+        ctx: &Ctx,
+        by: &GuestRef,
+        points: i64,
+        total_minor: Option<i64>,
+    ) -> Result<Hold, LedgerError> {
+        if points <= 0 {
+            return Err(invalid("points", "hold at least one point").into());
+        }
+        let guest = self.resolve(ctx, by).await?;
+        let settings = self.settings(ctx).await?;
+        if let Some(total) = total_minor {
+            let levels = self.d.config.levels(ctx).await?;
+            let share = guest
+                .level_id
+                .and_then(|l| levels.iter().find(|x| x.id == l))
+                .map_or(BasisPoints::ZERO, |l| l.max_redeem);
+            let max = max_redeemable(total, share, settings.point_value_minor);
+            if points > max {
+                return Err(LedgerError::ExceedsMaxShare { max });
+            }
+        }
+        let now = self.d.clock.now();
+        let hold = Hold {
+            id: HoldId::new(),
+            guest: guest.id,
+            amount: Points::new(points),
+            status: HoldStatus::Pending,
+            expires_at: now + Duration::seconds(i64::from(settings.hold_ttl_secs)),
+            created_at: now,
+        };
+        let batch = Batch {
+            idempotency: None,
+            ops: vec![LedgerOp::PlaceHold(hold.clone())],
+            audit: AuditRecord::new("points.hold", "hold", hold.id)
+                .details(json!({ "guest": guest.id.to_string(), "points": points })),
+        };
+        self.account_after(ctx, batch, guest.id).await?;
+        Ok(hold)
+    }
+
+    async fn resolve_hold(
+        &self,
+        ctx: &Ctx,
+        id: HoldId,
+        op: LedgerOp,
+        action: &'static str,
+    ) -> Result<Hold, LedgerError> {
+        let hold = self.d.ledger.hold(ctx, id).await?;
+        if hold.status != HoldStatus::Pending {
+            return Err(LedgerError::HoldNotPending);
+        }
+        let batch = Batch {
+            idempotency: None,
+            ops: vec![op],
+            audit: AuditRecord::new(action, "hold", id),
+        };
+        self.account_after(ctx, batch, hold.guest).await?;
+        Ok(self.d.ledger.hold(ctx, id).await?)
+    }
+
+    /// Turns a pending hold into a redemption (without a check).
+    ///
+    /// # Errors
+    /// `NotFound`, `HoldNotPending` (a hold resolves once).
+    pub async fn capture_hold(&self, ctx: &Ctx, id: HoldId) -> Result<Hold, LedgerError> {
+        if self.d.ledger.hold(ctx, id).await?.expires_at <= self.d.clock.now() {
+            return Err(LedgerError::HoldNotPending);
+        }
+        self.resolve_hold(
+            ctx,
+            id,
+            LedgerOp::CaptureHold {
+                hold: id,
+                check: None,
+            },
+            "points.hold_capture",
+        )
+        .await
+    }
+
+    /// Releases a pending hold.
+    ///
+    /// # Errors
+    /// `NotFound`, `HoldNotPending`.
+    pub async fn void_hold(&self, ctx: &Ctx, id: HoldId) -> Result<Hold, LedgerError> {
+        self.resolve_hold(
+            ctx,
+            id,
+            LedgerOp::ReleaseHold {
+                hold: id,
+                status: HoldStatus::Voided,
+            },
+            "points.hold_void",
+        )
+        .await
+    }
+
+    /// Releases holds past their TTL (run by a scheduled job). Returns how many.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn expire_holds(&self, ctx: &Ctx) -> Result<usize, LedgerError> {
+        let ids = self
+            .d
+            .ledger
+            .expired_holds(ctx, self.d.clock.now(), 500)
+            .await?;
+        let mut n = 0;
+        for id in ids {
+            match self
+                .resolve_hold(
+                    ctx,
+                    id,
+                    LedgerOp::ReleaseHold {
+                        hold: id,
+                        status: HoldStatus::Expired,
+                    },
+                    "points.hold_expire",
+                )
+                .await
+            {
+                Ok(_) => n += 1,
+                Err(LedgerError::HoldNotPending) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(n)
+    }
+
+    /// Expires what is left of expired lots (run by a scheduled job). Returns how many guests.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn expire_points(&self, ctx: &Ctx) -> Result<usize, LedgerError> {
+        let now = self.d.clock.now();
+        let guests = self
+            .d
+            .ledger
+            .guests_with_expired_lots(ctx, now, 500)
+            .await?;
+        let n = guests.len();
+        for guest in guests {
+            let batch = Batch {
+                idempotency: None,
+                ops: vec![LedgerOp::ExpireLots { guest, now }],
+                audit: AuditRecord::new("points.expire", "guest", guest),
+            };
+            self.account_after(ctx, batch, guest).await?;
+        }
+        Ok(n)
+    }
+}
+
+fn settings_json(s: &LoyaltySettings) -> serde_json::Value {
+    json!({ "expiryDays": s.expiry_days, "spendBasis": s.spend_basis.as_str(), "pointValueMinor": s.point_value_minor, "holdTtlSeconds": s.hold_ttl_secs })
+}
+
+fn levels_json(levels: &[Level]) -> serde_json::Value {
+    json!(levels.iter().map(|l| json!({ "name": l.name, "thresholdMinor": l.threshold_minor, "cashbackBp": l.cashback.get(), "maxRedeemBp": l.max_redeem.get() })).collect::<Vec<_>>())
+}

@@ -1,0 +1,224 @@
+//! Guests and their accounts (an account row is created with every guest).
+
+use async_trait::async_trait;
+use domain::identity::{AuditRecord, StoreError};
+use domain::loyalty::ports::{GuestQuery, GuestStore};
+use domain::loyalty::values::{CardCode, Phone, QrPayload, Tags};
+use domain::loyalty::{Guest, GuestRef};
+use domain::page::{Page, PageRequest};
+use domain::{Ctx, GuestId, LevelId};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{IdOf, SqlStore, paginate, write_audit};
+use crate::db::entities::{accounts, guests};
+use crate::db::internal;
+
+impl IdOf<guests::Column> for guests::Model {}
+
+fn reversed_digits(p: &Phone) -> String {
+    p.digits().chars().rev().collect()
+}
+
+/// Escapes LIKE wildcards in user text.
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+fn conflict(e: sea_orm::DbErr) -> StoreError {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(msg)) => {
+            let m = msg.to_lowercase();
+            StoreError::Conflict(if m.contains("telegram") {
+                "telegramId"
+            } else if m.contains("card") {
+                "cardCode"
+            } else if m.contains("qr") {
+                "qr"
+            } else {
+                "phone"
+            })
+        }
+        _ => internal(e),
+    }
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Internal(format!("unreadable {what} in storage"))
+}
+
+fn to_guest(m: guests::Model) -> Result<Guest, StoreError> {
+    let tags: Vec<String> = serde_json::from_str(&m.tags).map_err(|_| corrupt("tags"))?;
+    Ok(Guest {
+        id: GuestId::from_uuid(m.id),
+        phone: m
+            .phone
+            .as_deref()
+            .map(|p| Phone::parse(p, "phone"))
+            .transpose()
+            .map_err(|_| corrupt("phone"))?,
+        name: m.name,
+        birthday: m.birthday,
+        email: m.email,
+        telegram_id: m.telegram_id,
+        marketing_consent: m.marketing_consent,
+        tags: Tags::parse(&tags).map_err(|_| corrupt("tags"))?,
+        card_code: CardCode::parse(&m.card_code).map_err(|_| corrupt("card code"))?,
+        qr: QrPayload::parse(&m.qr).map_err(|_| corrupt("qr"))?,
+        level_id: m.level_id.map(LevelId::from_uuid),
+        lifetime_spend_minor: m.lifetime_spend_minor,
+        created_at: m.created_at,
+        forgotten: m.forgotten,
+    })
+}
+
+fn row(ctx: &Ctx, g: &Guest) -> guests::ActiveModel {
+    guests::ActiveModel {
+        tenant_id: Set(ctx.tenant().as_uuid()),
+        id: Set(g.id.as_uuid()),
+        phone: Set(g.phone.as_ref().map(|p| p.as_e164().to_owned())),
+        phone_rev: Set(g.phone.as_ref().map(reversed_digits)),
+        name: Set(g.name.clone()),
+        name_lower: Set(g.name.as_ref().map(|n| n.to_lowercase())),
+        birthday: Set(g.birthday),
+        email: Set(g.email.clone()),
+        telegram_id: Set(g.telegram_id),
+        marketing_consent: Set(g.marketing_consent),
+        tags: Set(serde_json::to_string(g.tags.as_slice()).unwrap_or_else(|_| "[]".into())),
+        card_code: Set(g.card_code.as_str().to_owned()),
+        qr: Set(g.qr.as_str().to_owned()),
+        level_id: Set(g.level_id.map(|l| l.as_uuid())),
+        lifetime_spend_minor: Set(g.lifetime_spend_minor),
+        forgotten: Set(g.forgotten),
+        created_at: Set(g.created_at),
+    }
+}
+
+#[async_trait]
+impl GuestStore for SqlStore {
+    async fn create(&self, ctx: &Ctx, g: &Guest, audit: AuditRecord) -> Result<(), StoreError> {
+        let now = self.now();
+        let txn = self.db.tenant_tx(ctx).await?;
+        guests::Entity::insert(row(ctx, g))
+            .exec_without_returning(&txn)
+            .await
+            .map_err(conflict)?;
+        accounts::Entity::insert(accounts::ActiveModel {
+            tenant_id: Set(ctx.tenant().as_uuid()),
+            guest_id: Set(g.id.as_uuid()),
+            balance: Set(0),
+            held: Set(0),
+            updated_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await
+        .map_err(internal)?;
+        write_audit(&txn, ctx, audit, now).await?;
+        txn.commit().await.map_err(internal)
+    }
+
+    async fn update(&self, ctx: &Ctx, g: &Guest, audit: AuditRecord) -> Result<(), StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let res = guests::Entity::update_many()
+            .col_expr(
+                guests::Column::Phone,
+                Expr::value(g.phone.as_ref().map(|p| p.as_e164().to_owned())),
+            )
+            .col_expr(
+                guests::Column::PhoneRev,
+                Expr::value(g.phone.as_ref().map(reversed_digits)),
+            )
+            .col_expr(guests::Column::Name, Expr::value(g.name.clone()))
+            .col_expr(
+                guests::Column::NameLower,
+                Expr::value(g.name.as_ref().map(|n| n.to_lowercase())),
+            )
+            .col_expr(guests::Column::Birthday, Expr::value(g.birthday))
+            .col_expr(guests::Column::Email, Expr::value(g.email.clone()))
+            .col_expr(guests::Column::TelegramId, Expr::value(g.telegram_id))
+            .col_expr(
+                guests::Column::MarketingConsent,
+                Expr::value(g.marketing_consent),
+            )
+            .col_expr(
+                guests::Column::Tags,
+                Expr::value(
+                    serde_json::to_string(g.tags.as_slice()).unwrap_or_else(|_| "[]".into()),
+                ),
+            )
+            .col_expr(guests::Column::Forgotten, Expr::value(g.forgotten))
+            .filter(guests::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(guests::Column::Id.eq(g.id.as_uuid()))
+            .exec(&txn)
+            .await
+            .map_err(conflict)?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::NotFound);
+        }
+        write_audit(&txn, ctx, audit, self.now()).await?;
+        txn.commit().await.map_err(internal)
+    }
+
+    async fn get(&self, ctx: &Ctx, id: GuestId) -> Result<Guest, StoreError> {
+        self.find(ctx, &GuestRef::Id(id))
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn find(&self, ctx: &Ctx, by: &GuestRef) -> Result<Option<Guest>, StoreError> {
+        let q = guests::Entity::find().filter(guests::Column::TenantId.eq(ctx.tenant().as_uuid()));
+        let q = match by {
+            GuestRef::Id(id) => q.filter(guests::Column::Id.eq(id.as_uuid())),
+            GuestRef::Phone(p) => q.filter(guests::Column::Phone.eq(p.as_e164())),
+            GuestRef::Card(c) => q.filter(guests::Column::CardCode.eq(c.as_str())),
+            GuestRef::Qr(qr) => q.filter(guests::Column::Qr.eq(qr.as_str())),
+        };
+        let txn = self.db.tenant_tx(ctx).await?;
+        let row = q.one(&txn).await.map_err(internal)?;
+        txn.commit().await.map_err(internal)?;
+        row.map(to_guest).transpose()
+    }
+
+    async fn search(
+        &self,
+        ctx: &Ctx,
+        query: &GuestQuery,
+        page: PageRequest,
+    ) -> Result<Page<Guest>, StoreError> {
+        let q = guests::Entity::find()
+            .filter(guests::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(guests::Column::Forgotten.eq(false));
+        let q = match query {
+            GuestQuery::All => q,
+            GuestQuery::PhoneSuffix(d) => {
+                let rev: String = d.chars().rev().collect();
+                q.filter(guests::Column::PhoneRev.like(format!("{}%", like_escape(&rev))))
+            }
+            GuestQuery::NamePrefix(p) => {
+                q.filter(guests::Column::NameLower.like(format!("{}%", like_escape(p))))
+            }
+            GuestQuery::Exact(r) => match r {
+                GuestRef::Id(id) => q.filter(guests::Column::Id.eq(id.as_uuid())),
+                GuestRef::Phone(p) => q.filter(guests::Column::Phone.eq(p.as_e164())),
+                GuestRef::Card(c) => q.filter(guests::Column::CardCode.eq(c.as_str())),
+                GuestRef::Qr(qr) => q.filter(guests::Column::Qr.eq(qr.as_str())),
+            },
+        };
+        let txn = self.db.tenant_tx(ctx).await?;
+        let p = paginate(&txn, q, guests::Column::Id, page).await?;
+        txn.commit().await.map_err(internal)?;
+        let items = p
+            .items
+            .into_iter()
+            .map(to_guest)
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            has_next: p.has_next,
+            has_previous: p.has_previous,
+            total: p.total,
+        })
+    }
+}
