@@ -379,12 +379,6 @@ mod tests {
     const VECTOR_AUTH_DATE: i64 = 1_662_771_648;
     const MAX_AGE: i64 = 3600;
 
-    /// Real data from a newer client, with `signature`, published with its
-    /// (test) bot token in Telegram-Mini-Apps/init-data-golang issue #11.
-    const SIGNED_TOKEN: &str = "7342037359:AAHI25ES9xCOMPokpYoz-p8XVrZUdygo2J4";
-    const SIGNED: &str = "user=%7B%22id%22%3A279058397%2C%22first_name%22%3A%22Vladislav%20%2B%20-%20%3F%20%5C%2F%22%2C%22last_name%22%3A%22Kibenko%22%2C%22username%22%3A%22vdkfrost%22%2C%22language_code%22%3A%22ru%22%2C%22is_premium%22%3Atrue%2C%22allows_write_to_pm%22%3Atrue%2C%22photo_url%22%3A%22https%3A%5C%2F%5C%2Ft.me%5C%2Fi%5C%2Fuserpic%5C%2F320%5C%2F4FPEE4tmP3ATHa57u6MqTDih13LTOiMoKoLDRG4PnSA.svg%22%7D&chat_instance=8134722200314281151&chat_type=private&auth_date=1733509682&signature=TYJxVcisqbWjtodPepiJ6ghziUL94-KNpG8Pau-X7oNNLNBM72APCpi_RKiUlBvcqo5L-LAxIc3dnTzcZX_PDg&hash=a433d8f9847bd6addcc563bff7cc82c89e97ea0d90c11fe5729cae6796a36d73";
-    const SIGNED_AUTH_DATE: i64 = 1_733_509_682;
-
     /// `telegram_init_data_ed25519` from the shared vectors (its bot token is
     /// not published).
     const ED25519_VECTOR: &str = "user=%7B%22id%22%3A279058397%2C%22first_name%22%3A%22Vladislav%20%2B%20-%20%3F%20%5C%2F%22%2C%22last_name%22%3A%22Kibenko%22%2C%22username%22%3A%22vdkfrost%22%2C%22language_code%22%3A%22ru%22%2C%22is_premium%22%3Atrue%2C%22allows_write_to_pm%22%3Atrue%2C%22photo_url%22%3A%22https%3A%5C%2F%5C%2Ft.me%5C%2Fi%5C%2Fuserpic%5C%2F320%5C%2F4FPEE4tmP3ATHa57u6MqTDih13LTOiMoKoLDRG4PnSA.svg%22%7D&chat_instance=8134722200314281151&chat_type=private&auth_date=1733584787&hash=2174df5b000556d044f3f020384e879c8efcab55ddea2ced4eb752e93e7080d6&signature=zL-ucjNyREiHDE8aihFwpfR9aggP2xiAo3NSpfe-p7IbCisNlDKlo7Kb6G4D0Ao2mBrSgEk4maLSdv6MLIlADQ";
@@ -451,21 +445,36 @@ mod tests {
 
     #[test]
     fn the_signature_field_is_part_of_the_hmac_data_check_string() {
-        let data = validate(SIGNED, SIGNED_TOKEN, SIGNED_AUTH_DATE + 10, MAX_AGE)
-            .expect("real data with a signature field validates");
+        // Newer clients send an Ed25519 `signature` beside `hash`; the HMAC covers it
+        // like any other field (only `hash` is left out).
+        let fields = [
+            (
+                "user",
+                r#"{"id":279058397,"first_name":"Vladislav + - ? /"}"#,
+            ),
+            ("chat_type", "private"),
+            ("auth_date", "1750000000"),
+            (
+                "signature",
+                "zL-ucjNyREiHDE8aihFwpfR9aggP2xiAo3NSpfe-p7IbCisNlDKlo7Kb6G4D0Ao2mBrSgEk4maLSdv6MLIlADQ",
+            ),
+        ];
+        let signed = sign_for_tests(&fields, TENANT_A_TOKEN);
+        let data =
+            validate(&signed, TENANT_A_TOKEN, NOW + 10, MAX_AGE).expect("signed data validates");
         let user = data.require_user().expect("a user");
         assert_eq!(user.first_name(), "Vladislav + - ? /");
         assert_eq!(data.chat_type(), Some("private"));
 
-        let without_signature: Vec<_> = decoded(SIGNED)
+        let without_signature: Vec<_> = decoded(&signed)
             .into_iter()
             .filter(|(k, _)| k != "signature")
             .collect();
         assert_eq!(
             validate(
                 &reencode(&without_signature),
-                SIGNED_TOKEN,
-                SIGNED_AUTH_DATE + 10,
+                TENANT_A_TOKEN,
+                NOW + 10,
                 MAX_AGE
             ),
             Err(InitDataError::BadSignature)
