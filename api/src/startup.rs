@@ -133,6 +133,7 @@ impl Application {
             }
         };
         let store = Arc::new(SqlStore::new(db.clone(), Arc::clone(&clock)));
+        let bus = crate::realtime::LocalBus::default();
         let loyalty = Arc::new(LoyaltyService::new(LoyaltyDeps {
             ledger: store.clone(),
             guests: store.clone(),
@@ -141,6 +142,7 @@ impl Application {
             locations: store.clone(),
             secrets: Arc::new(RandomSecrets),
             clock: Arc::clone(&clock),
+            events: Arc::new(bus.clone()),
         }));
         let deps = IdentityDeps {
             users: store.clone(),
@@ -174,7 +176,13 @@ impl Application {
             depth: settings.graphql_max_depth,
             complexity: settings.graphql_max_complexity,
         };
-        let schema = graphql::build(Arc::clone(&identity), Arc::clone(&loyalty), limits, dev);
+        let schema = graphql::build(
+            Arc::clone(&identity),
+            Arc::clone(&loyalty),
+            bus,
+            limits,
+            dev,
+        );
         let probe_db = db.clone();
         let database_ready: Probe = Arc::new(move || {
             let db = probe_db.clone();

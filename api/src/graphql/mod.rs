@@ -52,7 +52,10 @@ pub struct Mutation(
 
 /// The root subscription.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(identity::subscriptions::IdentitySubscription);
+pub struct Subscription(
+    identity::subscriptions::IdentitySubscription,
+    loyalty::subscriptions::LoyaltySubscription,
+);
 
 /// The schema type.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
@@ -71,6 +74,7 @@ pub struct Limits {
 pub fn build(
     identity: Arc<IdentityService>,
     loyalty: Arc<LoyaltyService>,
+    bus: crate::realtime::LocalBus,
     limits: Limits,
     introspection: bool,
 ) -> AppSchema {
@@ -81,6 +85,7 @@ pub fn build(
     )
     .data(identity)
     .data(loyalty)
+    .data(bus)
     .limit_depth(limits.depth)
     .limit_complexity(limits.complexity)
     .limit_recursive_depth(32)

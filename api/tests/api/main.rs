@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod ledger_workload;
 mod loyalty;
 
 mod auth_flow;

@@ -191,3 +191,85 @@ fn the_binary_creates_its_sqlite_file_serves_and_drains_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+async fn subscribe(
+    base: &str,
+    token: &str,
+    query: &str,
+    vars: Value,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut ws = connect(base).await;
+    ws.send(Message::Text(json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }).to_string().into()))
+        .await
+        .expect("init");
+    assert_eq!(next_json(&mut ws).await["type"], "connection_ack");
+    ws.send(Message::Text(
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": vars } })
+            .to_string()
+            .into(),
+    ))
+    .await
+    .expect("subscribe");
+    // Give the server a moment to register the subscription before events flow.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    ws
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_processed_check_reaches_the_live_cashier_screen_of_its_location_only() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let a = app.sign_up("Live A", &unique_email("a")).await;
+    let b = app.sign_up("Live B", &unique_email("b")).await;
+    let loc = |s: &crate::helpers::Session| {
+        let s = s.clone();
+        let app = &app;
+        async move {
+            app.ok(Some(&s.access), "{ locations { nodes { id } } }", json!({}))
+                .await["locations"]["nodes"][0]["id"]
+                .as_str()
+                .expect("loc")
+                .to_owned()
+        }
+    };
+    let (la, lb) = (loc(&a).await, loc(&b).await);
+    let guest = app
+        .ok(
+            Some(&a.access),
+            "mutation { createGuest(input: { phone: \"+79005550101\" }) { id } }",
+            json!({}),
+        )
+        .await["createGuest"]["id"]
+        .as_str()
+        .expect("guest")
+        .to_owned();
+    let checks =
+        "subscription($l: ID!) { checkProcessed(locationId: $l) { externalId earned balance } }";
+    let updates = "subscription($g: ID!) { guestUpdated(guestId: $g) { balance available } }";
+    let mut screen_a = subscribe(&app.base, &a.access, checks, json!({ "l": la })).await;
+    let mut card_a = subscribe(&app.base, &a.access, updates, json!({ "g": guest })).await;
+    let mut screen_b = subscribe(&app.base, &b.access, checks, json!({ "l": lb })).await;
+    // Tenant B asking for A's location gets nothing either.
+    let mut snoop = subscribe(&app.base, &b.access, checks, json!({ "l": la })).await;
+
+    app.ok(
+        Some(&a.access),
+        "mutation($l: ID!, $g: ID!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: 100000, externalId: \"live-1\" }) { earned } }",
+        json!({ "l": la, "g": guest }),
+    )
+    .await;
+    let got = next_json(&mut screen_a).await;
+    assert_eq!(
+        got["payload"]["data"]["checkProcessed"]["externalId"], "live-1",
+        "{got}"
+    );
+    assert_eq!(got["payload"]["data"]["checkProcessed"]["earned"], 30);
+    let card = next_json(&mut card_a).await;
+    assert_eq!(
+        card["payload"]["data"]["guestUpdated"]["balance"], 30,
+        "{card}"
+    );
+    for ws in [&mut screen_b, &mut snoop] {
+        let nothing = tokio::time::timeout(Duration::from_millis(700), ws.next()).await;
+        assert!(nothing.is_err(), "another tenant received {nothing:?}");
+    }
+}

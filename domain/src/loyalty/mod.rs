@@ -2,11 +2,13 @@
 //! settings and check processing.
 
 pub mod errors;
+pub mod events;
 pub mod models;
 pub mod ports;
 pub mod service;
 pub mod values;
 
 pub use errors::*;
+pub use events::{EventPublisher, LoyaltyEvent, NoEvents};
 pub use models::*;
 pub use service::{CheckInput, GuestCard, GuestChanges, LoyaltyDeps, LoyaltyService, NewGuest};

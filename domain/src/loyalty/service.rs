@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveDate};
 use serde_json::json;
 
 use super::errors::{ConfigError, GuestError, LedgerError};
+use super::events::{EventPublisher, LoyaltyEvent};
 use super::models::{
     Account, AppliedRule, EntryKind, Guest, GuestRef, Hold, HoldStatus, LedgerEntry, Level,
     LevelRef, LoyaltySettings, Receipt, Redeem, SpendBasis, accrual_points, default_levels,
@@ -43,6 +44,8 @@ pub struct LoyaltyDeps {
     pub secrets: Arc<dyn SecretGenerator>,
     /// Time.
     pub clock: Arc<dyn Clock>,
+    /// Live events (after commit).
+    pub events: Arc<dyn EventPublisher>,
 }
 
 /// A new guest, as typed.
@@ -780,13 +783,33 @@ impl LoyaltyService {
             };
             serde_json::to_value(receipt).unwrap_or(serde_json::Value::Null)
         };
-        let stored = match self.d.ledger.apply(ctx, batch, &finish).await {
-            Ok(v) => v,
-            Err(BatchError::Duplicate { same: true, result }) => result,
+        let (stored, fresh) = match self.d.ledger.apply(ctx, batch, &finish).await {
+            Ok(v) => (v, true),
+            Err(BatchError::Duplicate { same: true, result }) => (result, false),
             Err(e) => return Err(e.into()),
         };
-        serde_json::from_value(stored)
-            .map_err(|e| LedgerError::Internal(format!("stored receipt unreadable: {e}")))
+        let receipt: Receipt = serde_json::from_value(stored)
+            .map_err(|e| LedgerError::Internal(format!("stored receipt unreadable: {e}")))?;
+        if fresh {
+            let account = Account {
+                guest: receipt.guest_id,
+                balance: Points::new(receipt.balance),
+                held: Points::new(receipt.balance - receipt.available),
+            };
+            let level = receipt.level_after.as_ref().map(|l| l.id);
+            self.d
+                .events
+                .publish(ctx.tenant(), LoyaltyEvent::CheckProcessed(receipt.clone()));
+            self.d.events.publish(
+                ctx.tenant(),
+                LoyaltyEvent::GuestChanged {
+                    guest: receipt.guest_id,
+                    account,
+                    level,
+                },
+            );
+        }
+        Ok(receipt)
     }
 
     /// Undoes a check with reversal entries: returns redeemed points, removes earned
@@ -856,18 +879,38 @@ impl LoyaltyService {
             let a = o.accounts.iter().find(|a| a.guest == guest).copied();
             serde_json::to_value(a).unwrap_or(serde_json::Value::Null)
         };
-        let v = match self.d.ledger.apply(ctx, batch, &finish).await {
-            Ok(v) => v,
-            Err(BatchError::Duplicate { same: true, result }) => result,
+        let (v, fresh) = match self.d.ledger.apply(ctx, batch, &finish).await {
+            Ok(v) => (v, true),
+            Err(BatchError::Duplicate { same: true, result }) => (result, false),
             Err(e) => return Err(e.into()),
         };
-        match serde_json::from_value::<Option<Account>>(v) {
-            Ok(Some(a)) => Ok(a),
-            Ok(None) => Ok(self.d.ledger.account(ctx, guest).await?),
-            Err(e) => Err(LedgerError::Internal(format!(
-                "stored result unreadable: {e}"
-            ))),
+        let account = match serde_json::from_value::<Option<Account>>(v) {
+            Ok(Some(a)) => a,
+            Ok(None) => self.d.ledger.account(ctx, guest).await?,
+            Err(e) => {
+                return Err(LedgerError::Internal(format!(
+                    "stored result unreadable: {e}"
+                )));
+            }
+        };
+        if fresh {
+            let level = self
+                .d
+                .guests
+                .get(ctx, guest)
+                .await
+                .ok()
+                .and_then(|g| g.level_id);
+            self.d.events.publish(
+                ctx.tenant(),
+                LoyaltyEvent::GuestChanged {
+                    guest,
+                    account,
+                    level,
+                },
+            );
         }
+        Ok(account)
     }
 
     /// Adds or removes points by hand, with a mandatory reason; exactly once per

@@ -2,4 +2,5 @@
 
 pub mod mutations;
 pub mod queries;
+pub mod subscriptions;
 pub mod types;

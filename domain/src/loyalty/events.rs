@@ -1,0 +1,34 @@
+//! Loyalty events, published after their transaction commits.
+
+use super::models::{Account, Receipt};
+use crate::ids::{GuestId, LevelId, TenantId};
+
+/// Something live screens care about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoyaltyEvent {
+    /// A check was processed (not sent for replays).
+    CheckProcessed(Receipt),
+    /// A guest's points or level changed.
+    GuestChanged {
+        /// The guest.
+        guest: GuestId,
+        /// Their points now.
+        account: Account,
+        /// Their level now.
+        level: Option<LevelId>,
+    },
+}
+
+/// Publishes events to subscribers of the same tenant.
+pub trait EventPublisher: Send + Sync {
+    /// Publishes an event of `tenant` (fire and forget: live views refetch on reconnect).
+    fn publish(&self, tenant: TenantId, event: LoyaltyEvent);
+}
+
+/// A publisher that drops everything (tests, tools).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoEvents;
+
+impl EventPublisher for NoEvents {
+    fn publish(&self, _tenant: TenantId, _event: LoyaltyEvent) {}
+}
