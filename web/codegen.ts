@@ -16,7 +16,7 @@ const config: CodegenConfig = {
         documentMode: 'string',
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: { DateTime: 'string', ID: 'string' },
+        scalars: { DateTime: 'string', ID: 'string', NaiveDate: 'string' },
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         skipTypename: true,
       },

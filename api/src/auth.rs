@@ -11,6 +11,8 @@ pub enum Caller {
     Anonymous(RequestMeta),
     /// A staff member with a valid access token.
     Staff(Ctx),
+    /// A guest with a valid guest token (Mini App).
+    Guest(Ctx),
     /// Credentials were presented but refused.
     Rejected(AccessError, RequestMeta),
 }
@@ -32,6 +34,12 @@ impl Caller {
                     .trim();
                 match identity.authenticate(token, meta.clone()) {
                     Ok(ctx) => Self::Staff(ctx),
+                    Err(AccessError::Unauthenticated) => {
+                        match identity.authenticate_guest(token, meta.clone()) {
+                            Ok(ctx) => Self::Guest(ctx),
+                            Err(e) => Self::Rejected(e, meta),
+                        }
+                    }
                     Err(e) => Self::Rejected(e, meta),
                 }
             }
@@ -45,6 +53,20 @@ impl Caller {
     pub fn ctx(&self) -> Result<&Ctx, AccessError> {
         match self {
             Self::Staff(ctx) => Ok(ctx),
+            Self::Guest(_) => Err(AccessError::Forbidden),
+            Self::Anonymous(_) => Err(AccessError::Unauthenticated),
+            Self::Rejected(e, _) => Err(e.clone()),
+        }
+    }
+
+    /// The guest context, or why there is none (staff tokens are refused).
+    ///
+    /// # Errors
+    /// `Unauthenticated`, `Forbidden` for staff.
+    pub fn guest_ctx(&self) -> Result<&Ctx, AccessError> {
+        match self {
+            Self::Guest(ctx) => Ok(ctx),
+            Self::Staff(_) => Err(AccessError::Forbidden),
             Self::Anonymous(_) => Err(AccessError::Unauthenticated),
             Self::Rejected(e, _) => Err(e.clone()),
         }
@@ -54,7 +76,7 @@ impl Caller {
     #[must_use]
     pub fn meta(&self) -> RequestMeta {
         match self {
-            Self::Staff(ctx) => ctx.meta().clone(),
+            Self::Staff(ctx) | Self::Guest(ctx) => ctx.meta().clone(),
             Self::Anonymous(m) | Self::Rejected(_, m) => m.clone(),
         }
     }

@@ -44,6 +44,11 @@ pub struct Settings {
     pub database_migration_url: Option<String>,
     /// Secret for signing access tokens (≥ 32 bytes). Generated per start in development.
     pub jwt_secret: Option<String>,
+    /// Key sealing secrets at rest (bot tokens): 32 bytes, base64. Required in
+    /// production; in development read from (or created in) `secrets_key_file`.
+    pub secrets_key: Option<String>,
+    /// Where the development secrets key lives.
+    pub secrets_key_file: PathBuf,
     /// The panel's public URL for links in e-mails (default: the bound address).
     pub public_url: Option<String>,
     /// Folder of the built web panel served at `/`.
@@ -71,6 +76,8 @@ impl Default for Settings {
             database_url: "sqlite://./data/maxloyalty.db?mode=rwc".into(),
             database_migration_url: None,
             jwt_secret: None,
+            secrets_key: None,
+            secrets_key_file: PathBuf::from("data/secrets.key"),
             public_url: None,
             web_dir: PathBuf::from("web/dist"),
             log_format: LogFormat::Pretty,
@@ -93,6 +100,9 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
                                                                          [sqlite://./data/maxloyalty.db?mode=rwc]
   DATABASE_MIGRATION_URL             PostgreSQL: table owner's URL for migrations at start  [unset]
   MAXLOYALTY_JWT_SECRET              access-token signing secret, >= 32 bytes (required in production)
+  MAXLOYALTY_SECRETS_KEY             key sealing stored secrets (bot tokens), 32 bytes base64
+                                     (required in production)
+  MAXLOYALTY_SECRETS_KEY_FILE        development: where that key is kept  [data/secrets.key]
   MAXLOYALTY_PUBLIC_URL              panel URL used in e-mailed links     [http://HOST:PORT]
   MAXLOYALTY_WEB_DIR                 built web panel served at /          [web/dist]
   MAXLOYALTY_LOG_FORMAT              pretty | json                        [pretty]
@@ -160,6 +170,11 @@ impl Settings {
                 "MAXLOYALTY_JWT_SECRET must be at least 32 bytes".into(),
             ));
         }
+        if self.env == Environment::Production && self.secrets_key.is_none() {
+            return Err(ConfigError::Invalid(
+                "MAXLOYALTY_SECRETS_KEY (32 bytes, base64) is required in production".into(),
+            ));
+        }
         if self.max_body_bytes < 1024 {
             return Err(ConfigError::Invalid(
                 "MAXLOYALTY_MAX_BODY_BYTES must be at least 1024".into(),
@@ -183,6 +198,13 @@ mod tests {
         let s = Settings {
             env: Environment::Production,
             jwt_secret: Some("x".repeat(32)),
+            ..Settings::default()
+        };
+        assert!(s.validate().is_err(), "a secrets key is required too");
+        let s = Settings {
+            env: Environment::Production,
+            jwt_secret: Some("x".repeat(32)),
+            secrets_key: Some("k".into()),
             ..Settings::default()
         };
         assert!(s.validate().is_ok());

@@ -9,9 +9,11 @@ use domain::identity::{IdentityDeps, IdentityService, SessionPolicy};
 use domain::loyalty::{LoyaltyDeps, LoyaltyService};
 use domain::ports::{Clock, SystemClock};
 use infra::crypto::{Argon2Hasher, HsJwt, RandomSecrets};
-use infra::db::SqlStore;
+use infra::db::{SqlBotVault, SqlStore};
 use infra::mail::LogMailer;
 use infra::rbac::CasbinAuthorizer;
+use infra::secret_box::SecretBox;
+use infra::telegram::MiniAppAuth;
 use infra::{Db, DbError};
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::{EndpointExt, Server};
@@ -86,6 +88,30 @@ pub async fn prepare_database(settings: &Settings) -> Result<Db, StartupError> {
     }
 }
 
+/// The key sealing secrets at rest: configured, or (development) kept in a file.
+fn secrets_key(settings: &Settings) -> Result<SecretBox, StartupError> {
+    if let Some(k) = &settings.secrets_key {
+        return SecretBox::from_base64(k).map_err(|e| StartupError::Other(e.to_string()));
+    }
+    let path = &settings.secrets_key_file;
+    let key = match std::fs::read_to_string(path) {
+        Ok(k) => k,
+        Err(_) => {
+            let k = SecretBox::generate_key();
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StartupError::Other(format!("{}: {e}", dir.display())))?;
+            }
+            std::fs::write(path, &k)
+                .map_err(|e| StartupError::Other(format!("{}: {e}", path.display())))?;
+            tracing::warn!(file = %path.display(), "created a development secrets key; set MAXLOYALTY_SECRETS_KEY in production");
+            k
+        }
+    };
+    SecretBox::from_base64(&key)
+        .map_err(|e| StartupError::Other(format!("{}: {e}", path.display())))
+}
+
 /// A built server, bound and ready to run.
 pub struct Application {
     acceptor: TcpAcceptor,
@@ -134,6 +160,8 @@ impl Application {
         };
         let store = Arc::new(SqlStore::new(db.clone(), Arc::clone(&clock)));
         let bus = crate::realtime::LocalBus::default();
+        let tokens: Arc<HsJwt> = Arc::new(HsJwt::new(&secret).map_err(StartupError::Other)?);
+        let sealer = Arc::new(secrets_key(&settings)?);
         let loyalty = Arc::new(LoyaltyService::new(LoyaltyDeps {
             ledger: store.clone(),
             guests: store.clone(),
@@ -143,6 +171,9 @@ impl Application {
             secrets: Arc::new(RandomSecrets),
             clock: Arc::clone(&clock),
             events: Arc::new(bus.clone()),
+            tokens: tokens.clone(),
+            bots: Arc::new(SqlBotVault::new(db.clone(), sealer, Arc::clone(&clock))),
+            telegram: Arc::new(MiniAppAuth::default()),
         }));
         let deps = IdentityDeps {
             users: store.clone(),
@@ -156,7 +187,7 @@ impl Application {
             audit: store,
             authorizer: Arc::new(CasbinAuthorizer::new(db.clone())),
             hasher: Arc::new(Argon2Hasher::new().map_err(StartupError::Other)?),
-            tokens: Arc::new(HsJwt::new(&secret).map_err(StartupError::Other)?),
+            tokens,
             secrets: Arc::new(RandomSecrets),
             mailer: overrides.mailer.unwrap_or_else(|| Arc::new(LogMailer)),
             clock,

@@ -3,13 +3,15 @@
 //! call. It is never built from request arguments.
 
 use crate::identity::models::Role;
-use crate::ids::{TenantId, UserId};
+use crate::ids::{GuestId, TenantId, UserId};
 
 /// Who performs an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
     /// A signed-in staff member.
     Staff(UserId),
+    /// A guest signed in through the Mini App (sees only themselves).
+    Guest(GuestId),
     /// The system itself (jobs, seeding); never reachable from a request.
     System,
 }
@@ -20,7 +22,15 @@ impl Actor {
     pub const fn user_id(&self) -> Option<UserId> {
         match self {
             Self::Staff(u) => Some(*u),
-            Self::System => None,
+            Self::Guest(_) | Self::System => None,
+        }
+    }
+    /// The guest, if the actor is one.
+    #[must_use]
+    pub const fn guest_id(&self) -> Option<GuestId> {
+        match self {
+            Self::Guest(g) => Some(*g),
+            Self::Staff(_) | Self::System => None,
         }
     }
 }
@@ -63,6 +73,16 @@ impl Ctx {
         Self {
             tenant,
             actor: Actor::Staff(user),
+            role: None,
+            meta,
+        }
+    }
+    /// A context for a guest of a tenant (the Mini App).
+    #[must_use]
+    pub fn guest(tenant: TenantId, guest: GuestId, meta: RequestMeta) -> Self {
+        Self {
+            tenant,
+            actor: Actor::Guest(guest),
             role: None,
             meta,
         }

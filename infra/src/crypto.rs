@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::identity::ports::{PasswordHasher, SecretGenerator, TokenCodec, TokenRejection};
-use domain::identity::{AccessClaims, Password, Role};
-use domain::{SessionId, TenantId, UserId};
+use domain::identity::{AccessClaims, GuestClaims, Password, Role};
+use domain::{GuestId, SessionId, TenantId, UserId};
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -78,9 +78,13 @@ impl PasswordHasher for Argon2Hasher {
 #[derive(Serialize, Deserialize)]
 struct Claims {
     iss: String,
+    /// `staff` or `guest`: a token of one kind is never accepted as the other.
+    typ: String,
     sub: String,
     tid: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     role: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     sid: String,
     iat: i64,
     exp: i64,
@@ -122,18 +126,9 @@ fn unreachable_hmac() -> Hmac<Sha256> {
     panic!("HMAC rejected a key")
 }
 
-impl TokenCodec for HsJwt {
-    fn encode(&self, c: &AccessClaims) -> Result<String, String> {
-        let claims = Claims {
-            iss: ISSUER.into(),
-            sub: c.user.to_string(),
-            tid: c.tenant.to_string(),
-            role: c.role.as_str().into(),
-            sid: c.session.to_string(),
-            iat: c.issued_at,
-            exp: c.expires_at,
-        };
-        let body = serde_json::to_vec(&claims).map_err(|e| e.to_string())?;
+impl HsJwt {
+    fn sign(&self, claims: &Claims) -> Result<String, String> {
+        let body = serde_json::to_vec(claims).map_err(|e| e.to_string())?;
         let signing_input = format!(
             "{}.{}",
             URL_SAFE_NO_PAD.encode(HEADER),
@@ -145,7 +140,8 @@ impl TokenCodec for HsJwt {
         Ok(format!("{signing_input}.{sig}"))
     }
 
-    fn decode(&self, token: &str, now: i64) -> Result<AccessClaims, TokenRejection> {
+    /// The claims of a token of kind `typ` with a valid signature, unexpired at `now`.
+    fn verified(&self, token: &str, typ: &str, now: i64) -> Result<Claims, TokenRejection> {
         let mut parts = token.split('.');
         let (Some(h), Some(b), Some(s), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -173,12 +169,32 @@ impl TokenCodec for HsJwt {
             .decode(b)
             .map_err(|_| TokenRejection::Invalid)?;
         let c: Claims = serde_json::from_slice(&body).map_err(|_| TokenRejection::Invalid)?;
-        if c.iss != ISSUER {
+        if c.iss != ISSUER || c.typ != typ {
             return Err(TokenRejection::Invalid);
         }
         if c.exp <= now {
             return Err(TokenRejection::Expired);
         }
+        Ok(c)
+    }
+}
+
+impl TokenCodec for HsJwt {
+    fn encode(&self, c: &AccessClaims) -> Result<String, String> {
+        self.sign(&Claims {
+            iss: ISSUER.into(),
+            typ: "staff".into(),
+            sub: c.user.to_string(),
+            tid: c.tenant.to_string(),
+            role: c.role.as_str().into(),
+            sid: c.session.to_string(),
+            iat: c.issued_at,
+            exp: c.expires_at,
+        })
+    }
+
+    fn decode(&self, token: &str, now: i64) -> Result<AccessClaims, TokenRejection> {
+        let c = self.verified(token, "staff", now)?;
         Ok(AccessClaims {
             user: c
                 .sub
@@ -192,6 +208,35 @@ impl TokenCodec for HsJwt {
             session: c
                 .sid
                 .parse::<SessionId>()
+                .map_err(|_| TokenRejection::Invalid)?,
+            issued_at: c.iat,
+            expires_at: c.exp,
+        })
+    }
+
+    fn encode_guest(&self, c: &GuestClaims) -> Result<String, String> {
+        self.sign(&Claims {
+            iss: ISSUER.into(),
+            typ: "guest".into(),
+            sub: c.guest.to_string(),
+            tid: c.tenant.to_string(),
+            role: String::new(),
+            sid: String::new(),
+            iat: c.issued_at,
+            exp: c.expires_at,
+        })
+    }
+
+    fn decode_guest(&self, token: &str, now: i64) -> Result<GuestClaims, TokenRejection> {
+        let c = self.verified(token, "guest", now)?;
+        Ok(GuestClaims {
+            guest: c
+                .sub
+                .parse::<GuestId>()
+                .map_err(|_| TokenRejection::Invalid)?,
+            tenant: c
+                .tid
+                .parse::<TenantId>()
                 .map_err(|_| TokenRejection::Invalid)?,
             issued_at: c.iat,
             expires_at: c.exp,
@@ -273,6 +318,22 @@ mod tests {
         );
         assert_eq!(jwt.decode(&none_alg, 1), Err(TokenRejection::Invalid));
         assert!(HsJwt::new(b"short").is_err());
+    }
+
+    #[test]
+    fn guest_and_staff_tokens_are_never_interchangeable() {
+        let jwt = HsJwt::new(&[7; 32]).expect("key");
+        let staff = jwt.encode(&claims(100)).expect("staff");
+        let g = GuestClaims {
+            guest: GuestId::new(),
+            tenant: TenantId::new(),
+            issued_at: 0,
+            expires_at: 100,
+        };
+        let guest = jwt.encode_guest(&g).expect("guest");
+        assert_eq!(jwt.decode_guest(&guest, 1), Ok(g));
+        assert_eq!(jwt.decode(&guest, 1), Err(TokenRejection::Invalid));
+        assert_eq!(jwt.decode_guest(&staff, 1), Err(TokenRejection::Invalid));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod db;
 pub mod mail;
 pub mod rbac;
+pub mod secret_box;
 pub mod telegram;
 
 pub use db::{Db, DbError};

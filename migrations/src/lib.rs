@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_identity;
 mod m20261121_000002_loyalty;
+mod m20261121_000003_telegram_bots;
 pub mod rls;
 
 /// All migrations in order.
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_identity::Migration),
             Box::new(m20261121_000002_loyalty::Migration),
+            Box::new(m20261121_000003_telegram_bots::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -256,9 +256,14 @@ async function waitForText(page, id, check, what) {
 
 /** The business shown in the header: the switcher's current choice, or the plain name. */
 async function headerTenant(page) {
-  const select = byTestId(page, 'tenant-switch');
-  if ((await select.count()) > 0) return select.evaluate((el) => el.selectedOptions[0]?.textContent?.trim() ?? '');
-  return text(page, 'layout-tenant');
+  // One look at the DOM, no auto-waiting: while the header re-reads the business list it swaps
+  // the picker for the plain name and back, and a locator that waits for the element that just
+  // went away would hang for the whole UI timeout.
+  return page.evaluate(() => {
+    const select = document.querySelector('[data-testid="tenant-switch"]');
+    if (select instanceof HTMLSelectElement) return select.selectedOptions[0]?.textContent?.trim() ?? '';
+    return document.querySelector('[data-testid="layout-tenant"]')?.textContent?.trim() ?? '';
+  });
 }
 
 async function waitForHeaderTenant(page, name) {
@@ -356,7 +361,17 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
     await expectVisible(pageA, 'home-page');
     assert.equal(await byTestId(pageA, 'home-role').getAttribute('data-role'), 'OWNER');
     assert.equal((await byTestId(pageA, 'home-tenant').textContent())?.trim(), OWNER.businessName);
-    assert.deepEqual(await navIds(pageA), ['nav-home', 'nav-staff', 'nav-locations', 'nav-roles', 'nav-audit']);
+    assert.deepEqual(await navIds(pageA), [
+      'nav-home',
+      'nav-cashier',
+      'nav-guests',
+      'nav-levels',
+      'nav-loyaltySettings',
+      'nav-staff',
+      'nav-locations',
+      'nav-roles',
+      'nav-audit',
+    ]);
     await shot(pageA, 'A-owner-home');
   });
 
@@ -425,6 +440,8 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
     }
     assert.ok(ids.includes('nav-home'), 'home link');
     assert.ok(ids.includes('nav-locations'), 'locations link (read-only)');
+    assert.equal(ids[0], 'nav-cashier', `the cashier screen comes first for a cashier (got ${ids.join(', ')})`);
+    assert.ok(!ids.includes('nav-levels') && !ids.includes('nav-loyaltySettings'), 'no loyalty configuration for a cashier');
 
     // Typing the address of a forbidden page shows the no-access view (full page load).
     await pageB.goto(`${baseUrl}/staff`);
@@ -464,6 +481,204 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
     await expectVisible(pageA, 'audit-table');
     await shot(pageA, 'A-owner-audit');
   }, ['5']);
+
+  // ------------------------------------------------------------ guests, points, the cashier screen
+  const GUEST = {
+    name: 'Мария Гостева',
+    // unique per run; the cashier finds the guest by the last 4 digits
+    phone: `+7916${String(Date.now() % 10_000_000).padStart(7, '0')}`,
+  };
+  let guestUrl = '';
+  let receiptBalance = null;
+
+  await step('8a. context A: the owner registers a guest on /guests and adds 500 points with a reason', async () => {
+    await byTestId(pageA, 'nav-guests').click();
+    await expectVisible(pageA, 'guests-page');
+    await shot(pageA, 'A-owner-guests-empty');
+    await byTestId(pageA, 'guest-new').click();
+    await expectVisible(pageA, 'guest-create-form');
+    await byTestId(pageA, 'guest-create-phone').fill(GUEST.phone);
+    await byTestId(pageA, 'guest-create-name').fill(GUEST.name);
+    await shot(pageA, 'A-owner-guest-create-filled');
+    await byTestId(pageA, 'guest-create-submit').click();
+
+    await expectVisible(pageA, 'guest-page');
+    guestUrl = new URL(pageA.url()).pathname;
+    assert.match(guestUrl, /^\/guests\/[0-9a-f-]{36}$/);
+    await waitForText(pageA, 'page-title', (s) => s === GUEST.name, 'the guest page of the new guest');
+    assert.equal(await text(pageA, 'guest-phone'), GUEST.phone);
+    assert.match(await text(pageA, 'guest-card-code'), /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    assert.match(await text(pageA, 'guest-qr-payload'), /^ML1:[0-9a-f]{32}$/);
+    await expectVisible(pageA, 'guest-qr'); // the QR image is rendered
+    assert.equal(await byTestId(pageA, 'guest-balance').getAttribute('data-value'), '0');
+    assert.equal(await text(pageA, 'guest-level'), 'Bronze');
+
+    // The reason is required.
+    await byTestId(pageA, 'adjust-points').fill('500');
+    await byTestId(pageA, 'adjust-submit').click();
+    await expectVisible(pageA, 'adjust-reason-error');
+
+    await byTestId(pageA, 'adjust-sign-plus').check();
+    await byTestId(pageA, 'adjust-reason').fill('Приветственный бонус');
+    await byTestId(pageA, 'adjust-submit').click();
+    await expectVisible(pageA, 'adjust-done');
+    await pageA.locator('[data-testid="guest-balance"][data-value="500"]').waitFor();
+    await pageA.locator('[data-testid="ledger-row"][data-kind="ADJUSTMENT"][data-amount="500"]').waitFor();
+    await shot(pageA, 'A-owner-guest-after-adjustment');
+  }, ['1']);
+
+  await step('8b. context B: the cashier finds the guest by 4 digits, redeems the prefilled maximum of a 1000 check, sees the receipt', async () => {
+    await pageB.goto(`${baseUrl}/`);
+    await expectVisible(pageB, 'home-page');
+    assert.equal((await navIds(pageB))[0], 'nav-cashier');
+    await byTestId(pageB, 'nav-cashier').click();
+    await expectVisible(pageB, 'cashier-page');
+    await byTestId(pageB, 'cashier-location').waitFor();
+    assert.equal(await byTestId(pageB, 'cashier-location').locator('option:checked').textContent(), OWNER.locationName);
+    // The search box has the focus: the cashier just types.
+    await pageB.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'cashier-query');
+    await shot(pageB, 'B-cashier-screen');
+
+    await pageB.keyboard.type(GUEST.phone.slice(-4));
+    await pageB.locator('[data-testid="cashier-result"][aria-selected="true"]').waitFor();
+    assert.equal(await byTestId(pageB, 'cashier-result').count(), 1);
+    await shot(pageB, 'B-cashier-search-result');
+    await pageB.keyboard.press('Enter');
+
+    await expectVisible(pageB, 'cashier-guest');
+    assert.equal(await text(pageB, 'cashier-guest-name'), GUEST.name);
+    assert.match(await text(pageB, 'cashier-guest-phone'), new RegExp(`${GUEST.phone.slice(-4, -2)}-${GUEST.phone.slice(-2)}$`));
+    assert.ok(!(await text(pageB, 'cashier-guest-phone')).includes(GUEST.phone.slice(2, 8)), 'the phone is masked');
+    await waitForText(pageB, 'cashier-guest-available', (s) => s === '500', 'the guest card with 500 available points');
+    assert.equal(await text(pageB, 'cashier-guest-level'), 'Bronze');
+    // the total field has the focus now
+    await pageB.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'cashier-total');
+    await pageB.keyboard.type('1000');
+
+    // The most this check allows is shown and prefilled into "points to redeem".
+    // (the max for exactly this total: 1000 ₽ = 100000 kopecks, not one for "1", "10" or "100" on the way)
+    await pageB.locator('[data-testid="cashier-max"][data-for-total="100000"]').waitFor();
+    const max = Number(await byTestId(pageB, 'cashier-max').getAttribute('data-max'));
+    // Bronze lets points pay 30 % of a check: 1000 ₽ → 300 points (1 point = 1 ₽), the guest has 500
+    assert.equal(max, 300);
+    assert.equal(await byTestId(pageB, 'cashier-redeem').inputValue(), String(max));
+    await shot(pageB, 'B-cashier-check-prefilled');
+
+    // Meanwhile the owner opens the cashier screen of the same location: its list is live.
+    await pageA.goto(`${baseUrl}/cashier`);
+    await expectVisible(pageA, 'cashier-page');
+    await pageA.locator('[data-testid="cashier-recent"][data-live="true"]').waitFor();
+
+    await pageB.keyboard.press('Enter'); // total → points
+    await pageB.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'cashier-redeem');
+    await pageB.keyboard.press('Enter'); // confirm
+
+    await expectVisible(pageB, 'cashier-receipt');
+    const redeemed = Number(await byTestId(pageB, 'cashier-receipt-redeemed').getAttribute('data-value'));
+    const earned = Number(await byTestId(pageB, 'cashier-receipt-earned').getAttribute('data-value'));
+    receiptBalance = Number(await byTestId(pageB, 'cashier-receipt-balance').getAttribute('data-value'));
+    assert.equal(redeemed, max);
+    // 3 % cashback on the 700 ₽ paid in money
+    assert.equal(earned, 21);
+    assert.equal(receiptBalance, 500 - redeemed + earned);
+    assert.equal(await text(pageB, 'cashier-receipt-balance'), String(receiptBalance));
+    await expectVisible(pageB, 'cashier-receipt-rules');
+    assert.equal(await byTestId(pageB, 'cashier-recent-item').count(), 1, 'the check is in the recent list');
+    await shot(pageB, 'B-cashier-receipt');
+
+    // The check appears on the owner's screen by itself (checkProcessed subscription), with the guest's name.
+    await pageA.locator('[data-testid="cashier-recent-item"]').first().waitFor();
+    await waitForText(pageA, 'cashier-recent-item', (s) => s.includes(GUEST.name), 'the live check with the guest name');
+    await shot(pageA, 'A-owner-cashier-live-list');
+
+    // Esc starts a new check with the search focused.
+    await pageB.keyboard.press('Escape');
+    await expectVisible(pageB, 'cashier-search');
+    await pageB.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'cashier-query');
+    assert.equal(await byTestId(pageB, 'cashier-query').inputValue(), '');
+
+    // A guest who is not registered yet: Enter on "not found" opens the registration right here.
+    const newPhone = `+7926${String((Date.now() + 4_321_987) % 10_000_000).padStart(7, '0')}`;
+    await pageB.keyboard.type(newPhone);
+    await expectVisible(pageB, 'cashier-not-found');
+    await expectVisible(pageB, 'cashier-register-open');
+    await pageB.keyboard.press('Enter');
+    await expectVisible(pageB, 'cashier-register');
+    assert.equal(await byTestId(pageB, 'cashier-reg-phone').inputValue(), newPhone);
+    await byTestId(pageB, 'cashier-reg-name').fill('Пётр Новиков');
+    await shot(pageB, 'B-cashier-register-guest');
+    await pageB.keyboard.press('Enter');
+    await expectVisible(pageB, 'cashier-guest');
+    await waitForText(pageB, 'cashier-guest-name', (s) => s === 'Пётр Новиков', 'the new guest on the cashier screen');
+    assert.equal(await text(pageB, 'cashier-guest-available'), '0');
+    await pageB.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'cashier-total');
+    await shot(pageB, 'B-cashier-new-guest-card');
+    await pageB.keyboard.press('Escape');
+    await expectVisible(pageB, 'cashier-search');
+
+    // Back where step 9 expects context B.
+    await byTestId(pageB, 'nav-locations').click();
+    await expectVisible(pageB, 'locations-page');
+  }, ['7', '8a']);
+
+  await step('8c. context A: the owner sees the balance from the receipt on the guest page', async () => {
+    await pageA.goto(`${baseUrl}${guestUrl}`);
+    await expectVisible(pageA, 'guest-page');
+    await pageA.locator(`[data-testid="guest-balance"][data-value="${receiptBalance}"]`).waitFor();
+    await pageA.locator('[data-testid="ledger-row"][data-kind="REDEMPTION"]').waitFor();
+    await pageA.locator('[data-testid="ledger-row"][data-kind="ACCRUAL"]').waitFor();
+    // newest first: the accrual of the check is on top
+    assert.equal(await byTestId(pageA, 'ledger-row').first().getAttribute('data-kind'), 'ACCRUAL');
+    await shot(pageA, 'A-owner-guest-after-check');
+  }, ['8b']);
+
+  await step('8d. context A: levels, points settings and the audit log CSV', async () => {
+    await byTestId(pageA, 'nav-levels').click();
+    await expectVisible(pageA, 'levels-table');
+    const levelNames = await byTestId(pageA, 'level-row').evaluateAll((els) => els.map((el) => el.getAttribute('data-name')));
+    assert.deepEqual(levelNames, ['Bronze', 'Silver', 'Gold']);
+    await shot(pageA, 'A-owner-levels');
+
+    // A field error from the server lands under its input: a second level at threshold 0.
+    await byTestId(pageA, 'level-new').click();
+    await byTestId(pageA, 'level-name').fill('Platinum');
+    await byTestId(pageA, 'level-threshold-input').fill('0');
+    await byTestId(pageA, 'level-cashback-input').fill('10');
+    await byTestId(pageA, 'level-max-redeem-input').fill('60');
+    await byTestId(pageA, 'level-save').click();
+    await expectVisible(pageA, 'level-threshold-input-error');
+    await shot(pageA, 'A-owner-level-field-error');
+    await byTestId(pageA, 'level-threshold-input').fill('100 000');
+    await byTestId(pageA, 'level-save').click();
+    await pageA.locator('[data-testid="level-row"][data-name="Platinum"]').waitFor();
+    await shot(pageA, 'A-owner-levels-added');
+
+    await byTestId(pageA, 'nav-loyaltySettings').click();
+    await expectVisible(pageA, 'settings-form');
+    assert.equal(await byTestId(pageA, 'settings-point-value').inputValue(), '1');
+    await byTestId(pageA, 'settings-hold-ttl').fill('30');
+    await byTestId(pageA, 'settings-save').click();
+    await expectVisible(pageA, 'settings-hold-ttl-error');
+    await byTestId(pageA, 'settings-hold-ttl').fill('900');
+    await byTestId(pageA, 'settings-save').click();
+    await expectVisible(pageA, 'settings-saved');
+    await shot(pageA, 'A-owner-points-settings');
+
+    await byTestId(pageA, 'nav-audit').click();
+    await expectVisible(pageA, 'audit-table');
+    const [download] = await Promise.all([pageA.waitForEvent('download'), byTestId(pageA, 'audit-export').click()]);
+    const file = join(RESULTS_DIR, download.suggestedFilename());
+    await download.saveAs(file);
+    const bytes = readFileSync(file);
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the CSV starts with a UTF-8 BOM');
+    const csv = bytes.toString('utf8');
+    assert.match(csv, /^\uFEFFat;actor_email;actor_id;action;target_type;target_id;ip;details\r\n/);
+    for (const action of ['tenant.sign_up', 'guest.create', 'points.adjust', 'check.process', 'loyalty.create_level']) {
+      assert.ok(csv.includes(`;${action};`), `the CSV lists ${action}`);
+    }
+    assert.ok(csv.includes('Приветственный бонус'), 'Cyrillic survives');
+    await shot(pageA, 'A-owner-audit-exported');
+  }, ['8c']);
 
   await step('9. context B: switching to English is applied and survives a reload', async () => {
     await byTestId(pageB, 'lang-en').click();
@@ -694,6 +909,13 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
       const overflow = await pageC.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
       await shot(pageC, 'C-narrow-profile');
+
+      // The cashier screen on a phone: one column, nothing wider than the screen.
+      await byTestId(pageC, 'nav-cashier').click();
+      await expectVisible(pageC, 'cashier-query');
+      const cashierOverflow = await pageC.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(cashierOverflow <= 0, `the cashier screen scrolls sideways by ${cashierOverflow}px`);
+      await shot(pageC, 'C-narrow-cashier');
     } finally {
       await pageC.setViewportSize({ width: 1280, height: 860 });
     }

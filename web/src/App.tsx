@@ -5,8 +5,13 @@ import { useI18n } from './i18n/I18nProvider';
 import { accessFor, normalizePath, type PageId } from './nav';
 import { AcceptInvitationPage } from './pages/AcceptInvitationPage';
 import { AuditPage } from './pages/AuditPage';
+import { CashierPage } from './pages/cashier/CashierPage';
+import { GuestPage } from './pages/guests/GuestPage';
+import { GuestsPage } from './pages/guests/GuestsPage';
 import { HomePage } from './pages/HomePage';
+import { LevelsPage } from './pages/LevelsPage';
 import { LocationsPage } from './pages/LocationsPage';
+import { LoyaltySettingsPage } from './pages/LoyaltySettingsPage';
 import { LoginPage } from './pages/LoginPage';
 import { ProfilePage } from './pages/ProfilePage';
 import { RolesPage } from './pages/RolesPage';
@@ -17,6 +22,11 @@ import { useSession } from './session/SessionProvider';
 
 const PAGES: Record<PageId, ComponentType> = {
   home: HomePage,
+  cashier: CashierPage,
+  guests: GuestsPage,
+  guest: GuestPage,
+  levels: LevelsPage,
+  loyaltySettings: LoyaltySettingsPage,
   staff: StaffPage,
   locations: LocationsPage,
   roles: RolesPage,
@@ -64,8 +74,8 @@ export function App() {
   else if (access.kind === 'forbidden') content = <NoAccess />;
   else {
     const Page = PAGES[access.item.id];
-    // key: remount (fresh data) when switching pages
-    content = <Page key={access.item.id} />;
+    // key: remount (fresh data) when switching pages (and between two guests' cards)
+    content = <Page key={access.item.id === 'guest' ? path : access.item.id} />;
   }
   return <Layout>{content}</Layout>;
 }

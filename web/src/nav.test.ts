@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { accessFor, hasPermission, normalizePath, safeNextPath, visibleNavItems } from './nav';
+import { accessFor, findNavItem, hasPermission, isCurrentNav, matchPath, normalizePath, safeNextPath, visibleNavItems } from './nav';
 
-const ids = (perms: string[] | undefined) => visibleNavItems(perms).map((i) => i.id);
+const ids = (perms: string[] | undefined, role?: string) => visibleNavItems(perms, role).map((i) => i.id);
 
 const OWNER = [
   'staff:read',
@@ -19,8 +19,16 @@ describe('permission → navigation', () => {
     expect(ids(OWNER)).toEqual(['home', 'staff', 'locations', 'roles', 'audit']);
   });
 
-  it('shows a cashier only home and (read-only) locations', () => {
-    expect(ids(CASHIER)).toEqual(['home', 'locations']);
+  it('shows a cashier the cashier screen first, then home, guests and (read-only) locations', () => {
+    expect(ids(CASHIER, 'CASHIER')).toEqual(['cashier', 'home', 'guests', 'locations']);
+    // other roles with the same permission keep the usual order
+    expect(ids(CASHIER, 'MANAGER')).toEqual(['home', 'cashier', 'guests', 'locations']);
+  });
+
+  it('shows the loyalty sections with their permissions', () => {
+    expect(ids(['loyalty:read'])).toEqual(['home', 'levels', 'loyaltySettings']);
+    expect(ids(['loyalty:manage'])).toEqual(['home']);
+    expect(ids(['guests:create'])).toEqual(['home']);
   });
 
   it('needs the :read permission; :manage alone does not show a link', () => {
@@ -60,6 +68,20 @@ describe('page access', () => {
       expect(ids(perms)).not.toContain('profile');
     }
     expect(accessFor('/profile/', CASHIER).kind).toBe('allowed');
+  });
+
+  it('matches a guest card under the guest list', () => {
+    expect(accessFor('/guests/0b1c', CASHIER)).toMatchObject({ kind: 'allowed', item: { id: 'guest' } });
+    expect(accessFor('/guests/0b1c/', CASHIER)).toMatchObject({ kind: 'allowed', item: { id: 'guest' } });
+    expect(accessFor('/guests/0b1c', OWNER).kind).toBe('forbidden');
+    expect(accessFor('/guests/a/b', CASHIER).kind).toBe('unknown');
+    expect(matchPath('/guests/:id', '/guests/a%20b')).toEqual({ id: 'a b' });
+    expect(matchPath('/guests/:id', '/guests')).toBeNull();
+    expect(matchPath('/guests/:id', '/guests/%E0%A4%A')).toBeNull();
+    const guests = findNavItem('/guests');
+    expect(guests && isCurrentNav(guests, '/guests/x')).toBe(true);
+    expect(guests && isCurrentNav(guests, '/guests')).toBe(true);
+    expect(guests && isCurrentNav(guests, '/levels')).toBe(false);
   });
 
   it('answers unknown for paths that are not pages', () => {

@@ -9,9 +9,28 @@ export const PERMISSIONS = {
   rolesRead: 'roles:read',
   rolesManage: 'roles:manage',
   auditRead: 'audit:read',
+  auditExport: 'audit:export',
+  checksProcess: 'checks:process',
+  guestsRead: 'guests:read',
+  guestsCreate: 'guests:create',
+  guestsManage: 'guests:manage',
+  pointsAdjust: 'points:adjust',
+  loyaltyRead: 'loyalty:read',
+  loyaltyManage: 'loyalty:manage',
 } as const;
 
-export type PageId = 'home' | 'staff' | 'locations' | 'roles' | 'audit' | 'profile';
+export type PageId =
+  | 'home'
+  | 'cashier'
+  | 'guests'
+  | 'guest'
+  | 'levels'
+  | 'loyaltySettings'
+  | 'staff'
+  | 'locations'
+  | 'roles'
+  | 'audit'
+  | 'profile';
 
 export interface NavItem {
   id: PageId;
@@ -21,16 +40,24 @@ export interface NavItem {
   permission: string | null;
   /** false: a page without a side-menu link (reached from elsewhere, e.g. the header). */
   inMenu?: boolean;
+  /** For a page under another one (a guest under the guest list): the menu link to highlight. */
+  parent?: PageId;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'home', path: '/', labelKey: 'nav.home', permission: null },
+  { id: 'cashier', path: '/cashier', labelKey: 'nav.cashier', permission: PERMISSIONS.checksProcess },
+  { id: 'guests', path: '/guests', labelKey: 'nav.guests', permission: PERMISSIONS.guestsRead },
+  { id: 'levels', path: '/levels', labelKey: 'nav.levels', permission: PERMISSIONS.loyaltyRead },
+  { id: 'loyaltySettings', path: '/loyalty-settings', labelKey: 'nav.loyaltySettings', permission: PERMISSIONS.loyaltyRead },
   { id: 'staff', path: '/staff', labelKey: 'nav.staff', permission: PERMISSIONS.staffRead },
   { id: 'locations', path: '/locations', labelKey: 'nav.locations', permission: PERMISSIONS.locationsRead },
   { id: 'roles', path: '/roles', labelKey: 'nav.roles', permission: PERMISSIONS.rolesRead },
   { id: 'audit', path: '/audit', labelKey: 'nav.audit', permission: PERMISSIONS.auditRead },
   // The own profile: every signed-in role, linked from the user's name in the header.
   { id: 'profile', path: '/profile', labelKey: 'nav.profile', permission: null, inMenu: false },
+  // One guest's card, opened from the guest list.
+  { id: 'guest', path: '/guests/:id', labelKey: 'nav.guests', permission: PERMISSIONS.guestsRead, inMenu: false, parent: 'guests' },
 ];
 
 export function hasPermission(permissions: readonly string[] | undefined, permission: string | null): boolean {
@@ -38,9 +65,46 @@ export function hasPermission(permissions: readonly string[] | undefined, permis
   return permissions?.includes(permission) ?? false;
 }
 
-/** The side-menu links a user with these permissions may see, in menu order. */
-export function visibleNavItems(permissions: readonly string[] | undefined): NavItem[] {
-  return NAV_ITEMS.filter((item) => item.inMenu !== false && hasPermission(permissions, item.permission));
+/**
+ * The side-menu links a user with these permissions may see, in menu order. For a cashier the
+ * cashier screen comes first: it is what they open the panel for.
+ */
+export function visibleNavItems(permissions: readonly string[] | undefined, role?: string): NavItem[] {
+  const items = NAV_ITEMS.filter((item) => item.inMenu !== false && hasPermission(permissions, item.permission));
+  if (role === 'CASHIER') {
+    const cashier = items.find((item) => item.id === 'cashier');
+    if (cashier) return [cashier, ...items.filter((item) => item !== cashier)];
+  }
+  return items;
+}
+
+/** `/guests/:id` against `/guests/abc` → `{ id: 'abc' }`; null when it does not match. */
+export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split('/');
+  const got = normalizePath(path).split('/');
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] ?? '';
+    const g = got[i] ?? '';
+    if (w.startsWith(':')) {
+      if (!g) return null;
+      try {
+        params[w.slice(1)] = decodeURIComponent(g);
+      } catch {
+        return null;
+      }
+    } else if (w !== g) {
+      return null;
+    }
+  }
+  return params;
+}
+
+/** Whether a menu link is the current page (or the current page lives under it). */
+export function isCurrentNav(item: NavItem, path: string): boolean {
+  const here = findNavItem(path);
+  return here !== undefined && (here.id === item.id || here.parent === item.id);
 }
 
 /** "/staff/" → "/staff"; keeps "/". */
@@ -51,7 +115,7 @@ export function normalizePath(path: string): string {
 
 export function findNavItem(path: string): NavItem | undefined {
   const p = normalizePath(path);
-  return NAV_ITEMS.find((item) => item.path === p);
+  return NAV_ITEMS.find((item) => item.path === p) ?? NAV_ITEMS.find((item) => item.path.includes(':') && matchPath(item.path, p));
 }
 
 export type Access = { kind: 'allowed'; item: NavItem } | { kind: 'forbidden'; item: NavItem } | { kind: 'unknown' };

@@ -4,7 +4,8 @@
 //! the test that walks the schema):
 //! - `@public` — no credentials needed (the allow-list in [`PUBLIC_FIELDS`]);
 //! - `@authenticated` — any signed-in staff member ([`Authenticated`]);
-//! - `@requires(permission: "obj:act")` — the tenant's policy must grant it ([`Perm`]).
+//! - `@requires(permission: "obj:act")` — the tenant's policy must grant it ([`Perm`]);
+//! - `@guest` — a guest signed in through the Mini App, about themselves only ([`GuestOnly`]).
 
 pub mod identity;
 pub mod loyalty;
@@ -34,6 +35,7 @@ pub const PUBLIC_FIELDS: &[&str] = &[
     "logout",
     "acceptInvitation",
     "invitationPreview",
+    "guestSignIn",
 ];
 
 /// The root query.
@@ -41,6 +43,7 @@ pub const PUBLIC_FIELDS: &[&str] = &[
 pub struct Query(
     identity::queries::IdentityQuery,
     loyalty::queries::LoyaltyQuery,
+    loyalty::miniapp::MiniAppQuery,
 );
 
 /// The root mutation.
@@ -48,6 +51,7 @@ pub struct Query(
 pub struct Mutation(
     identity::mutations::IdentityMutation,
     loyalty::mutations::LoyaltyMutation,
+    loyalty::miniapp::MiniAppMutation,
 );
 
 /// The root subscription.
@@ -55,6 +59,7 @@ pub struct Mutation(
 pub struct Subscription(
     identity::subscriptions::IdentitySubscription,
     loyalty::subscriptions::LoyaltySubscription,
+    loyalty::miniapp::MiniAppSubscription,
 );
 
 /// The schema type.
@@ -121,6 +126,10 @@ pub fn requires(permission: String) {}
 #[TypeDirective(location = "FieldDefinition")]
 pub fn authenticated() {}
 
+/// `@guest`: the field needs a guest signed in through the Mini App.
+#[TypeDirective(location = "FieldDefinition")]
+pub fn guest() {}
+
 /// `@public`: the field needs no credentials.
 #[TypeDirective(location = "FieldDefinition")]
 pub fn public() {}
@@ -179,6 +188,23 @@ impl Guard for Authenticated {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
         staff_ctx(ctx).map(|_| ())
     }
+}
+
+/// Guard: the caller is a guest (Mini App token); staff tokens are refused.
+pub struct GuestOnly;
+
+impl Guard for GuestOnly {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        guest_ctx(ctx).map(|_| ())
+    }
+}
+
+/// The guest context of the caller.
+///
+/// # Errors
+/// `UNAUTHENTICATED`, or `FORBIDDEN` for staff.
+pub fn guest_ctx<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a domain::Ctx> {
+    caller(ctx)?.guest_ctx().map_err(gql)
 }
 
 /// Guard: anyone (the field is on the public allow-list).

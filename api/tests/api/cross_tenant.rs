@@ -17,6 +17,7 @@ const OBJECT_FIELDS: &[(&str, &str)] = &[
     ("reactivateStaff", "user"),
     ("revokeInvitation", "invitation"),
     ("switchTenant", "tenant"),
+    ("guestSignIn", "tenant"),
     ("guest", "guest"),
     ("updateGuest", "guest"),
     ("adjustPoints", "guest"),

@@ -80,6 +80,12 @@ impl TestClock {
     pub fn advance(&self, by: chrono::Duration) {
         *self.0.lock().expect("clock") += by;
     }
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().expect("clock") = at;
+    }
+    pub fn now_ts(&self) -> i64 {
+        self.0.lock().expect("clock").timestamp()
+    }
 }
 
 impl Clock for TestClock {
@@ -159,11 +165,13 @@ async fn pg_template() -> Option<String> {
             return None;
         }
         let admin = admin_url();
-        let template = format!("mlt_template_{}", std::process::id());
+        let template = format!("mlt_t{}_{}", chrono::Utc::now().timestamp(), std::process::id());
         let setup = async {
             use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
             let db = Database::connect(admin.as_str()).await?;
-            // Drop databases left by earlier runs.
+            // Drop databases left by earlier runs (older than two hours: a run going on
+            // beside this one keeps its own).
+            let cutoff = chrono::Utc::now().timestamp() - 2 * 3600;
             let old = db
                 .query_all_raw(Statement::from_string(
                     DbBackend::Postgres,
@@ -172,6 +180,16 @@ async fn pg_template() -> Option<String> {
                 .await?;
             for row in old {
                 let name: String = row.try_get("", "datname")?;
+                let born = name
+                    .trim_start_matches("mlt_")
+                    .trim_start_matches(['t', 'd'])
+                    .split('_')
+                    .next()
+                    .and_then(|t| t.parse::<i64>().ok())
+                    .unwrap_or(0);
+                if born > cutoff {
+                    continue;
+                }
                 let _ = db
                     .execute_raw(Statement::from_string(DbBackend::Postgres, format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
                     .await;
@@ -224,7 +242,11 @@ pub async fn postgres_available() -> bool {
 /// A fresh PostgreSQL database cloned from the template; returns (owner URL, app URL).
 pub async fn fresh_pg_database() -> (String, String) {
     let template = pg_template().await.expect("PostgreSQL is available");
-    let name = format!("mlt_{}", uuid::Uuid::now_v7().simple());
+    let name = format!(
+        "mlt_d{}_{}",
+        chrono::Utc::now().timestamp(),
+        uuid::Uuid::now_v7().simple()
+    );
     admin_exec(
         &admin_url(),
         &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""),
@@ -241,6 +263,7 @@ pub fn settings_for(database_url: String) -> Settings {
         port: 0,
         database_url,
         jwt_secret: Some("test-secret-test-secret-test-secret!".into()),
+        secrets_key: Some(infra::secret_box::SecretBox::generate_key()),
         web_dir: std::path::PathBuf::from("/nonexistent"),
         ..Settings::default()
     }
@@ -416,6 +439,7 @@ pub enum Marker {
     Public,
     Authenticated,
     Requires(String),
+    Guest,
     None,
 }
 
@@ -457,6 +481,8 @@ pub fn sdl_markers() -> Vec<(&'static str, String, Marker)> {
                     Marker::Authenticated
                 } else if l.contains("@public") {
                     Marker::Public
+                } else if l.contains("@guest") {
+                    Marker::Guest
                 } else {
                     Marker::None
                 };

@@ -4,7 +4,9 @@
 //! step the database itself is checked for every guest: balance = Σ entries =
 //! Σ remaining lots, held = Σ held deltas = Σ pending holds, nothing negative,
 //! and a hold resolves at most once. A small model predicts each step's outcome
-//! (success or the exact refusal) and its effect on every account.
+//! (success or the exact refusal) and its effect on every account; what the
+//! server answers (cards, receipts, accounts) must agree with the database, and
+//! a replayed check must return its original receipt.
 //!
 //! `MAXLOYALTY_WORKLOAD_SEED` replays a run, `MAXLOYALTY_WORKLOAD_STEPS` sets
 //! its length (150 by default). The seed is printed at the start and in every
@@ -303,16 +305,17 @@ impl Workload {
         let got = r
             .get("errors")
             .map(|_| code(r).unwrap_or("<no code>").to_owned());
+        self.note(format!(
+            "{what} -> {}",
+            got.as_deref()
+                .map_or_else(|| "ok".to_owned(), |c| format!("refused {c}"))
+        ));
         let ok = match (expect, got.as_deref()) {
             (Expect::Ok | Expect::OkOr(_), None) => true,
             (Expect::Refused(want) | Expect::OkOr(want), Some(c)) if c == want => false,
             _ => self.fail(&format!("{what}: expected {expect:?}, got {r}")),
         };
         self.count(action, ok);
-        self.note(format!(
-            "{what} -> {}",
-            got.map_or_else(|| "ok".to_owned(), |c| format!("refused {c}"))
-        ));
         ok
     }
 
@@ -370,6 +373,36 @@ impl Workload {
         paid * cashback_bp / (10_000 * POINT_VALUE_MINOR)
     }
 
+    /// A guest; with `points`, usually one who has some available.
+    fn pick_guest(&mut self, points: bool) -> usize {
+        let rich: Vec<usize> = (0..self.guests.len())
+            .filter(|&g| self.available(g) > 0)
+            .collect();
+        if points && !rich.is_empty() && self.rng.chance(80) {
+            rich[self.rng.below(rich.len())]
+        } else {
+            self.rng.below(self.guests.len())
+        }
+    }
+
+    /// A known hold (there is one): mostly live ones, sometimes any.
+    fn pick_hold(&mut self) -> usize {
+        let now = self.now();
+        let live: Vec<usize> = (0..self.holds.len())
+            .filter(|&i| {
+                self.holds[i].state == HoldState::Pending && self.holds[i].expires_at > now
+            })
+            .collect();
+        let pending: Vec<usize> = (0..self.holds.len())
+            .filter(|&i| self.holds[i].state == HoldState::Pending)
+            .collect();
+        match self.rng.below(10) {
+            0..=5 if !live.is_empty() => live[self.rng.below(live.len())],
+            6 | 7 if !pending.is_empty() => pending[self.rng.below(pending.len())],
+            _ => self.rng.below(self.holds.len()),
+        }
+    }
+
     fn other_guest(&mut self, g: usize) -> usize {
         (g + 1 + self.rng.below(self.guests.len() - 1)) % self.guests.len()
     }
@@ -378,7 +411,7 @@ impl Workload {
 
     /// A new check; `mode` 0 = no redemption, 1 = an allowed one, 2 = too many points.
     async fn new_check(&mut self, mode: u8) -> Deltas {
-        let g = self.rng.below(self.guests.len());
+        let g = self.pick_guest(mode > 0);
         let total = self.total();
         let card = self.card(g, total).await;
         let redeem = match mode {
@@ -458,17 +491,12 @@ impl Workload {
 
     /// A check paid by a hold (usually the guest's own, pending one).
     async fn check_with_hold(&mut self) -> Deltas {
-        if self.holds.is_empty() {
+        if !self.holds.iter().any(|h| h.state == HoldState::Pending) && self.rng.chance(70)
+            || self.holds.is_empty()
+        {
             return self.place_hold().await;
         }
-        let pending: Vec<usize> = (0..self.holds.len())
-            .filter(|&i| self.holds[i].state == HoldState::Pending)
-            .collect();
-        let h = if !pending.is_empty() && self.rng.chance(70) {
-            pending[self.rng.below(pending.len())]
-        } else {
-            self.rng.below(self.holds.len())
-        };
+        let h = self.pick_hold();
         let (hg, points, state, expires_at) = {
             let x = &self.holds[h];
             (x.guest, x.points, x.state, x.expires_at)
@@ -574,7 +602,7 @@ impl Workload {
     }
 
     async fn adjust(&mut self, up: bool) -> Deltas {
-        let g = self.rng.below(self.guests.len());
+        let g = self.pick_guest(!up);
         let avail = self.available(g);
         let delta = if up {
             self.rng.range(1, 2_000)
@@ -607,12 +635,20 @@ impl Workload {
     }
 
     async fn place_hold(&mut self) -> Deltas {
-        let g = self.rng.below(self.guests.len());
+        let g = self.pick_guest(true);
         let total = self.rng.chance(50).then(|| self.total());
         let card = self.card(g, total.unwrap_or(100_000)).await;
         let avail = card.available;
-        let points = if avail > 0 && self.rng.chance(75) {
-            self.rng.range(1, avail)
+        // Within what may be held, mostly; sometimes beyond the share or the points.
+        let allowed = if total.is_some() {
+            avail.min(card.share_max)
+        } else {
+            avail
+        };
+        let points = if allowed > 0 && self.rng.chance(75) {
+            self.rng.range(1, allowed)
+        } else if total.is_some() && self.rng.chance(50) {
+            card.share_max + self.rng.range(1, 50)
         } else {
             avail + self.rng.range(1, 50)
         };
@@ -658,17 +694,12 @@ impl Workload {
 
     /// Captures (`capture`) or voids a known hold, resolved or not.
     async fn resolve_hold(&mut self, capture: bool) -> Deltas {
-        if self.holds.is_empty() {
+        if !self.holds.iter().any(|h| h.state == HoldState::Pending) && self.rng.chance(70)
+            || self.holds.is_empty()
+        {
             return self.place_hold().await;
         }
-        let pending: Vec<usize> = (0..self.holds.len())
-            .filter(|&i| self.holds[i].state == HoldState::Pending)
-            .collect();
-        let h = if !pending.is_empty() && self.rng.chance(60) {
-            pending[self.rng.below(pending.len())]
-        } else {
-            self.rng.below(self.holds.len())
-        };
+        let h = self.pick_hold();
         let (g, points, state, expires_at, id) = {
             let x = &self.holds[h];
             (x.guest, x.points, x.state, x.expires_at, x.id.clone())
@@ -741,9 +772,9 @@ impl Workload {
 
     fn advance(&mut self) -> Deltas {
         let by = match self.rng.below(10) {
-            0..=3 => Duration::minutes(self.rng.range(1, 20)),
+            0..=3 => Duration::minutes(self.rng.range(1, 16)),
             4 | 5 => Duration::hours(self.rng.range(1, 48)),
-            _ => Duration::days(self.rng.range(1, 200)),
+            _ => Duration::days(self.rng.range(30, 200)),
         };
         self.app.clock.advance(by);
         self.count("advance", true);
@@ -828,7 +859,7 @@ impl Workload {
             (9, 6),  // capture
             (10, 6), // void
             (11, 6), // reverse
-            (12, 6), // move the clock
+            (12, 7), // move the clock
             (13, 3), // expire points
             (14, 3), // expire holds
         ];

@@ -598,10 +598,42 @@ async fn levels_and_settings_are_validated_and_audited(backend: Backend) {
     let audit = app
         .ok(
             Some(&s.owner.access),
-            "{ auditLog(action: \"loyalty.create_level\") { totalCount } }",
+            "{ auditLog(action: \"loyalty.create_level\") { totalCount nodes { actorEmail } } }",
             json!({}),
         )
         .await;
     assert_eq!(audit["auditLog"]["totalCount"], 1);
+    assert_eq!(
+        audit["auditLog"]["nodes"][0]["actorEmail"],
+        s.owner.email.as_str(),
+        "every entry names its actor"
+    );
 }
 both_backends!(levels_and_settings_are_validated_and_audited);
+
+async fn a_check_too_small_to_earn_still_reports_the_balance(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let g = guest(&app, &s, "+7 900 000-00-06").await;
+    app.ok(
+        Some(&s.owner.access),
+        "mutation($g: ID!) { adjustPoints(guestId: $g, points: 167, reason: \"x\") { balance } }",
+        json!({ "g": g }),
+    )
+    .await;
+    // 2.72 RUB at 3 % is 0 points: nothing redeemed, nothing earned.
+    let r = app
+        .ok(Some(&s.owner.access), PROCESS, check(&s, &g, 272, "tiny"))
+        .await["processCheck"]
+        .clone();
+    assert_eq!(
+        (
+            r["earned"].as_i64(),
+            r["balance"].as_i64(),
+            r["available"].as_i64()
+        ),
+        (Some(0), Some(167), Some(167)),
+        "{r}"
+    );
+}
+both_backends!(a_check_too_small_to_earn_still_reports_the_balance);

@@ -6,6 +6,7 @@ mod helpers;
 
 mod ledger_workload;
 mod loyalty;
+mod miniapp;
 
 mod auth_flow;
 mod bad_input;

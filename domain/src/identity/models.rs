@@ -631,6 +631,19 @@ pub struct AccessClaims {
     pub expires_at: i64,
 }
 
+/// Claims of a guest token (Mini App): one guest of one tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestClaims {
+    /// The guest.
+    pub guest: crate::ids::GuestId,
+    /// Their tenant.
+    pub tenant: TenantId,
+    /// Issued at (unix seconds).
+    pub issued_at: i64,
+    /// Expires at (unix seconds).
+    pub expires_at: i64,
+}
+
 /// What the signed-in staff member sees of themselves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeView {

@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 
 use super::errors::StoreError;
 use super::models::{
-    AccessClaims, AuditEntry, AuditRecord, Email, Invitation, InvitationStatus, Locale, Location,
-    MembershipRef, Password, Permission, Role, StaffMember, Tenant, User, UserCredentials,
+    AccessClaims, AuditEntry, AuditRecord, Email, GuestClaims, Invitation, InvitationStatus,
+    Locale, Location, MembershipRef, Password, Permission, Role, StaffMember, Tenant, User,
+    UserCredentials,
 };
 use crate::ctx::Ctx;
 use crate::ids::{InvitationId, LocationId, RefreshTokenId, SessionId, UserId};
@@ -462,6 +463,17 @@ pub trait TokenCodec: Send + Sync {
     /// # Errors
     /// See [`TokenRejection`].
     fn decode(&self, token: &str, now: i64) -> Result<AccessClaims, TokenRejection>;
+    /// A signed guest token.
+    ///
+    /// # Errors
+    /// Encoding failure (message for logs).
+    fn encode_guest(&self, claims: &GuestClaims) -> Result<String, String>;
+    /// The claims of a valid guest token (a staff token is `Invalid` here, and
+    /// a guest token is `Invalid` for [`TokenCodec::decode`]).
+    ///
+    /// # Errors
+    /// See [`TokenRejection`].
+    fn decode_guest(&self, token: &str, now: i64) -> Result<GuestClaims, TokenRejection>;
 }
 
 /// Random opaque secrets and their digests.

@@ -185,6 +185,22 @@ impl IdentityService {
         Ok(Ctx::staff(claims.tenant, claims.user, claims.role, meta))
     }
 
+    /// Builds a guest's context from a guest token (Mini App).
+    ///
+    /// # Errors
+    /// `Unauthenticated` or `Expired`.
+    pub fn authenticate_guest(&self, token: &str, meta: RequestMeta) -> Result<Ctx, AccessError> {
+        let claims = self
+            .d
+            .tokens
+            .decode_guest(token, self.now().timestamp())
+            .map_err(|r| match r {
+                TokenRejection::Invalid => AccessError::Unauthenticated,
+                TokenRejection::Expired => AccessError::Expired,
+            })?;
+        Ok(Ctx::guest(claims.tenant, claims.guest, meta))
+    }
+
     /// Checks that the context's actor holds `permission` in its tenant.
     ///
     /// # Errors

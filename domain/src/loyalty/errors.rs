@@ -170,3 +170,51 @@ impl DomainError for ConfigError {
         }
     }
 }
+
+/// Signing a guest in from the Mini App, and configuring the bot.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GuestAuthError {
+    /// A field is invalid.
+    #[error(transparent)]
+    Invalid(#[from] InvalidValue),
+    /// The business has no Telegram bot configured (or does not exist): said
+    /// as plainly as any other missing object, so nothing leaks about businesses.
+    #[error("not found")]
+    NotConfigured,
+    /// The `initData` is not valid for this business's bot.
+    #[error("the Telegram sign-in data is not valid for this business")]
+    BadInitData,
+    /// The `initData` is too old: reopen the Mini App.
+    #[error("the Telegram sign-in data has expired; reopen the app")]
+    Expired,
+    /// Not a guest session.
+    #[error("sign in through the app")]
+    NotAGuest,
+    /// Internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for GuestAuthError {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl DomainError for GuestAuthError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Invalid(_) => ErrorClass::Validation,
+            Self::NotConfigured => ErrorClass::NotFound,
+            Self::BadInitData | Self::Expired | Self::NotAGuest => ErrorClass::Unauthenticated,
+            Self::Internal(_) => ErrorClass::Internal,
+        }
+    }
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid(v) => Some(v.field),
+            Self::BadInitData | Self::Expired => Some("initData"),
+            _ => None,
+        }
+    }
+}

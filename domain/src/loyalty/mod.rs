@@ -11,4 +11,6 @@ pub mod values;
 pub use errors::*;
 pub use events::{EventPublisher, LoyaltyEvent, NoEvents};
 pub use models::*;
-pub use service::{CheckInput, GuestCard, GuestChanges, LoyaltyDeps, LoyaltyService, NewGuest};
+pub use service::{
+    CheckInput, GuestCard, GuestChanges, GuestSession, LoyaltyDeps, LoyaltyService, NewGuest,
+};

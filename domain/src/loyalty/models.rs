@@ -302,6 +302,8 @@ pub enum GuestRef {
     Card(CardCode),
     /// By QR payload.
     Qr(QrPayload),
+    /// By Telegram user id.
+    Telegram(i64),
 }
 
 /// How a check pays with points.

@@ -346,3 +346,74 @@ pub trait LoyaltyConfigStore: Send + Sync {
         audit: AuditRecord,
     ) -> Result<(), StoreError>;
 }
+
+/// The Telegram user behind a validated Mini App `initData`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelegramIdentity {
+    /// Telegram user id.
+    pub user_id: i64,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Interface language (`ru`, `en`, …).
+    pub language: Option<String>,
+}
+
+/// Why `initData` was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitDataRejection {
+    /// Malformed, badly signed (e.g. for another tenant's bot) or without a user.
+    Invalid,
+    /// Older than allowed (or from the future).
+    Expired,
+}
+
+/// Checks Telegram Mini App `initData` against a bot token.
+pub trait InitDataVerifier: Send + Sync {
+    /// The Telegram user of valid data, as of `now_unix`.
+    ///
+    /// # Errors
+    /// See [`InitDataRejection`].
+    fn verify(
+        &self,
+        init_data: &str,
+        bot_token: &str,
+        now_unix: i64,
+    ) -> Result<TelegramIdentity, InitDataRejection>;
+}
+
+/// A tenant's Telegram bot, as shown (never the token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelegramBotInfo {
+    /// The bot's numeric id (the part of the token before `:`).
+    pub bot_id: i64,
+    /// When the token was last set.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The tenant's bot token, encrypted at rest.
+#[async_trait]
+pub trait TelegramBotVault: Send + Sync {
+    /// Stores (replaces) the tenant's bot token.
+    ///
+    /// # Errors
+    /// Storage or encryption failure.
+    async fn set(
+        &self,
+        ctx: &Ctx,
+        bot_id: i64,
+        token: &str,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
+    /// The decrypted token, if set.
+    ///
+    /// # Errors
+    /// Storage or decryption failure.
+    async fn token(&self, ctx: &Ctx) -> Result<Option<String>, StoreError>;
+    /// What can be shown about the bot.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn info(&self, ctx: &Ctx) -> Result<Option<TelegramBotInfo>, StoreError>;
+}

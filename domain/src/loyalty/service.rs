@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate};
 use serde_json::json;
 
-use super::errors::{ConfigError, GuestError, LedgerError};
+use super::errors::{ConfigError, GuestAuthError, GuestError, LedgerError};
 use super::events::{EventPublisher, LoyaltyEvent};
 use super::models::{
     Account, AppliedRule, EntryKind, Guest, GuestRef, Hold, HoldStatus, LedgerEntry, Level,
@@ -46,7 +46,29 @@ pub struct LoyaltyDeps {
     pub clock: Arc<dyn Clock>,
     /// Live events (after commit).
     pub events: Arc<dyn EventPublisher>,
+    /// Guest tokens.
+    pub tokens: Arc<dyn crate::identity::ports::TokenCodec>,
+    /// Tenants' Telegram bot tokens.
+    pub bots: Arc<dyn super::ports::TelegramBotVault>,
+    /// Mini App `initData` checks.
+    pub telegram: Arc<dyn super::ports::InitDataVerifier>,
 }
+
+/// A guest signed in from the Mini App.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuestSession {
+    /// Bearer token that can only see this guest.
+    pub token: String,
+    /// When it expires.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The guest (created on first sign-in).
+    pub guest: Guest,
+    /// Whether the guest was created now.
+    pub created: bool,
+}
+
+/// How long a guest token lives.
+pub const GUEST_TOKEN_TTL_SECS: i64 = 3600;
 
 /// A new guest, as typed.
 #[derive(Debug, Clone, Default)]
@@ -598,6 +620,195 @@ impl LoyaltyService {
     ) -> Result<Page<LedgerEntry>, GuestError> {
         self.d.guests.get(ctx, guest).await?;
         Ok(self.d.ledger.entries(ctx, guest, page).await?)
+    }
+
+    // ----- the Mini App ------------------------------------------------------------------
+
+    /// Sets the business's Telegram bot token (stored encrypted; never shown again).
+    ///
+    /// # Errors
+    /// A token not of the form `<bot id>:<secret>`.
+    pub async fn set_telegram_bot(
+        &self,
+        ctx: &Ctx,
+        token: &str,
+    ) -> Result<super::ports::TelegramBotInfo, GuestAuthError> {
+        let token = token.trim();
+        let bad = || {
+            invalid(
+                "token",
+                "paste the token @BotFather gave, like 123456789:AAE…",
+            )
+        };
+        let (id, secret) = token.split_once(':').ok_or_else(bad)?;
+        let bot_id: i64 = id.parse().map_err(|_| bad())?;
+        let secret_ok = secret.len() >= 30
+            && secret.len() <= 64
+            && secret
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if bot_id <= 0 || !secret_ok {
+            return Err(bad().into());
+        }
+        let audit = AuditRecord::new("telegram.set_bot", "telegram_bot", bot_id);
+        self.d.bots.set(ctx, bot_id, token, audit).await?;
+        self.d
+            .bots
+            .info(ctx)
+            .await?
+            .ok_or_else(|| GuestAuthError::Internal("bot vanished".into()))
+    }
+
+    /// The business's bot, if set.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn telegram_bot(
+        &self,
+        ctx: &Ctx,
+    ) -> Result<Option<super::ports::TelegramBotInfo>, GuestAuthError> {
+        Ok(self.d.bots.info(ctx).await?)
+    }
+
+    /// Signs a guest in with Mini App `initData`, checked against the business's own
+    /// bot token and at most an hour old; links the guest by Telegram id or
+    /// registers them. Returns a token that can only see this guest.
+    ///
+    /// # Errors
+    /// See [`GuestAuthError`].
+    pub async fn sign_in_guest(
+        &self,
+        tenant: crate::ids::TenantId,
+        init_data: &str,
+    ) -> Result<GuestSession, GuestAuthError> {
+        let ctx = Ctx::system(tenant);
+        let token = self
+            .d
+            .bots
+            .token(&ctx)
+            .await?
+            .ok_or(GuestAuthError::NotConfigured)?;
+        let now = self.d.clock.now();
+        let who = self
+            .d
+            .telegram
+            .verify(init_data, &token, now.timestamp())
+            .map_err(|r| match r {
+                super::ports::InitDataRejection::Invalid => GuestAuthError::BadInitData,
+                super::ports::InitDataRejection::Expired => GuestAuthError::Expired,
+            })?;
+        let (guest, created) = match self
+            .d
+            .guests
+            .find(&ctx, &GuestRef::Telegram(who.user_id))
+            .await?
+        {
+            Some(g) if g.forgotten => return Err(GuestAuthError::BadInitData),
+            Some(g) => (g, false),
+            None => {
+                let name = [Some(who.first_name.as_str()), who.last_name.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let n = NewGuest {
+                    name: Some(name),
+                    telegram_id: Some(who.user_id),
+                    ..NewGuest::default()
+                };
+                match self.create_guest(&ctx, n).await {
+                    Ok(g) => (g, true),
+                    Err(GuestError::Taken(_)) => {
+                        // Signed in twice at once: the other request registered them.
+                        let g = self
+                            .d
+                            .guests
+                            .find(&ctx, &GuestRef::Telegram(who.user_id))
+                            .await?;
+                        (
+                            g.ok_or_else(|| GuestAuthError::Internal("guest vanished".into()))?,
+                            false,
+                        )
+                    }
+                    Err(GuestError::Invalid(v)) => return Err(v.into()),
+                    Err(e) => return Err(GuestAuthError::Internal(e.to_string())),
+                }
+            }
+        };
+        let expires_at = now + Duration::seconds(GUEST_TOKEN_TTL_SECS);
+        let claims = crate::identity::models::GuestClaims {
+            guest: guest.id,
+            tenant,
+            issued_at: now.timestamp(),
+            expires_at: expires_at.timestamp(),
+        };
+        let token = self
+            .d
+            .tokens
+            .encode_guest(&claims)
+            .map_err(GuestAuthError::Internal)?;
+        Ok(GuestSession {
+            token,
+            expires_at,
+            guest,
+            created,
+        })
+    }
+
+    fn me_guest(ctx: &Ctx) -> Result<GuestId, GuestAuthError> {
+        ctx.actor().guest_id().ok_or(GuestAuthError::NotAGuest)
+    }
+
+    /// The signed-in guest's card.
+    ///
+    /// # Errors
+    /// Not a guest session.
+    pub async fn my_card(&self, ctx: &Ctx) -> Result<GuestCard, GuestAuthError> {
+        let me = Self::me_guest(ctx)?;
+        self.card(ctx, me).await.map_err(|e| match e {
+            GuestError::NotFound => GuestAuthError::NotAGuest,
+            other => GuestAuthError::Internal(other.to_string()),
+        })
+    }
+
+    /// The signed-in guest's ledger.
+    ///
+    /// # Errors
+    /// Not a guest session.
+    pub async fn my_ledger(
+        &self,
+        ctx: &Ctx,
+        page: PageRequest,
+    ) -> Result<Page<LedgerEntry>, GuestAuthError> {
+        let me = Self::me_guest(ctx)?;
+        Ok(self.d.ledger.entries(ctx, me, page).await?)
+    }
+
+    /// The signed-in guest edits what they may: name, birthday, marketing consent.
+    ///
+    /// # Errors
+    /// Invalid values; not a guest session.
+    pub async fn update_my_guest_profile(
+        &self,
+        ctx: &Ctx,
+        name: Option<Option<String>>,
+        birthday: Option<Option<NaiveDate>>,
+        marketing_consent: Option<bool>,
+    ) -> Result<Guest, GuestAuthError> {
+        let me = Self::me_guest(ctx)?;
+        let changes = GuestChanges {
+            name,
+            birthday,
+            marketing_consent,
+            ..GuestChanges::default()
+        };
+        self.update_guest(ctx, me, changes)
+            .await
+            .map_err(|e| match e {
+                GuestError::Invalid(v) => GuestAuthError::Invalid(v),
+                GuestError::NotFound => GuestAuthError::NotAGuest,
+                other => GuestAuthError::Internal(other.to_string()),
+            })
     }
 
     // ----- the ledger --------------------------------------------------------------------

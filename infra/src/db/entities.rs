@@ -362,3 +362,18 @@ pub mod idempotency_keys {
     }
     no_relations!();
 }
+
+/// Tenants' Telegram bots (token sealed with AES-256-GCM).
+pub mod telegram_bots {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "telegram_bots")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        pub bot_id: i64,
+        pub token_sealed: String,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}

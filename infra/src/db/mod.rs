@@ -15,8 +15,8 @@ use sea_orm::{
     DbErr, Statement, TransactionTrait,
 };
 
-pub use repos::SqlStore;
 pub(crate) use repos::policy_rule;
+pub use repos::{SqlBotVault, SqlStore};
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]

@@ -95,6 +95,14 @@ export class GraphQLClient {
     return this.tokens.getRefreshToken() !== null;
   }
 
+  /**
+   * The current access token, for transports that authenticate on their own (the
+   * subscriptions websocket's `connection_init`). Null when there is none in memory yet.
+   */
+  getAccessToken(): string | null {
+    return this.tokens.getAccessToken();
+  }
+
   /** Stores the tokens of a fresh session and notifies listeners. */
   setSession(payload: AuthPayload): void {
     this.tokens.setTokens(payload.accessToken, payload.refreshToken);

@@ -194,3 +194,178 @@ export const AuditLogDocument = graphql(`
     }
   }
 `);
+
+// ---- guests ----
+
+export const GuestCardFragment = graphql(`
+  fragment GuestCard on Guest {
+    id
+    name
+    phone
+    email
+    birthday
+    marketingConsent
+    tags
+    cardCode
+    qrPayload
+    lifetimeSpendMinor
+    createdAt
+    account { guestId balance available held }
+    level { id name thresholdMinor cashbackBp maxRedeemBp }
+    progress { spendMinor missingMinor next { id name thresholdMinor } }
+  }
+`);
+
+export const GuestsDocument = graphql(`
+  query Guests($query: String, $first: Int, $after: String) {
+    guests(query: $query, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        name
+        phone
+        cardCode
+        createdAt
+        account { guestId balance available }
+        level { id name }
+      }
+    }
+  }
+`);
+
+export const GuestDocument = graphql(`
+  query Guest($id: ID!) {
+    guest(id: $id) { ...GuestCard }
+  }
+`);
+
+export const GuestMaxRedeemableDocument = graphql(`
+  query GuestMaxRedeemable($id: ID!, $totalMinor: Int!) {
+    guest(id: $id) {
+      id
+      maxRedeemable(totalMinor: $totalMinor)
+      account { guestId balance available held }
+    }
+  }
+`);
+
+export const GuestLedgerDocument = graphql(`
+  query GuestLedger($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+    guest(id: $id) {
+      id
+      ledger(first: $first, after: $after, last: $last, before: $before) {
+        totalCount
+        pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+        nodes { id kind amount heldDelta balanceAfter checkId holdId reason actorId createdAt }
+      }
+    }
+  }
+`);
+
+export const CreateGuestDocument = graphql(`
+  mutation CreateGuest($input: CreateGuestInput!) {
+    createGuest(input: $input) { ...GuestCard }
+  }
+`);
+
+export const UpdateGuestDocument = graphql(`
+  mutation UpdateGuest($id: ID!, $input: UpdateGuestInput!) {
+    updateGuest(id: $id, input: $input) { ...GuestCard }
+  }
+`);
+
+export const AdjustPointsDocument = graphql(`
+  mutation AdjustPoints($guestId: ID!, $points: Int!, $reason: String!, $idempotencyKey: String) {
+    adjustPoints(guestId: $guestId, points: $points, reason: $reason, idempotencyKey: $idempotencyKey) {
+      guestId
+      balance
+      available
+      held
+    }
+  }
+`);
+
+// ---- checks (cashier) ----
+
+export const ReceiptFieldsFragment = graphql(`
+  fragment ReceiptFields on Receipt {
+    checkId
+    guestId
+    locationId
+    externalId
+    totalMinor
+    currency
+    redeemed
+    redeemedValueMinor
+    earned
+    rules { code description points }
+    balance
+    available
+    levelBefore { id name }
+    levelAfter { id name }
+    processedAt
+  }
+`);
+
+export const ProcessCheckDocument = graphql(`
+  mutation ProcessCheck($input: ProcessCheckInput!) {
+    processCheck(input: $input) { ...ReceiptFields }
+  }
+`);
+
+// ---- loyalty configuration ----
+
+export const LevelFieldsFragment = graphql(`
+  fragment LevelFields on Level { id name thresholdMinor cashbackBp maxRedeemBp }
+`);
+
+export const LevelsDocument = graphql(`
+  query Levels {
+    levels { ...LevelFields }
+  }
+`);
+
+export const CreateLevelDocument = graphql(`
+  mutation CreateLevel($input: LevelInput!) {
+    createLevel(input: $input) { ...LevelFields }
+  }
+`);
+
+export const UpdateLevelDocument = graphql(`
+  mutation UpdateLevel($id: ID!, $input: LevelInput!) {
+    updateLevel(id: $id, input: $input) { ...LevelFields }
+  }
+`);
+
+export const DeleteLevelDocument = graphql(`
+  mutation DeleteLevel($id: ID!) {
+    deleteLevel(id: $id) { ...LevelFields }
+  }
+`);
+
+export const LoyaltySettingsDocument = graphql(`
+  query LoyaltySettings {
+    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds }
+  }
+`);
+
+export const UpdateLoyaltySettingsDocument = graphql(`
+  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {
+    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds }
+  }
+`);
+
+export const GuestNameDocument = graphql(`
+  query GuestName($id: ID!) {
+    guest(id: $id) { id name phone }
+  }
+`);
+
+// ---- subscriptions (graphql-ws at /graphql/ws; see pages/cashier/liveChecks.ts) ----
+
+export const CheckProcessedDocument = graphql(`
+  subscription CheckProcessed($locationId: ID!) {
+    checkProcessed(locationId: $locationId) { ...ReceiptFields }
+  }
+`);

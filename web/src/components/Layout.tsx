@@ -2,7 +2,7 @@ import { Fragment, useEffect, useId, useState, type ReactNode } from 'react';
 import { useQuery } from '../api/hooks';
 import { MyTenantsDocument } from '../api/operations';
 import { useI18n } from '../i18n/I18nProvider';
-import { normalizePath, visibleNavItems } from '../nav';
+import { isCurrentNav, normalizePath, visibleNavItems } from '../nav';
 import { roleKey } from '../roles';
 import { Link, useRouter } from '../routing/router';
 import { useMe, useSession } from '../session/SessionProvider';
@@ -16,7 +16,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const [leaving, setLeaving] = useState(false);
   const [switchError, setSwitchError] = useState<unknown>(undefined);
   const current = normalizePath(location.pathname);
-  const items = visibleNavItems(me.permissions);
+  const items = visibleNavItems(me.permissions, me.role);
 
   // A failed switch is reported until the user moves on.
   useEffect(() => setSwitchError(undefined), [current]);
@@ -66,7 +66,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 <Link
                   to={item.path}
                   className="nav-link"
-                  aria-current={current === item.path ? 'page' : undefined}
+                  aria-current={isCurrentNav(item, current) ? 'page' : undefined}
                   data-testid={`nav-${item.id}`}
                 >
                   {t(item.labelKey)}

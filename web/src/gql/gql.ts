@@ -41,6 +41,25 @@ type Documents = {
     "\n  query RolePermissions {\n    permissionCatalog { key description }\n    rolePermissions { role permissions editable }\n  }\n": typeof types.RolePermissionsDocument,
     "\n  mutation SetRolePermissions($role: Role!, $permissions: [String!]!) {\n    setRolePermissions(role: $role, permissions: $permissions) { role permissions editable }\n  }\n": typeof types.SetRolePermissionsDocument,
     "\n  query AuditLog($first: Int, $after: String, $last: Int, $before: String, $action: String) {\n    auditLog(first: $first, after: $after, last: $last, before: $before, action: $action) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id at actorId actorEmail action targetType targetId ip details }\n    }\n  }\n": typeof types.AuditLogDocument,
+    "\n  fragment GuestCard on Guest {\n    id\n    name\n    phone\n    email\n    birthday\n    marketingConsent\n    tags\n    cardCode\n    qrPayload\n    lifetimeSpendMinor\n    createdAt\n    account { guestId balance available held }\n    level { id name thresholdMinor cashbackBp maxRedeemBp }\n    progress { spendMinor missingMinor next { id name thresholdMinor } }\n  }\n": typeof types.GuestCardFragmentDoc,
+    "\n  query Guests($query: String, $first: Int, $after: String) {\n    guests(query: $query, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id\n        name\n        phone\n        cardCode\n        createdAt\n        account { guestId balance available }\n        level { id name }\n      }\n    }\n  }\n": typeof types.GuestsDocument,
+    "\n  query Guest($id: ID!) {\n    guest(id: $id) { ...GuestCard }\n  }\n": typeof types.GuestDocument,
+    "\n  query GuestMaxRedeemable($id: ID!, $totalMinor: Int!) {\n    guest(id: $id) {\n      id\n      maxRedeemable(totalMinor: $totalMinor)\n      account { guestId balance available held }\n    }\n  }\n": typeof types.GuestMaxRedeemableDocument,
+    "\n  query GuestLedger($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    guest(id: $id) {\n      id\n      ledger(first: $first, after: $after, last: $last, before: $before) {\n        totalCount\n        pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n        nodes { id kind amount heldDelta balanceAfter checkId holdId reason actorId createdAt }\n      }\n    }\n  }\n": typeof types.GuestLedgerDocument,
+    "\n  mutation CreateGuest($input: CreateGuestInput!) {\n    createGuest(input: $input) { ...GuestCard }\n  }\n": typeof types.CreateGuestDocument,
+    "\n  mutation UpdateGuest($id: ID!, $input: UpdateGuestInput!) {\n    updateGuest(id: $id, input: $input) { ...GuestCard }\n  }\n": typeof types.UpdateGuestDocument,
+    "\n  mutation AdjustPoints($guestId: ID!, $points: Int!, $reason: String!, $idempotencyKey: String) {\n    adjustPoints(guestId: $guestId, points: $points, reason: $reason, idempotencyKey: $idempotencyKey) {\n      guestId\n      balance\n      available\n      held\n    }\n  }\n": typeof types.AdjustPointsDocument,
+    "\n  fragment ReceiptFields on Receipt {\n    checkId\n    guestId\n    locationId\n    externalId\n    totalMinor\n    currency\n    redeemed\n    redeemedValueMinor\n    earned\n    rules { code description points }\n    balance\n    available\n    levelBefore { id name }\n    levelAfter { id name }\n    processedAt\n  }\n": typeof types.ReceiptFieldsFragmentDoc,
+    "\n  mutation ProcessCheck($input: ProcessCheckInput!) {\n    processCheck(input: $input) { ...ReceiptFields }\n  }\n": typeof types.ProcessCheckDocument,
+    "\n  fragment LevelFields on Level { id name thresholdMinor cashbackBp maxRedeemBp }\n": typeof types.LevelFieldsFragmentDoc,
+    "\n  query Levels {\n    levels { ...LevelFields }\n  }\n": typeof types.LevelsDocument,
+    "\n  mutation CreateLevel($input: LevelInput!) {\n    createLevel(input: $input) { ...LevelFields }\n  }\n": typeof types.CreateLevelDocument,
+    "\n  mutation UpdateLevel($id: ID!, $input: LevelInput!) {\n    updateLevel(id: $id, input: $input) { ...LevelFields }\n  }\n": typeof types.UpdateLevelDocument,
+    "\n  mutation DeleteLevel($id: ID!) {\n    deleteLevel(id: $id) { ...LevelFields }\n  }\n": typeof types.DeleteLevelDocument,
+    "\n  query LoyaltySettings {\n    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n": typeof types.LoyaltySettingsDocument,
+    "\n  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {\n    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n": typeof types.UpdateLoyaltySettingsDocument,
+    "\n  query GuestName($id: ID!) {\n    guest(id: $id) { id name phone }\n  }\n": typeof types.GuestNameDocument,
+    "\n  subscription CheckProcessed($locationId: ID!) {\n    checkProcessed(locationId: $locationId) { ...ReceiptFields }\n  }\n": typeof types.CheckProcessedDocument,
 };
 const documents: Documents = {
     "\n  fragment MeFields on Me {\n    user { id email displayName locale }\n    tenant { id name currency createdAt }\n    role\n    permissions\n  }\n": types.MeFieldsFragmentDoc,
@@ -69,6 +88,25 @@ const documents: Documents = {
     "\n  query RolePermissions {\n    permissionCatalog { key description }\n    rolePermissions { role permissions editable }\n  }\n": types.RolePermissionsDocument,
     "\n  mutation SetRolePermissions($role: Role!, $permissions: [String!]!) {\n    setRolePermissions(role: $role, permissions: $permissions) { role permissions editable }\n  }\n": types.SetRolePermissionsDocument,
     "\n  query AuditLog($first: Int, $after: String, $last: Int, $before: String, $action: String) {\n    auditLog(first: $first, after: $after, last: $last, before: $before, action: $action) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id at actorId actorEmail action targetType targetId ip details }\n    }\n  }\n": types.AuditLogDocument,
+    "\n  fragment GuestCard on Guest {\n    id\n    name\n    phone\n    email\n    birthday\n    marketingConsent\n    tags\n    cardCode\n    qrPayload\n    lifetimeSpendMinor\n    createdAt\n    account { guestId balance available held }\n    level { id name thresholdMinor cashbackBp maxRedeemBp }\n    progress { spendMinor missingMinor next { id name thresholdMinor } }\n  }\n": types.GuestCardFragmentDoc,
+    "\n  query Guests($query: String, $first: Int, $after: String) {\n    guests(query: $query, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id\n        name\n        phone\n        cardCode\n        createdAt\n        account { guestId balance available }\n        level { id name }\n      }\n    }\n  }\n": types.GuestsDocument,
+    "\n  query Guest($id: ID!) {\n    guest(id: $id) { ...GuestCard }\n  }\n": types.GuestDocument,
+    "\n  query GuestMaxRedeemable($id: ID!, $totalMinor: Int!) {\n    guest(id: $id) {\n      id\n      maxRedeemable(totalMinor: $totalMinor)\n      account { guestId balance available held }\n    }\n  }\n": types.GuestMaxRedeemableDocument,
+    "\n  query GuestLedger($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    guest(id: $id) {\n      id\n      ledger(first: $first, after: $after, last: $last, before: $before) {\n        totalCount\n        pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n        nodes { id kind amount heldDelta balanceAfter checkId holdId reason actorId createdAt }\n      }\n    }\n  }\n": types.GuestLedgerDocument,
+    "\n  mutation CreateGuest($input: CreateGuestInput!) {\n    createGuest(input: $input) { ...GuestCard }\n  }\n": types.CreateGuestDocument,
+    "\n  mutation UpdateGuest($id: ID!, $input: UpdateGuestInput!) {\n    updateGuest(id: $id, input: $input) { ...GuestCard }\n  }\n": types.UpdateGuestDocument,
+    "\n  mutation AdjustPoints($guestId: ID!, $points: Int!, $reason: String!, $idempotencyKey: String) {\n    adjustPoints(guestId: $guestId, points: $points, reason: $reason, idempotencyKey: $idempotencyKey) {\n      guestId\n      balance\n      available\n      held\n    }\n  }\n": types.AdjustPointsDocument,
+    "\n  fragment ReceiptFields on Receipt {\n    checkId\n    guestId\n    locationId\n    externalId\n    totalMinor\n    currency\n    redeemed\n    redeemedValueMinor\n    earned\n    rules { code description points }\n    balance\n    available\n    levelBefore { id name }\n    levelAfter { id name }\n    processedAt\n  }\n": types.ReceiptFieldsFragmentDoc,
+    "\n  mutation ProcessCheck($input: ProcessCheckInput!) {\n    processCheck(input: $input) { ...ReceiptFields }\n  }\n": types.ProcessCheckDocument,
+    "\n  fragment LevelFields on Level { id name thresholdMinor cashbackBp maxRedeemBp }\n": types.LevelFieldsFragmentDoc,
+    "\n  query Levels {\n    levels { ...LevelFields }\n  }\n": types.LevelsDocument,
+    "\n  mutation CreateLevel($input: LevelInput!) {\n    createLevel(input: $input) { ...LevelFields }\n  }\n": types.CreateLevelDocument,
+    "\n  mutation UpdateLevel($id: ID!, $input: LevelInput!) {\n    updateLevel(id: $id, input: $input) { ...LevelFields }\n  }\n": types.UpdateLevelDocument,
+    "\n  mutation DeleteLevel($id: ID!) {\n    deleteLevel(id: $id) { ...LevelFields }\n  }\n": types.DeleteLevelDocument,
+    "\n  query LoyaltySettings {\n    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n": types.LoyaltySettingsDocument,
+    "\n  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {\n    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n": types.UpdateLoyaltySettingsDocument,
+    "\n  query GuestName($id: ID!) {\n    guest(id: $id) { id name phone }\n  }\n": types.GuestNameDocument,
+    "\n  subscription CheckProcessed($locationId: ID!) {\n    checkProcessed(locationId: $locationId) { ...ReceiptFields }\n  }\n": types.CheckProcessedDocument,
 };
 
 /**
@@ -175,6 +213,82 @@ export function graphql(source: "\n  mutation SetRolePermissions($role: Role!, $
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuditLog($first: Int, $after: String, $last: Int, $before: String, $action: String) {\n    auditLog(first: $first, after: $after, last: $last, before: $before, action: $action) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id at actorId actorEmail action targetType targetId ip details }\n    }\n  }\n"): typeof import('./graphql').AuditLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment GuestCard on Guest {\n    id\n    name\n    phone\n    email\n    birthday\n    marketingConsent\n    tags\n    cardCode\n    qrPayload\n    lifetimeSpendMinor\n    createdAt\n    account { guestId balance available held }\n    level { id name thresholdMinor cashbackBp maxRedeemBp }\n    progress { spendMinor missingMinor next { id name thresholdMinor } }\n  }\n"): typeof import('./graphql').GuestCardFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Guests($query: String, $first: Int, $after: String) {\n    guests(query: $query, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id\n        name\n        phone\n        cardCode\n        createdAt\n        account { guestId balance available }\n        level { id name }\n      }\n    }\n  }\n"): typeof import('./graphql').GuestsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Guest($id: ID!) {\n    guest(id: $id) { ...GuestCard }\n  }\n"): typeof import('./graphql').GuestDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GuestMaxRedeemable($id: ID!, $totalMinor: Int!) {\n    guest(id: $id) {\n      id\n      maxRedeemable(totalMinor: $totalMinor)\n      account { guestId balance available held }\n    }\n  }\n"): typeof import('./graphql').GuestMaxRedeemableDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GuestLedger($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    guest(id: $id) {\n      id\n      ledger(first: $first, after: $after, last: $last, before: $before) {\n        totalCount\n        pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n        nodes { id kind amount heldDelta balanceAfter checkId holdId reason actorId createdAt }\n      }\n    }\n  }\n"): typeof import('./graphql').GuestLedgerDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateGuest($input: CreateGuestInput!) {\n    createGuest(input: $input) { ...GuestCard }\n  }\n"): typeof import('./graphql').CreateGuestDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateGuest($id: ID!, $input: UpdateGuestInput!) {\n    updateGuest(id: $id, input: $input) { ...GuestCard }\n  }\n"): typeof import('./graphql').UpdateGuestDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdjustPoints($guestId: ID!, $points: Int!, $reason: String!, $idempotencyKey: String) {\n    adjustPoints(guestId: $guestId, points: $points, reason: $reason, idempotencyKey: $idempotencyKey) {\n      guestId\n      balance\n      available\n      held\n    }\n  }\n"): typeof import('./graphql').AdjustPointsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ReceiptFields on Receipt {\n    checkId\n    guestId\n    locationId\n    externalId\n    totalMinor\n    currency\n    redeemed\n    redeemedValueMinor\n    earned\n    rules { code description points }\n    balance\n    available\n    levelBefore { id name }\n    levelAfter { id name }\n    processedAt\n  }\n"): typeof import('./graphql').ReceiptFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProcessCheck($input: ProcessCheckInput!) {\n    processCheck(input: $input) { ...ReceiptFields }\n  }\n"): typeof import('./graphql').ProcessCheckDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LevelFields on Level { id name thresholdMinor cashbackBp maxRedeemBp }\n"): typeof import('./graphql').LevelFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Levels {\n    levels { ...LevelFields }\n  }\n"): typeof import('./graphql').LevelsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateLevel($input: LevelInput!) {\n    createLevel(input: $input) { ...LevelFields }\n  }\n"): typeof import('./graphql').CreateLevelDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateLevel($id: ID!, $input: LevelInput!) {\n    updateLevel(id: $id, input: $input) { ...LevelFields }\n  }\n"): typeof import('./graphql').UpdateLevelDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteLevel($id: ID!) {\n    deleteLevel(id: $id) { ...LevelFields }\n  }\n"): typeof import('./graphql').DeleteLevelDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LoyaltySettings {\n    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n"): typeof import('./graphql').LoyaltySettingsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {\n    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n"): typeof import('./graphql').UpdateLoyaltySettingsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GuestName($id: ID!) {\n    guest(id: $id) { id name phone }\n  }\n"): typeof import('./graphql').GuestNameDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CheckProcessed($locationId: ID!) {\n    checkProcessed(locationId: $locationId) { ...ReceiptFields }\n  }\n"): typeof import('./graphql').CheckProcessedDocument;
 
 
 export function graphql(source: string) {

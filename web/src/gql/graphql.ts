@@ -22,6 +22,22 @@ export type ChangePasswordInput = {
   newPassword: string;
 };
 
+/** A new guest. */
+export type CreateGuestInput = {
+  /** Birthday. */
+  birthday?: string | null | undefined;
+  /** E-mail. */
+  email?: string | null | undefined;
+  /** Agreed to marketing messages. */
+  marketingConsent?: boolean;
+  /** Name. */
+  name?: string | null | undefined;
+  /** Phone (any common format). */
+  phone: string;
+  /** Tags. */
+  tags?: Array<string>;
+};
+
 /** A new location. */
 export type CreateLocationInput = {
   /** Street address. */
@@ -38,6 +54,38 @@ export type Currency =
   | 'KZT'
   /** Russian rouble. */
   | 'RUB';
+
+/** Kinds of ledger entries. */
+export type EntryKind =
+  /** Earned on a check. */
+  | 'ACCRUAL'
+  /** A manual correction. */
+  | 'ADJUSTMENT'
+  /** Expired. */
+  | 'EXPIRY'
+  /** Reserved (balance unchanged). */
+  | 'HOLD'
+  /** A hold turned into a redemption. */
+  | 'HOLD_CAPTURE'
+  /** A hold released. */
+  | 'HOLD_VOID'
+  /** Granted by a promotion. */
+  | 'PROMOTION_BONUS'
+  /** Spent on a check. */
+  | 'REDEMPTION'
+  /** Undoing an earlier entry. */
+  | 'REVERSAL';
+
+/** How a guest is named: exactly one of these. */
+export type GuestRefInput =
+  {   /** By card code (`XXXX-XXXX`, case and dashes ignored). */
+  cardCode: string; id?: never; phone?: never; qr?: never; }
+  |  { cardCode?: never;   /** By id. */
+  id: string; phone?: never; qr?: never; }
+  |  { cardCode?: never; id?: never;   /** By phone (any common format; +7 assumed for 10 digits). */
+  phone: string; qr?: never; }
+  |  { cardCode?: never; id?: never; phone?: never;   /** By the payload of the guest's QR code. */
+  qr: string; };
 
 /** Where an invitation stands. */
 export type InvitationStatus =
@@ -58,6 +106,18 @@ export type InviteStaffInput = {
   role: Role;
 };
 
+/** A level's values. */
+export type LevelInput = {
+  /** Cashback, basis points. */
+  cashbackBp: number;
+  /** Largest share of a check payable by points, basis points. */
+  maxRedeemBp: number;
+  /** Name. */
+  name: string;
+  /** Spend from which it applies, minor units. */
+  thresholdMinor: number;
+};
+
 /** Interface language. */
 export type Locale =
   /** English. */
@@ -73,6 +133,34 @@ export type LoginInput = {
   password: string;
   /** The business to sign in to (default: the most recently joined one). */
   tenantId?: string | null | undefined;
+};
+
+/** Loyalty settings. */
+export type LoyaltySettingsInput = {
+  /** Days after which points expire; null = never. */
+  expiryDays?: number | null | undefined;
+  /** Seconds an unresolved hold lives. */
+  holdTtlSeconds: number;
+  /** What one point is worth when redeemed, minor units. */
+  pointValueMinor: number;
+  /** Which spend decides levels. */
+  spendBasis: SpendBasis;
+};
+
+/** A check to process. */
+export type ProcessCheckInput = {
+  /** The check's id at its source: the same id is processed once. */
+  externalId: string;
+  /** Whose. */
+  guest: GuestRefInput;
+  /** Or: a hold to capture (from `holdPoints`). */
+  holdId?: string | null | undefined;
+  /** Where. */
+  locationId: string;
+  /** Points to pay with now (capped by the level's share and the available points). */
+  redeemPoints?: number | null | undefined;
+  /** Total, minor units (kopecks, tiyn). */
+  totalMinor: number;
 };
 
 /** A staff role within a business. */
@@ -102,6 +190,29 @@ export type SignUpInput = {
   locationName: string;
   /** The owner's password (10+ characters). */
   password: string;
+};
+
+/** Which spend decides levels. */
+export type SpendBasis =
+  /** Everything ever paid. */
+  | 'LIFETIME'
+  /** The last 365 days. */
+  | 'ROLLING_365';
+
+/** Changes to a guest: omitted fields stay, `null` clears. */
+export type UpdateGuestInput = {
+  /** Birthday. */
+  birthday?: string | null | undefined;
+  /** E-mail. */
+  email?: string | null | undefined;
+  /** Marketing consent. */
+  marketingConsent?: boolean | null | undefined;
+  /** Name. */
+  name?: string | null | undefined;
+  /** Phone. */
+  phone?: string | null | undefined;
+  /** Tags. */
+  tags?: Array<string> | null | undefined;
 };
 
 /** Changes to one's own profile (omitted fields stay as they are). */
@@ -290,6 +401,132 @@ export type AuditLogQueryVariables = Exact<{
 
 export type AuditLogQuery = { auditLog: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, nodes: Array<{ id: string, at: string, actorId: string | null, actorEmail: string | null, action: string, targetType: string, targetId: string | null, ip: string | null, details: string }> } };
 
+export type GuestCardFragment = { id: string, name: string | null, phone: string | null, email: string | null, birthday: string | null, marketingConsent: boolean, tags: Array<string>, cardCode: string, qrPayload: string, lifetimeSpendMinor: number, createdAt: string, account: { guestId: string, balance: number, available: number, held: number }, level: { id: string, name: string, thresholdMinor: number, cashbackBp: number, maxRedeemBp: number } | null, progress: { spendMinor: number, missingMinor: number | null, next: { id: string, name: string, thresholdMinor: number } | null } };
+
+export type GuestsQueryVariables = Exact<{
+  query?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type GuestsQuery = { guests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, phone: string | null, cardCode: string, createdAt: string, account: { guestId: string, balance: number, available: number }, level: { id: string, name: string } | null }> } };
+
+export type GuestQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type GuestQuery = { guest: { id: string, name: string | null, phone: string | null, email: string | null, birthday: string | null, marketingConsent: boolean, tags: Array<string>, cardCode: string, qrPayload: string, lifetimeSpendMinor: number, createdAt: string, account: { guestId: string, balance: number, available: number, held: number }, level: { id: string, name: string, thresholdMinor: number, cashbackBp: number, maxRedeemBp: number } | null, progress: { spendMinor: number, missingMinor: number | null, next: { id: string, name: string, thresholdMinor: number } | null } } };
+
+export type GuestMaxRedeemableQueryVariables = Exact<{
+  id: string;
+  totalMinor: number;
+}>;
+
+
+export type GuestMaxRedeemableQuery = { guest: { id: string, maxRedeemable: number, account: { guestId: string, balance: number, available: number, held: number } } };
+
+export type GuestLedgerQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type GuestLedgerQuery = { guest: { id: string, ledger: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, nodes: Array<{ id: string, kind: EntryKind, amount: number, heldDelta: number, balanceAfter: number, checkId: string | null, holdId: string | null, reason: string | null, actorId: string | null, createdAt: string }> } } };
+
+export type CreateGuestMutationVariables = Exact<{
+  input: CreateGuestInput;
+}>;
+
+
+export type CreateGuestMutation = { createGuest: { id: string, name: string | null, phone: string | null, email: string | null, birthday: string | null, marketingConsent: boolean, tags: Array<string>, cardCode: string, qrPayload: string, lifetimeSpendMinor: number, createdAt: string, account: { guestId: string, balance: number, available: number, held: number }, level: { id: string, name: string, thresholdMinor: number, cashbackBp: number, maxRedeemBp: number } | null, progress: { spendMinor: number, missingMinor: number | null, next: { id: string, name: string, thresholdMinor: number } | null } } };
+
+export type UpdateGuestMutationVariables = Exact<{
+  id: string;
+  input: UpdateGuestInput;
+}>;
+
+
+export type UpdateGuestMutation = { updateGuest: { id: string, name: string | null, phone: string | null, email: string | null, birthday: string | null, marketingConsent: boolean, tags: Array<string>, cardCode: string, qrPayload: string, lifetimeSpendMinor: number, createdAt: string, account: { guestId: string, balance: number, available: number, held: number }, level: { id: string, name: string, thresholdMinor: number, cashbackBp: number, maxRedeemBp: number } | null, progress: { spendMinor: number, missingMinor: number | null, next: { id: string, name: string, thresholdMinor: number } | null } } };
+
+export type AdjustPointsMutationVariables = Exact<{
+  guestId: string;
+  points: number;
+  reason: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+
+export type AdjustPointsMutation = { adjustPoints: { guestId: string, balance: number, available: number, held: number } };
+
+export type ReceiptFieldsFragment = { checkId: string, guestId: string, locationId: string, externalId: string, totalMinor: number, currency: Currency, redeemed: number, redeemedValueMinor: number, earned: number, balance: number, available: number, processedAt: string, rules: Array<{ code: string, description: string, points: number }>, levelBefore: { id: string, name: string } | null, levelAfter: { id: string, name: string } | null };
+
+export type ProcessCheckMutationVariables = Exact<{
+  input: ProcessCheckInput;
+}>;
+
+
+export type ProcessCheckMutation = { processCheck: { checkId: string, guestId: string, locationId: string, externalId: string, totalMinor: number, currency: Currency, redeemed: number, redeemedValueMinor: number, earned: number, balance: number, available: number, processedAt: string, rules: Array<{ code: string, description: string, points: number }>, levelBefore: { id: string, name: string } | null, levelAfter: { id: string, name: string } | null } };
+
+export type LevelFieldsFragment = { id: string, name: string, thresholdMinor: number, cashbackBp: number, maxRedeemBp: number };
+
+export type LevelsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LevelsQuery = { levels: Array<{ id: string, name: string, thresholdMinor: number, cashbackBp: number, maxRedeemBp: number }> };
+
+export type CreateLevelMutationVariables = Exact<{
+  input: LevelInput;
+}>;
+
+
+export type CreateLevelMutation = { createLevel: Array<{ id: string, name: string, thresholdMinor: number, cashbackBp: number, maxRedeemBp: number }> };
+
+export type UpdateLevelMutationVariables = Exact<{
+  id: string;
+  input: LevelInput;
+}>;
+
+
+export type UpdateLevelMutation = { updateLevel: Array<{ id: string, name: string, thresholdMinor: number, cashbackBp: number, maxRedeemBp: number }> };
+
+export type DeleteLevelMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteLevelMutation = { deleteLevel: Array<{ id: string, name: string, thresholdMinor: number, cashbackBp: number, maxRedeemBp: number }> };
+
+export type LoyaltySettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LoyaltySettingsQuery = { loyaltySettings: { expiryDays: number | null, spendBasis: SpendBasis, pointValueMinor: number, holdTtlSeconds: number } };
+
+export type UpdateLoyaltySettingsMutationVariables = Exact<{
+  input: LoyaltySettingsInput;
+}>;
+
+
+export type UpdateLoyaltySettingsMutation = { updateLoyaltySettings: { expiryDays: number | null, spendBasis: SpendBasis, pointValueMinor: number, holdTtlSeconds: number } };
+
+export type GuestNameQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type GuestNameQuery = { guest: { id: string, name: string | null, phone: string | null } };
+
+export type CheckProcessedSubscriptionVariables = Exact<{
+  locationId: string;
+}>;
+
+
+export type CheckProcessedSubscription = { checkProcessed: { checkId: string, guestId: string, locationId: string, externalId: string, totalMinor: number, currency: Currency, redeemed: number, redeemedValueMinor: number, earned: number, balance: number, available: number, processedAt: string, rules: Array<{ code: string, description: string, points: number }>, levelBefore: { id: string, name: string } | null, levelAfter: { id: string, name: string } | null } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -352,6 +589,81 @@ export const AuthFieldsFragmentDoc = new TypedDocumentString(`
   role
   permissions
 }`, {"fragmentName":"AuthFields"}) as unknown as TypedDocumentString<AuthFieldsFragment, unknown>;
+export const GuestCardFragmentDoc = new TypedDocumentString(`
+    fragment GuestCard on Guest {
+  id
+  name
+  phone
+  email
+  birthday
+  marketingConsent
+  tags
+  cardCode
+  qrPayload
+  lifetimeSpendMinor
+  createdAt
+  account {
+    guestId
+    balance
+    available
+    held
+  }
+  level {
+    id
+    name
+    thresholdMinor
+    cashbackBp
+    maxRedeemBp
+  }
+  progress {
+    spendMinor
+    missingMinor
+    next {
+      id
+      name
+      thresholdMinor
+    }
+  }
+}
+    `, {"fragmentName":"GuestCard"}) as unknown as TypedDocumentString<GuestCardFragment, unknown>;
+export const ReceiptFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ReceiptFields on Receipt {
+  checkId
+  guestId
+  locationId
+  externalId
+  totalMinor
+  currency
+  redeemed
+  redeemedValueMinor
+  earned
+  rules {
+    code
+    description
+    points
+  }
+  balance
+  available
+  levelBefore {
+    id
+    name
+  }
+  levelAfter {
+    id
+    name
+  }
+  processedAt
+}
+    `, {"fragmentName":"ReceiptFields"}) as unknown as TypedDocumentString<ReceiptFieldsFragment, unknown>;
+export const LevelFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LevelFields on Level {
+  id
+  name
+  thresholdMinor
+  cashbackBp
+  maxRedeemBp
+}
+    `, {"fragmentName":"LevelFields"}) as unknown as TypedDocumentString<LevelFieldsFragment, unknown>;
 export const LoginDocument = new TypedDocumentString(`
     mutation Login($input: LoginInput!) {
   login(input: $input) {
@@ -790,3 +1102,357 @@ export const AuditLogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
+export const GuestsDocument = new TypedDocumentString(`
+    query Guests($query: String, $first: Int, $after: String) {
+  guests(query: $query, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      name
+      phone
+      cardCode
+      createdAt
+      account {
+        guestId
+        balance
+        available
+      }
+      level {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GuestsQuery, GuestsQueryVariables>;
+export const GuestDocument = new TypedDocumentString(`
+    query Guest($id: ID!) {
+  guest(id: $id) {
+    ...GuestCard
+  }
+}
+    fragment GuestCard on Guest {
+  id
+  name
+  phone
+  email
+  birthday
+  marketingConsent
+  tags
+  cardCode
+  qrPayload
+  lifetimeSpendMinor
+  createdAt
+  account {
+    guestId
+    balance
+    available
+    held
+  }
+  level {
+    id
+    name
+    thresholdMinor
+    cashbackBp
+    maxRedeemBp
+  }
+  progress {
+    spendMinor
+    missingMinor
+    next {
+      id
+      name
+      thresholdMinor
+    }
+  }
+}`) as unknown as TypedDocumentString<GuestQuery, GuestQueryVariables>;
+export const GuestMaxRedeemableDocument = new TypedDocumentString(`
+    query GuestMaxRedeemable($id: ID!, $totalMinor: Int!) {
+  guest(id: $id) {
+    id
+    maxRedeemable(totalMinor: $totalMinor)
+    account {
+      guestId
+      balance
+      available
+      held
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GuestMaxRedeemableQuery, GuestMaxRedeemableQueryVariables>;
+export const GuestLedgerDocument = new TypedDocumentString(`
+    query GuestLedger($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  guest(id: $id) {
+    id
+    ledger(first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+        hasPreviousPage
+        startCursor
+      }
+      nodes {
+        id
+        kind
+        amount
+        heldDelta
+        balanceAfter
+        checkId
+        holdId
+        reason
+        actorId
+        createdAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GuestLedgerQuery, GuestLedgerQueryVariables>;
+export const CreateGuestDocument = new TypedDocumentString(`
+    mutation CreateGuest($input: CreateGuestInput!) {
+  createGuest(input: $input) {
+    ...GuestCard
+  }
+}
+    fragment GuestCard on Guest {
+  id
+  name
+  phone
+  email
+  birthday
+  marketingConsent
+  tags
+  cardCode
+  qrPayload
+  lifetimeSpendMinor
+  createdAt
+  account {
+    guestId
+    balance
+    available
+    held
+  }
+  level {
+    id
+    name
+    thresholdMinor
+    cashbackBp
+    maxRedeemBp
+  }
+  progress {
+    spendMinor
+    missingMinor
+    next {
+      id
+      name
+      thresholdMinor
+    }
+  }
+}`) as unknown as TypedDocumentString<CreateGuestMutation, CreateGuestMutationVariables>;
+export const UpdateGuestDocument = new TypedDocumentString(`
+    mutation UpdateGuest($id: ID!, $input: UpdateGuestInput!) {
+  updateGuest(id: $id, input: $input) {
+    ...GuestCard
+  }
+}
+    fragment GuestCard on Guest {
+  id
+  name
+  phone
+  email
+  birthday
+  marketingConsent
+  tags
+  cardCode
+  qrPayload
+  lifetimeSpendMinor
+  createdAt
+  account {
+    guestId
+    balance
+    available
+    held
+  }
+  level {
+    id
+    name
+    thresholdMinor
+    cashbackBp
+    maxRedeemBp
+  }
+  progress {
+    spendMinor
+    missingMinor
+    next {
+      id
+      name
+      thresholdMinor
+    }
+  }
+}`) as unknown as TypedDocumentString<UpdateGuestMutation, UpdateGuestMutationVariables>;
+export const AdjustPointsDocument = new TypedDocumentString(`
+    mutation AdjustPoints($guestId: ID!, $points: Int!, $reason: String!, $idempotencyKey: String) {
+  adjustPoints(
+    guestId: $guestId
+    points: $points
+    reason: $reason
+    idempotencyKey: $idempotencyKey
+  ) {
+    guestId
+    balance
+    available
+    held
+  }
+}
+    `) as unknown as TypedDocumentString<AdjustPointsMutation, AdjustPointsMutationVariables>;
+export const ProcessCheckDocument = new TypedDocumentString(`
+    mutation ProcessCheck($input: ProcessCheckInput!) {
+  processCheck(input: $input) {
+    ...ReceiptFields
+  }
+}
+    fragment ReceiptFields on Receipt {
+  checkId
+  guestId
+  locationId
+  externalId
+  totalMinor
+  currency
+  redeemed
+  redeemedValueMinor
+  earned
+  rules {
+    code
+    description
+    points
+  }
+  balance
+  available
+  levelBefore {
+    id
+    name
+  }
+  levelAfter {
+    id
+    name
+  }
+  processedAt
+}`) as unknown as TypedDocumentString<ProcessCheckMutation, ProcessCheckMutationVariables>;
+export const LevelsDocument = new TypedDocumentString(`
+    query Levels {
+  levels {
+    ...LevelFields
+  }
+}
+    fragment LevelFields on Level {
+  id
+  name
+  thresholdMinor
+  cashbackBp
+  maxRedeemBp
+}`) as unknown as TypedDocumentString<LevelsQuery, LevelsQueryVariables>;
+export const CreateLevelDocument = new TypedDocumentString(`
+    mutation CreateLevel($input: LevelInput!) {
+  createLevel(input: $input) {
+    ...LevelFields
+  }
+}
+    fragment LevelFields on Level {
+  id
+  name
+  thresholdMinor
+  cashbackBp
+  maxRedeemBp
+}`) as unknown as TypedDocumentString<CreateLevelMutation, CreateLevelMutationVariables>;
+export const UpdateLevelDocument = new TypedDocumentString(`
+    mutation UpdateLevel($id: ID!, $input: LevelInput!) {
+  updateLevel(id: $id, input: $input) {
+    ...LevelFields
+  }
+}
+    fragment LevelFields on Level {
+  id
+  name
+  thresholdMinor
+  cashbackBp
+  maxRedeemBp
+}`) as unknown as TypedDocumentString<UpdateLevelMutation, UpdateLevelMutationVariables>;
+export const DeleteLevelDocument = new TypedDocumentString(`
+    mutation DeleteLevel($id: ID!) {
+  deleteLevel(id: $id) {
+    ...LevelFields
+  }
+}
+    fragment LevelFields on Level {
+  id
+  name
+  thresholdMinor
+  cashbackBp
+  maxRedeemBp
+}`) as unknown as TypedDocumentString<DeleteLevelMutation, DeleteLevelMutationVariables>;
+export const LoyaltySettingsDocument = new TypedDocumentString(`
+    query LoyaltySettings {
+  loyaltySettings {
+    expiryDays
+    spendBasis
+    pointValueMinor
+    holdTtlSeconds
+  }
+}
+    `) as unknown as TypedDocumentString<LoyaltySettingsQuery, LoyaltySettingsQueryVariables>;
+export const UpdateLoyaltySettingsDocument = new TypedDocumentString(`
+    mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {
+  updateLoyaltySettings(input: $input) {
+    expiryDays
+    spendBasis
+    pointValueMinor
+    holdTtlSeconds
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateLoyaltySettingsMutation, UpdateLoyaltySettingsMutationVariables>;
+export const GuestNameDocument = new TypedDocumentString(`
+    query GuestName($id: ID!) {
+  guest(id: $id) {
+    id
+    name
+    phone
+  }
+}
+    `) as unknown as TypedDocumentString<GuestNameQuery, GuestNameQueryVariables>;
+export const CheckProcessedDocument = new TypedDocumentString(`
+    subscription CheckProcessed($locationId: ID!) {
+  checkProcessed(locationId: $locationId) {
+    ...ReceiptFields
+  }
+}
+    fragment ReceiptFields on Receipt {
+  checkId
+  guestId
+  locationId
+  externalId
+  totalMinor
+  currency
+  redeemed
+  redeemedValueMinor
+  earned
+  rules {
+    code
+    description
+    points
+  }
+  balance
+  available
+  levelBefore {
+    id
+    name
+  }
+  levelAfter {
+    id
+    name
+  }
+  processedAt
+}`) as unknown as TypedDocumentString<CheckProcessedSubscription, CheckProcessedSubscriptionVariables>;

@@ -36,6 +36,13 @@ describe('i18n dictionaries', () => {
       expect(isMessageKey(`error.${code}`)).toBe(true);
     }
   });
+
+  it('covers every ledger entry kind, spend basis and cashier step', () => {
+    const kinds = ['ACCRUAL', 'REDEMPTION', 'HOLD', 'HOLD_CAPTURE', 'HOLD_VOID', 'ADJUSTMENT', 'PROMOTION_BONUS', 'EXPIRY', 'REVERSAL'];
+    for (const k of kinds) expect(isMessageKey(`ledger.kind.${k}`)).toBe(true);
+    for (const b of ['LIFETIME', 'ROLLING_365']) expect(isMessageKey(`spendBasis.${b}`)).toBe(true);
+    for (const s of ['search', 'register', 'check', 'receipt']) expect(isMessageKey(`cashier.keys.${s}`)).toBe(true);
+  });
 });
 
 describe('translate', () => {

@@ -1,11 +1,18 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useConnection } from '../api/hooks';
 import { AuditLogDocument } from '../api/operations';
 import { ErrorNotice, LoadMore, Loading, PageHeader, TextField } from '../components/ui';
+import { csvDelimiterFor, downloadText } from '../csv';
 import { useI18n } from '../i18n/I18nProvider';
+import { hasPermission, PERMISSIONS } from '../nav';
+import { useMe, useSession } from '../session/SessionProvider';
+import { AUDIT_ACTIONS, auditCsv, auditFileName, fetchAllAudit } from './auditExport';
 
 export function AuditPage() {
   const { t, formatDateTime } = useI18n();
+  const me = useMe();
+  const canExport = hasPermission(me.permissions, PERMISSIONS.auditExport);
+  const actionsId = useId();
   const [filterInput, setFilterInput] = useState('');
   const [action, setAction] = useState<string | null>(null);
   // Newest first: page backwards from the end of the log.
@@ -19,7 +26,9 @@ export function AuditPage() {
 
   return (
     <section data-testid="audit-page">
-      <PageHeader title={t('audit.title')} />
+      <PageHeader title={t('audit.title')}>
+        {canExport ? <ExportButton action={action} /> : null}
+      </PageHeader>
       <form className="form form-row toolbar" onSubmit={onFilter} data-testid="audit-filter">
         <TextField
           label={t('audit.filterLabel')}
@@ -27,8 +36,15 @@ export function AuditPage() {
           placeholder={t('audit.filterPlaceholder')}
           value={filterInput}
           onValueChange={setFilterInput}
+          list={actionsId}
+          autoComplete="off"
           testId="audit-filter-input"
         />
+        <datalist id={actionsId}>
+          {AUDIT_ACTIONS.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
         <button type="submit" className="button button-secondary">
           {t('audit.apply')}
         </button>
@@ -67,7 +83,7 @@ export function AuditPage() {
                 {log.nodes.map((entry) => (
                   <tr key={entry.id} data-testid="audit-row" data-action={entry.action}>
                     <td className="nowrap">{formatDateTime(entry.at)}</td>
-                    <td>{entry.actorEmail ?? (entry.actorId ? entry.actorId : t('audit.system'))}</td>
+                    <td className="actor">{entry.actorEmail ?? (entry.actorId ? entry.actorId : t('audit.system'))}</td>
                     <td>
                       <code>{entry.action}</code>
                     </td>
@@ -76,7 +92,11 @@ export function AuditPage() {
                       {entry.targetId ? <span className="target-id">{entry.targetId}</span> : null}
                     </td>
                     <td>{entry.ip ?? t('common.none')}</td>
-                    <td className="details">{entry.details}</td>
+                    <td className="details">
+                      <div className="details-clamp" title={entry.details}>
+                        {entry.details}
+                      </div>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -86,5 +106,38 @@ export function AuditPage() {
         <LoadMore visible={log.hasMore} loading={log.loadingMore} onClick={() => void log.loadMore()} testId="audit-load-more" />
       </section>
     </section>
+  );
+}
+
+/** Builds the CSV in the browser from every page of the (filtered) log and downloads it. */
+function ExportButton({ action }: { action: string | null }) {
+  const { t, locale } = useI18n();
+  const { client } = useSession();
+  const [progress, setProgress] = useState<{ read: number; total: number } | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const onExport = async () => {
+    setError(undefined);
+    setProgress({ read: 0, total: 0 });
+    try {
+      const entries = await fetchAllAudit(
+        async (after) => (await client.request(AuditLogDocument, { first: 100, after, action })).auditLog,
+        (read, total) => setProgress({ read, total }),
+      );
+      downloadText(auditFileName(action), auditCsv(entries, { delimiter: csvDelimiterFor(locale) }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setProgress(null);
+    }
+  };
+
+  return (
+    <div className="export">
+      <button type="button" className="button button-secondary" onClick={() => void onExport()} disabled={progress !== null} data-testid="audit-export">
+        {progress ? t('audit.exporting', { read: progress.read, total: progress.total }) : t('audit.export')}
+      </button>
+      <ErrorNotice error={error} testId="audit-export-error" />
+    </div>
   );
 }

@@ -8,7 +8,7 @@ import { useMe } from '../session/SessionProvider';
 export function HomePage() {
   const { t } = useI18n();
   const me = useMe();
-  const sections = visibleNavItems(me.permissions).filter((item) => item.id !== 'home');
+  const sections = visibleNavItems(me.permissions, me.role).filter((item) => item.id !== 'home');
 
   return (
     <section data-testid="home-page">

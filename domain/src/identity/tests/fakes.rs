@@ -995,6 +995,31 @@ impl TokenCodec for FakeTokens {
         }
         Ok(claims)
     }
+
+    fn encode_guest(
+        &self,
+        claims: &crate::identity::models::GuestClaims,
+    ) -> Result<String, String> {
+        serde_json::to_string(claims)
+            .map(|json| format!("guest:{json}"))
+            .map_err(|e| e.to_string())
+    }
+
+    fn decode_guest(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<crate::identity::models::GuestClaims, TokenRejection> {
+        let json = token
+            .strip_prefix("guest:")
+            .ok_or(TokenRejection::Invalid)?;
+        let claims: crate::identity::models::GuestClaims =
+            serde_json::from_str(json).map_err(|_| TokenRejection::Invalid)?;
+        if claims.expires_at <= now {
+            return Err(TokenRejection::Expired);
+        }
+        Ok(claims)
+    }
 }
 
 /// Unique 48-character secrets from a counter; digest `sha:<secret>`.

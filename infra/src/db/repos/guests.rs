@@ -174,6 +174,7 @@ impl GuestStore for SqlStore {
             GuestRef::Phone(p) => q.filter(guests::Column::Phone.eq(p.as_e164())),
             GuestRef::Card(c) => q.filter(guests::Column::CardCode.eq(c.as_str())),
             GuestRef::Qr(qr) => q.filter(guests::Column::Qr.eq(qr.as_str())),
+            GuestRef::Telegram(t) => q.filter(guests::Column::TelegramId.eq(*t)),
         };
         let txn = self.db.tenant_tx(ctx).await?;
         let row = q.one(&txn).await.map_err(internal)?;
@@ -204,6 +205,7 @@ impl GuestStore for SqlStore {
                 GuestRef::Phone(p) => q.filter(guests::Column::Phone.eq(p.as_e164())),
                 GuestRef::Card(c) => q.filter(guests::Column::CardCode.eq(c.as_str())),
                 GuestRef::Qr(qr) => q.filter(guests::Column::Qr.eq(qr.as_str())),
+                GuestRef::Telegram(t) => q.filter(guests::Column::TelegramId.eq(*t)),
             },
         };
         let txn = self.db.tenant_tx(ctx).await?;

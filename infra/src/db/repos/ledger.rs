@@ -450,6 +450,8 @@ async fn apply_op(
             }
             out.levels.retain(|(g, _)| *g != guest);
             out.levels.push((guest, level.map(LevelId::from_uuid)));
+            // A check that neither redeems nor earns still reports the balance.
+            keep(out, read_account(txn, ctx, guest).await?);
         }
         LedgerOp::MarkReversed(check) => {
             let res = checks::Entity::update_many()

@@ -11,6 +11,7 @@ mod loyalty_config;
 mod policies;
 mod sessions;
 mod staff;
+mod telegram_bots;
 mod tenants;
 mod throttle;
 mod users;
@@ -32,6 +33,7 @@ use domain::ports::Clock;
 use std::sync::Arc;
 
 pub(crate) use policies::{grant_role, revoke_roles, rule as policy_rule};
+pub use telegram_bots::SqlBotVault;
 
 /// The SQL implementation of every identity repository port.
 #[derive(Clone)]
@@ -59,11 +61,22 @@ pub(crate) async fn write_audit<C: ConnectionTrait>(
     record: AuditRecord,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    // Every entry names its actor: fill in the staff user's e-mail when the
+    // caller did not (the label is kept as it was at the time).
+    let actor_label = match (record.actor_label, ctx.actor().user_id()) {
+        (Some(l), _) => Some(l),
+        (None, Some(u)) => user_rows::Entity::find_by_id(u.as_uuid())
+            .one(conn)
+            .await
+            .map_err(internal)?
+            .map(|m| m.email),
+        (None, None) => None,
+    };
     let row = audit_log::ActiveModel {
         tenant_id: Set(ctx.tenant().as_uuid()),
         id: Set(AuditEntryId::new().as_uuid()),
         actor_id: Set(ctx.actor().user_id().map(|u| u.as_uuid())),
-        actor_label: Set(record.actor_label),
+        actor_label: Set(actor_label),
         action: Set(record.action.to_owned()),
         target_type: Set(record.target_type.to_owned()),
         target_id: Set(record.target_id),

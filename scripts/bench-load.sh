@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# Load benchmark on PostgreSQL (release build), with pgbench TPC-B as the same-run baseline.
+#
+#   scripts/bench-load.sh [seconds=20]
+#
+# 1. installs wrk (and pgbench) with apt when missing, builds the server in release;
+# 2. creates a fresh database (maxloyalty_bench), migrates it as the owner, creates a login
+#    role in maxloyalty_app for the server and starts it on a free port on 127.0.0.1;
+# 3. signs up $BENCH_TENANTS businesses (10) through the API, inserts $BENCH_GUESTS (10 000)
+#    guests per tenant with SQL (scripts/bench/seed.sql), gives $BENCH_HISTORY_GUESTS (10)
+#    guests per tenant 20 checks each through the API;
+# 4. measures, each for [seconds], at 32 connections (wrk -t2 -c32 --timeout 10s):
+#    pgbench TPC-B (-M prepared -c 32 -j 2, scale 10, separate database, same server),
+#    processCheck, guest search by a 4-digit phone ending, one guest with its last 20
+#    ledger entries; samples the server's RSS; prints a summary with the targets;
+# 5. stops the server and drops the databases and the role (also on failure).
+#
+# PostgreSQL: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres, a superuser; trust or
+# ~/.pgpass). Nothing is sent anywhere but 127.0.0.1.
+# Smaller runs: BENCH_TENANTS, BENCH_GUESTS (per tenant), BENCH_HISTORY_GUESTS (per tenant).
+# What-if: BENCH_EXTRA_SQL=file.sql is applied to the database after the migrations (e.g.
+# scripts/bench/what-if-pattern-indexes.sql); the report says so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+secs=${1:-20}
+case $secs in '' | *[!0-9]*) echo "usage: $0 [seconds=20]" >&2; exit 2 ;; esac
+tenants=${BENCH_TENANTS:-10}
+per_tenant=${BENCH_GUESTS:-10000}
+history_per_tenant=${BENCH_HISTORY_GUESTS:-10}
+history_checks=20
+conns=32
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+db=maxloyalty_bench
+pgdb=maxloyalty_bench_pgbench
+role=maxloyalty_bench_app
+password='Bench-Load-Password-2026'
+run_id=$(date +%s)
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+# ---- tools --------------------------------------------------------------------------
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v pgbench >/dev/null || missing+=(postgresql-contrib)
+command -v psql >/dev/null || missing+=(postgresql-client)
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  log "installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+log "building the server (release; the first build takes minutes)"
+cargo build --release --locked --quiet -p api --bin maxloyalty
+bin="$CARGO_TARGET_DIR/release/maxloyalty"
+
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -d postgres "$@"; }
+psql -X -qAt -d postgres -c 'SELECT 1' >/dev/null 2>&1 \
+  || die "PostgreSQL is not reachable as $PGUSER@$PGHOST:$PGPORT"
+
+# ---- clean-up (always) ------------------------------------------------------------------
+work=$(mktemp -d)
+srv=""
+sampler=""
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [ -n "$sampler" ] && kill "$sampler" 2>/dev/null && wait "$sampler" 2>/dev/null
+  if [ -n "$srv" ] && kill -0 "$srv" 2>/dev/null; then
+    kill -TERM "$srv"; wait "$srv" 2>/dev/null || true
+  fi
+  if [ "$rc" -ne 0 ] && [ -s "$work/server.log" ]; then
+    log "server log (last 30 lines):"; tail -n 30 "$work/server.log" >&2
+  fi
+  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
+    -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" -c "DROP ROLE IF EXISTS $role" >/dev/null 2>&1 \
+    || log "could not drop $db / $pgdb / $role"
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- databases --------------------------------------------------------------------------
+log "creating databases $db and $pgdb"
+psql_admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" \
+  -c "CREATE DATABASE $db" -c "CREATE DATABASE $pgdb"
+owner_url="postgres://$PGUSER@$PGHOST:$PGPORT/$db"
+DATABASE_URL=$owner_url RUST_LOG=warn "$bin" migrate >"$work/migrate.log" 2>&1 \
+  || { cat "$work/migrate.log" >&2; die "migrations"; }
+psql_admin -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$role') THEN
+                 CREATE ROLE $role LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END \$\$" \
+  -c "GRANT maxloyalty_app TO $role"
+
+if [ -n "${BENCH_EXTRA_SQL:-}" ]; then
+  log "WHAT-IF: applying $BENCH_EXTRA_SQL to $db (not part of the migrations)"
+  psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$BENCH_EXTRA_SQL" || die "BENCH_EXTRA_SQL"
+fi
+
+log "pgbench: initialising scale 10 in $pgdb"
+pgbench -i -s 10 -q "$pgdb" >"$work/pgbench-init.log" 2>&1 || { cat "$work/pgbench-init.log" >&2; die "pgbench -i"; }
+
+# ---- server -----------------------------------------------------------------------------
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+MAXLOYALTY_ENV=production MAXLOYALTY_HOST=127.0.0.1 MAXLOYALTY_PORT=$port \
+  DATABASE_URL="postgres://$role@$PGHOST:$PGPORT/$db" \
+  MAXLOYALTY_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
+  MAXLOYALTY_WEB_DIR="$work/no-panel" MAXLOYALTY_SHUTDOWN_GRACE_SECS=2 RUST_LOG=warn \
+  "$bin" serve >"$work/server.log" 2>&1 &
+srv=$!
+for _ in $(seq 1 300); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/ready" 2>/dev/null)" = 200 ] && break
+  kill -0 "$srv" 2>/dev/null || die "the server exited"
+  sleep 0.1
+done
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/ready")" = 200 ] || die "the server is not ready"
+log "server pid $srv on $base"
+
+# ---- seed -------------------------------------------------------------------------------
+api() { python3 "$root/scripts/bench/api.py" "$@"; }
+log "signing up $tenants businesses through the API"
+api signup "$port" "$tenants" "$password" "$run_id" "$work/owners.txt"
+log "inserting $per_tenant guests per tenant with SQL"
+psql -X -q -v ON_ERROR_STOP=1 -v per_tenant="$per_tenant" -d "$db" -f scripts/bench/seed.sql >"$work/seed.log" \
+  || die "seeding guests"
+psql -X -qAt -F' ' -d "$db" -c "SELECT tenant_id, id FROM guests" >"$work/guests.txt"
+psql -X -qAt -F' ' -d "$db" -c "SELECT tenant_id, id FROM (SELECT tenant_id, id,
+  row_number() OVER (PARTITION BY tenant_id ORDER BY id) AS r FROM guests) g WHERE r <= $history_per_tenant" \
+  >"$work/history.txt"
+guest_count=$(wc -l <"$work/guests.txt")
+[ "$guest_count" -eq $((tenants * per_tenant)) ] || die "expected $((tenants * per_tenant)) guests, found $guest_count"
+api login "$port" "$password" "$work/owners.txt" "$work/tenants.txt"
+log "giving $(wc -l <"$work/history.txt") guests $history_checks checks each through the API"
+t0=$(date +%s)
+api history "$port" "$work/tenants.txt" "$work/history.txt" "$history_checks" 8 "$run_id"
+log "history done in $(($(date +%s) - t0)) s"
+psql -X -q -d "$db" -c "VACUUM ANALYZE" -c "CHECKPOINT"
+
+# ---- measuring helpers ------------------------------------------------------------------
+hz=$(getconf CLK_TCK)
+proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; } # utime + stime
+children_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }                    # waited children
+machine_ticks() { awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat; } # total idle
+pg_backend_ticks() { # pid:ticks of the server's PostgreSQL connections
+  local p
+  for p in $(psql -X -qAt -d postgres -c "SELECT pid FROM pg_stat_activity WHERE usename = '$role'"); do
+    echo "$p:$(proc_ticks "$p")"
+  done
+}
+db_counters() { # transactions, table scans, rows read by scans (the bench database)
+  psql -X -qAt -F' ' -d "$db" -c "SELECT
+      (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()),
+      (SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables),
+      (SELECT coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0) FROM pg_stat_user_tables)"
+}
+rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$srv/status"; }
+
+declare -A R # results: R[name.key]
+run_wrk() { # name lua [extra args]
+  local name=$1 lua=$2; shift 2
+  api login "$port" "$password" "$work/owners.txt" "$work/tenants.txt" # fresh 15-minute tokens
+  sleep 1
+  local rss0; rss0=$(rss_kb)
+  echo "$rss0" >"$work/rss.$name"
+  (
+    peak=$rss0
+    while kill -0 "$srv" 2>/dev/null; do
+      r=$(awk '/^VmRSS/{print $2}' "/proc/$srv/status" 2>/dev/null || echo 0)
+      if [ "${r:-0}" -gt "$peak" ]; then peak=$r; echo "$peak" >"$work/rss.$name"; fi
+      sleep 0.1
+    done
+  ) &
+  sampler=$!
+  local c0 s0 w0 m0 pg0; c0=$(db_counters); s0=$(proc_ticks "$srv"); w0=$(children_ticks)
+  m0=$(machine_ticks); pg0=$(pg_backend_ticks)
+  log "wrk: $name for ${secs}s"
+  wrk -t2 -c"$conns" -d"${secs}s" --timeout 10s --latency -s "scripts/bench/$lua" "$base/graphql" \
+    -- "$work" "$@" >"$work/wrk.$name" 2>&1 || { cat "$work/wrk.$name" >&2; die "wrk $name"; }
+  local s1 w1 m1 pg1; s1=$(proc_ticks "$srv"); w1=$(children_ticks); m1=$(machine_ticks); pg1=$(pg_backend_ticks)
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; sampler=""
+  sleep 2 # PostgreSQL publishes backends' statistics within a second of going idle
+  local c1; c1=$(db_counters)
+  local line; line=$(grep '^RESULT ' "$work/wrk.$name") || { cat "$work/wrk.$name" >&2; die "no RESULT from wrk $name"; }
+  local kv
+  for kv in ${line#RESULT }; do R[$name.${kv%%=*}]=${kv#*=}; done
+  R[$name.sample]=$(grep '^SAMPLE_ERROR ' "$work/wrk.$name" | head -n1 | cut -c14- || true)
+  R[$name.rss_mb]=$(awk "BEGIN{printf \"%.0f\", $(cat "$work/rss.$name")/1024}")
+  R[$name.rss_idle_mb]=$(awk "BEGIN{printf \"%.0f\", $rss0/1024}")
+  # CPU during the run, in cores (1.00 = one core busy for the whole run)
+  local wall; wall=$(awk "BEGIN{print ${R[$name.seconds]} * $hz}")
+  local pgd; pgd=$(awk -v a="$pg0" -v b="$pg1" 'BEGIN{
+      n = split(a, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, ":"); before[kv[1]] = kv[2] }
+      n = split(b, y, " "); for (i = 1; i <= n; i++) { split(y[i], kv, ":"); d += kv[2] - before[kv[1]] }
+      print d + 0 }')
+  read -r mt0 mi0 <<<"$m0"; read -r mt1 mi1 <<<"$m1"
+  R[$name.cpu_server]=$(awk "BEGIN{printf \"%.2f\", ($s1 - $s0) / $wall}")
+  R[$name.cpu_pg]=$(awk "BEGIN{printf \"%.2f\", $pgd / $wall}")
+  R[$name.cpu_wrk]=$(awk "BEGIN{printf \"%.2f\", ($w1 - $w0) / $wall}")
+  R[$name.cpu_machine]=$(awk "BEGIN{printf \"%.2f\", (($mt1 - $mt0) - ($mi1 - $mi0)) / ($mt1 - $mt0) * $(nproc)}")
+  read -r x0 sc0 rd0 <<<"$c0"; read -r x1 sc1 rd1 <<<"$c1"
+  local n=${R[$name.requests]}
+  R[$name.tx_per_req]=$(awk "BEGIN{printf \"%.1f\", ($x1 - $x0) / ($n > 0 ? $n : 1)}")
+  R[$name.scans_per_req]=$(awk "BEGIN{printf \"%.1f\", ($sc1 - $sc0) / ($n > 0 ? $n : 1)}")
+  R[$name.rows_per_req]=$(awk "BEGIN{printf \"%.0f\", ($rd1 - $rd0) / ($n > 0 ? $n : 1)}")
+  R[$name.errors]=$((${R[$name.non200]} + ${R[$name.gql_errors]} + ${R[$name.socket_errors]}))
+}
+
+# ---- measure ----------------------------------------------------------------------------
+log "pgbench: TPC-B -M prepared -c $conns -j 2 for ${secs}s"
+w0=$(children_ticks); m0=$(machine_ticks)
+pgbench -M prepared -c "$conns" -j 2 -T "$secs" "$pgdb" >"$work/pgbench.log" 2>&1 \
+  || { cat "$work/pgbench.log" >&2; die "pgbench"; }
+w1=$(children_ticks); m1=$(machine_ticks)
+pg_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.log" | tail -n1)
+pg_lat=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$work/pgbench.log" | tail -n1)
+pg_failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.log" | tail -n1)
+[ -n "$pg_tps" ] || { cat "$work/pgbench.log" >&2; die "no tps in the pgbench output"; }
+read -r mt0 mi0 <<<"$m0"; read -r mt1 mi1 <<<"$m1"
+pg_cpu_machine=$(awk "BEGIN{printf \"%.2f\", (($mt1 - $mt0) - ($mi1 - $mi0)) / ($mt1 - $mt0) * $(nproc)}")
+
+run_wrk process_check process_check.lua "$run_id"
+run_wrk guest_search guest_search.lua
+run_wrk guest_card guest_card.lua
+hwm_mb=$(awk '/^VmHWM/{printf "%.0f", $2/1024}' "/proc/$srv/status")
+
+# ---- report -----------------------------------------------------------------------------
+ratio=$(awk "BEGIN{printf \"%.2f\", ${R[process_check.rps]} / $pg_tps}")
+peak_rss=0
+for w in process_check guest_search guest_card; do
+  [ "${R[$w.rss_mb]}" -gt "$peak_rss" ] && peak_rss=${R[$w.rss_mb]}
+done
+verdict() { # condition-expression (awk) → met / MISSED
+  if awk "BEGIN{exit !($1)}"; then echo met; else echo MISSED; fi
+}
+errs_note() { [ "${R[$1.errors]}" -eq 0 ] && echo "" || echo " (run had ${R[$1.errors]} errors)"; }
+
+mem_gb=$(awk '/^MemTotal/{printf "%.0f", $2/1048576}' /proc/meminfo)
+echo
+echo "MaxLoyalty load benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${mem_gb} GB RAM, PostgreSQL $(psql -X -qAt -d postgres -c 'SHOW server_version' | cut -d' ' -f1)"
+[ -n "${BENCH_EXTRA_SQL:-}" ] && echo "WHAT-IF RUN: $BENCH_EXTRA_SQL applied on top of the migrations"
+echo "$guest_count guests in $tenants tenants; $conns connections; ${secs}s per workload; wrk -t2 --timeout 10s"
+echo
+printf '%-22s %10s %9s %9s %9s %8s %8s   %-26s %s\n' workload 'req/s' 'p50 ms' 'p99 ms' 'max ms' errors 'RSS MB' 'CPU cores srv/pg/wrk/all' 'tx, scans, rows per req'
+printf '%-22s %10s %9s %9s %9s %8s %8s   %-26s %s\n' 'pgbench TPC-B (s=10)' "$(printf %.1f "$pg_tps")" "avg $pg_lat" '' '' "${pg_failed:-0}" '' \
+  "-/-/-/$pg_cpu_machine (pgbench $(awk "BEGIN{printf \"%.2f\", ($w1 - $w0) / ($secs * $hz)}"))" ''
+for w in process_check guest_search guest_card; do
+  printf '%-22s %10s %9s %9s %9s %8s %8s   %-26s %s\n' "$w" "${R[$w.rps]}" "${R[$w.p50_ms]}" "${R[$w.p99_ms]}" \
+    "${R[$w.max_ms]}" "${R[$w.errors]}" "${R[$w.rss_mb]}" \
+    "${R[$w.cpu_server]}/${R[$w.cpu_pg]}/${R[$w.cpu_wrk]}/${R[$w.cpu_machine]}" \
+    "${R[$w.tx_per_req]}, ${R[$w.scans_per_req]}, ${R[$w.rows_per_req]}"
+done
+echo
+echo "processCheck / pgbench TPS = $ratio"
+echo "server RSS: idle before the runs ${R[process_check.rss_idle_mb]} MB, peak during the runs $peak_rss MB, lifetime peak (VmHWM) $hwm_mb MB"
+for w in process_check guest_search guest_card; do
+  [ -n "${R[$w.sample]}" ] && echo "first error of $w: ${R[$w.sample]}"
+done
+echo
+echo "targets:"
+target() { printf '  %-40s %-12s %s\n' "$1" "$2" "$3"; }
+target "processCheck >= 50% of pgbench TPS" "$ratio" "$(verdict "$ratio >= 0.5")$(errs_note process_check)"
+target "processCheck p99 < 50 ms" "${R[process_check.p99_ms]} ms" "$(verdict "${R[process_check.p99_ms]} < 50")"
+for w in guest_search guest_card; do
+  target "$w >= 5000 req/s" "${R[$w.rps]}" "$(verdict "${R[$w.rps]} >= 5000")$(errs_note $w)"
+  target "$w p99 < 20 ms" "${R[$w.p99_ms]} ms" "$(verdict "${R[$w.p99_ms]} < 20")"
+done
+target "server RSS < 150 MB under load" "$peak_rss MB" "$(verdict "$peak_rss < 150")"
+total_errors=$((${R[process_check.errors]} + ${R[guest_search.errors]} + ${R[guest_card.errors]} + ${pg_failed:-0}))
+if [ "$total_errors" -gt 0 ]; then
+  echo
+  echo "THIS RUN HAD ERRORS ($total_errors): its figures are not a valid measurement."
+fi
