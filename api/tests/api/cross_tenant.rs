@@ -20,6 +20,8 @@ const OBJECT_FIELDS: &[(&str, &str)] = &[
     ("guestSignIn", "tenant"),
     ("guest", "guest"),
     ("updateGuest", "guest"),
+    ("forgetGuest", "guest"),
+    ("mergeGuests", "guest"),
     ("adjustPoints", "guest"),
     ("reverseCheck", "check"),
     ("captureHold", "hold"),

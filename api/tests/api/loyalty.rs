@@ -637,3 +637,123 @@ async fn a_check_too_small_to_earn_still_reports_the_balance(backend: Backend) {
     );
 }
 both_backends!(a_check_too_small_to_earn_still_reports_the_balance);
+
+async fn merging_moves_points_and_forgetting_erases_personal_data(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let a = guest(&app, &s, "+7 900 000-00-07").await;
+    let b = guest(&app, &s, "+7 900 000-00-08").await;
+    let adjust = "mutation($g: ID!, $p: Int!) { adjustPoints(guestId: $g, points: $p, reason: \"x\") { balance } }";
+    app.ok(Some(&s.owner.access), adjust, json!({ "g": a, "p": 100 }))
+        .await;
+    app.ok(
+        Some(&s.owner.access),
+        PROCESS,
+        check(&s, &b, 100_000, "m-1"),
+    )
+    .await;
+
+    let merge = "mutation($s: ID!, $t: ID!) { mergeGuests(sourceId: $s, targetId: $t) { id phone lifetimeSpendMinor } }";
+    assert_eq!(
+        code(
+            &app.gql(Some(&s.owner.access), merge, json!({ "s": a, "t": a }))
+                .await
+        ),
+        Some("VALIDATION")
+    );
+    let hold = app
+        .ok(
+            Some(&s.owner.access),
+            "mutation($g: ID!) { holdPoints(input: { guest: { id: $g }, points: 10 }) { id } }",
+            json!({ "g": a }),
+        )
+        .await["holdPoints"]["id"]
+        .clone();
+    assert_eq!(
+        code(
+            &app.gql(Some(&s.owner.access), merge, json!({ "s": a, "t": b }))
+                .await
+        ),
+        Some("CONFLICT"),
+        "pending holds first"
+    );
+    app.ok(
+        Some(&s.owner.access),
+        "mutation($h: ID!) { voidHold(id: $h) { status } }",
+        json!({ "h": hold }),
+    )
+    .await;
+
+    let merged = app
+        .ok(Some(&s.owner.access), merge, json!({ "s": a, "t": b }))
+        .await;
+    assert_eq!(merged["mergeGuests"]["phone"], "+79000000008");
+    assert_eq!(merged["mergeGuests"]["lifetimeSpendMinor"], 100_000);
+    let cb = card(&app, &s, &b).await;
+    assert_eq!(cb["account"]["balance"], 130);
+    assert_consistent(&cb);
+    let ca = card(&app, &s, &a).await;
+    assert_eq!(ca["account"]["balance"], 0);
+    assert_consistent(&ca);
+    let by_old_phone = json!({ "i": { "locationId": s.location, "guest": { "phone": "+79000000007" }, "totalMinor": 1000, "externalId": "m-2" } });
+    assert_eq!(
+        code(&app.gql(Some(&s.owner.access), PROCESS, by_old_phone).await),
+        Some("NOT_FOUND")
+    );
+    assert_eq!(
+        code(
+            &app.gql(Some(&s.owner.access), merge, json!({ "s": a, "t": b }))
+                .await
+        ),
+        Some("NOT_FOUND"),
+        "once"
+    );
+
+    let before = app
+        .ok(
+            Some(&s.owner.access),
+            "query($id: ID!) { guest(id: $id) { cardCode } }",
+            json!({ "id": b }),
+        )
+        .await;
+    let forgotten = app
+        .ok(
+            Some(&s.owner.access),
+            "mutation($id: ID!) { forgetGuest(id: $id) { phone name birthday cardCode } }",
+            json!({ "id": b }),
+        )
+        .await;
+    assert_eq!(forgotten["forgetGuest"]["phone"], Value::Null);
+    assert_eq!(forgotten["forgetGuest"]["name"], Value::Null);
+    assert_ne!(
+        forgotten["forgetGuest"]["cardCode"], before["guest"]["cardCode"],
+        "old cards identify no one"
+    );
+    let found = app
+        .ok(
+            Some(&s.owner.access),
+            "query($q: String) { guests(query: $q) { totalCount } }",
+            json!({ "q": before["guest"]["cardCode"] }),
+        )
+        .await;
+    assert_eq!(found["guests"]["totalCount"], 0);
+    let kept = card(&app, &s, &b).await;
+    assert_eq!(
+        kept["account"]["balance"], 130,
+        "the ledger and its totals stay"
+    );
+    assert_consistent(&kept);
+    let audit = app
+        .ok(
+            Some(&s.owner.access),
+            "{ auditLog(action: \"guest.forget\") { totalCount nodes { details } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(audit["auditLog"]["totalCount"], 1);
+    assert!(
+        !audit.to_string().contains("900000"),
+        "no personal data in the audit log"
+    );
+}
+both_backends!(merging_moves_points_and_forgetting_erases_personal_data);

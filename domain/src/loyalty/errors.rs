@@ -36,6 +36,9 @@ pub enum LedgerError {
     /// The same idempotency key came with a different request.
     #[error("this id was already used for a different request")]
     IdempotencyConflict,
+    /// The guest has pending holds (resolve them first).
+    #[error("the guest has pending holds: capture or void them first")]
+    PendingHolds,
     /// Internal failure.
     #[error("internal error: {0}")]
     Internal(String),
@@ -56,6 +59,7 @@ impl From<BatchError> for LedgerError {
             BatchError::Insufficient { available, .. } => Self::InsufficientPoints { available },
             BatchError::HoldNotPending(_) => Self::HoldNotPending,
             BatchError::AlreadyReversed(_) => Self::AlreadyReversed,
+            BatchError::PendingHolds(_) => Self::PendingHolds,
             BatchError::Duplicate { .. } => Self::IdempotencyConflict,
             BatchError::Store(s) => s.into(),
         }
@@ -70,7 +74,8 @@ impl DomainError for LedgerError {
             Self::InsufficientPoints { .. }
             | Self::HoldNotPending
             | Self::AlreadyReversed
-            | Self::IdempotencyConflict => ErrorClass::Conflict,
+            | Self::IdempotencyConflict
+            | Self::PendingHolds => ErrorClass::Conflict,
             Self::Internal(_) => ErrorClass::Internal,
         }
     }

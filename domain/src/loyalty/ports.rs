@@ -105,6 +105,16 @@ pub enum LedgerOp {
     },
     /// Marks a check reversed (fails if it already is).
     MarkReversed(CheckId),
+    /// Moves everything of `source` to `target`: open lots (keeping their age and
+    /// expiry) through a pair of adjustment entries, checks and spend, and the
+    /// contact details `target` lacks; then anonymises `source`. Refused while
+    /// `source` has pending holds.
+    MergeGuests {
+        /// The record that goes away.
+        source: GuestId,
+        /// The record that stays.
+        target: GuestId,
+    },
     /// Expires what is left of the guest's lots expired by `now`, but never
     /// more than is available (held points expire after their hold resolves).
     ExpireLots {
@@ -167,6 +177,9 @@ pub enum BatchError {
     /// The check was already reversed.
     #[error("the check was already reversed")]
     AlreadyReversed(CheckId),
+    /// The guest has pending holds.
+    #[error("the guest has pending holds")]
+    PendingHolds(GuestId),
     /// The idempotency key was used before; `same` tells whether with the same request.
     #[error("already processed")]
     Duplicate {

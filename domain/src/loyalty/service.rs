@@ -504,6 +504,67 @@ impl LoyaltyService {
         Ok(g)
     }
 
+    /// "Forget this guest": erases personal data (phone, name, e-mail, birthday,
+    /// Telegram id, tags, consent) and issues a new card code and QR so old cards
+    /// identify no one; the ledger and its totals stay.
+    ///
+    /// # Errors
+    /// `NotFound` (also for an already forgotten guest).
+    pub async fn forget_guest(&self, ctx: &Ctx, id: GuestId) -> Result<Guest, GuestError> {
+        let g = self.d.guests.get(ctx, id).await?;
+        if g.forgotten {
+            return Err(GuestError::NotFound);
+        }
+        let anonymous = Guest {
+            phone: None,
+            name: None,
+            birthday: None,
+            email: None,
+            telegram_id: None,
+            marketing_consent: false,
+            tags: Tags::parse(&[])?,
+            card_code: CardCode::from_random(self.random::<8>()),
+            qr: QrPayload::from_random(self.random::<16>()),
+            forgotten: true,
+            ..g
+        };
+        let audit = AuditRecord::new("guest.forget", "guest", id);
+        self.d.guests.update(ctx, &anonymous, audit).await?;
+        Ok(anonymous)
+    }
+
+    /// Merges two records of one person: everything of `source` moves to
+    /// `target` (points with their expiry, checks, spend, missing contacts);
+    /// `source` is anonymised.
+    ///
+    /// # Errors
+    /// `NotFound`, the same guest twice, pending holds on `source`.
+    pub async fn merge_guests(
+        &self,
+        ctx: &Ctx,
+        source: GuestId,
+        target: GuestId,
+    ) -> Result<Guest, LedgerError> {
+        let (s, t) = (
+            self.d.guests.get(ctx, source).await?,
+            self.d.guests.get(ctx, target).await?,
+        );
+        if s.forgotten || t.forgotten {
+            return Err(LedgerError::NotFound);
+        }
+        if source == target {
+            return Err(invalid("targetId", "choose two different guests").into());
+        }
+        let batch = Batch {
+            idempotency: None,
+            ops: vec![LedgerOp::MergeGuests { source, target }],
+            audit: AuditRecord::new("guest.merge", "guest", target)
+                .details(json!({ "source": source.to_string(), "target": target.to_string() })),
+        };
+        self.account_after(ctx, batch, target).await?;
+        Ok(self.d.guests.get(ctx, target).await?)
+    }
+
     /// One guest.
     ///
     /// # Errors

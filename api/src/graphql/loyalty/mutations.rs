@@ -160,6 +160,29 @@ impl LoyaltyMutation {
             .into())
     }
 
+    /// Erases a guest's personal data ("forget me"); points history and totals stay.
+    #[graphql(guard = "Perm(P::GuestsManage)", directive = requires::apply("guests:manage".into()))]
+    async fn forget_guest(&self, ctx: &Context<'_>, id: ID) -> Result<Guest> {
+        let id: GuestId = parse_id(&id, "id")?;
+        Ok(svc(ctx)?
+            .forget_guest(staff_ctx(ctx)?, id)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// Merges two records of one person into `targetId` (points keep their expiry).
+    #[graphql(guard = "Perm(P::GuestsManage)", directive = requires::apply("guests:manage".into()))]
+    async fn merge_guests(&self, ctx: &Context<'_>, source_id: ID, target_id: ID) -> Result<Guest> {
+        let source: GuestId = parse_id(&source_id, "sourceId")?;
+        let target: GuestId = parse_id(&target_id, "targetId")?;
+        Ok(svc(ctx)?
+            .merge_guests(staff_ctx(ctx)?, source, target)
+            .await
+            .gql()?
+            .into())
+    }
+
     /// Processes a check once per `externalId`: redeems (points or a hold), accrues,
     /// upgrades the level. Sending the same check again returns the same receipt.
     #[graphql(guard = "Perm(P::ChecksProcess)", directive = requires::apply("checks:process".into()))]

@@ -149,6 +149,8 @@ impl GuestStore for SqlStore {
                 ),
             )
             .col_expr(guests::Column::Forgotten, Expr::value(g.forgotten))
+            .col_expr(guests::Column::CardCode, Expr::value(g.card_code.as_str()))
+            .col_expr(guests::Column::Qr, Expr::value(g.qr.as_str()))
             .filter(guests::Column::TenantId.eq(ctx.tenant().as_uuid()))
             .filter(guests::Column::Id.eq(g.id.as_uuid()))
             .exec(&txn)

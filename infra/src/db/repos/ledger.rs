@@ -466,6 +466,9 @@ async fn apply_op(
                 return Err(BatchError::AlreadyReversed(check));
             }
         }
+        LedgerOp::MergeGuests { source, target } => {
+            merge_guests(txn, ctx, source, target, out).await?
+        }
         LedgerOp::ExpireLots { guest, now: at } => {
             // Lock the account first, then look at the lots.
             let current = change_account(txn, ctx, guest, 0, 0, None, now).await?;
@@ -505,6 +508,178 @@ async fn apply_op(
             }
         }
     }
+    Ok(())
+}
+
+async fn merge_guests(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    source: GuestId,
+    target: GuestId,
+    out: &mut BatchOutcome,
+) -> Result<(), BatchError> {
+    let now = out.at;
+    let t = ctx.tenant().as_uuid();
+    // Lock both accounts in a fixed order (by id) so concurrent merges cannot deadlock.
+    for g in if source < target {
+        [source, target]
+    } else {
+        [target, source]
+    } {
+        change_account(txn, ctx, g, 0, 0, None, now).await?;
+    }
+    let src = read_account(txn, ctx, source).await?;
+    if src.held.get() > 0 {
+        return Err(BatchError::PendingHolds(source));
+    }
+    let amount = src.balance.get();
+    if amount > 0 {
+        let from = change_account(txn, ctx, source, -amount, 0, None, now).await?;
+        let reason_out = Some(format!("merged into {target}"));
+        out.entries.push(
+            write_entry(
+                txn,
+                ctx,
+                &from,
+                EntryKind::Adjustment,
+                -amount,
+                0,
+                (None, None),
+                reason_out,
+                now,
+            )
+            .await?,
+        );
+        let to = change_account(txn, ctx, target, amount, 0, None, now).await?;
+        let reason_in = Some(format!("merged from {source}"));
+        let entry = write_entry(
+            txn,
+            ctx,
+            &to,
+            EntryKind::Adjustment,
+            amount,
+            0,
+            (None, None),
+            reason_in,
+            now,
+        )
+        .await?;
+        // Each open lot moves whole: same age and expiry, so FIFO and expiry stay exact.
+        let open = lots::Entity::find()
+            .filter(lots::Column::TenantId.eq(t))
+            .filter(lots::Column::GuestId.eq(source.as_uuid()))
+            .filter(lots::Column::Remaining.gt(0))
+            .all(txn)
+            .await
+            .map_err(store)?;
+        for lot in open {
+            lots::Entity::insert(lots::ActiveModel {
+                tenant_id: Set(t),
+                id: Set(Uuid::now_v7()),
+                guest_id: Set(target.as_uuid()),
+                entry_id: Set(entry.id.as_uuid()),
+                initial: Set(lot.remaining),
+                remaining: Set(lot.remaining),
+                expires_at: Set(lot.expires_at),
+                created_at: Set(lot.created_at),
+            })
+            .exec_without_returning(txn)
+            .await
+            .map_err(store)?;
+            lots::Entity::update_many()
+                .col_expr(lots::Column::Remaining, Expr::value(0_i64))
+                .filter(lots::Column::TenantId.eq(t))
+                .filter(lots::Column::Id.eq(lot.id))
+                .exec(txn)
+                .await
+                .map_err(store)?;
+        }
+        out.entries.push(entry);
+        keep(out, from);
+        keep(out, to);
+    }
+    checks::Entity::update_many()
+        .col_expr(checks::Column::GuestId, Expr::value(target.as_uuid()))
+        .filter(checks::Column::TenantId.eq(t))
+        .filter(checks::Column::GuestId.eq(source.as_uuid()))
+        .exec(txn)
+        .await
+        .map_err(store)?;
+    let find = |g: GuestId| {
+        guests::Entity::find()
+            .filter(guests::Column::TenantId.eq(t))
+            .filter(guests::Column::Id.eq(g.as_uuid()))
+            .one(txn)
+    };
+    let s = find(source)
+        .await
+        .map_err(store)?
+        .ok_or(BatchError::Store(StoreError::NotFound))?;
+    let d = find(target)
+        .await
+        .map_err(store)?
+        .ok_or(BatchError::Store(StoreError::NotFound))?;
+    // Anonymise the source first so its phone and Telegram id are free to move.
+    guests::Entity::update_many()
+        .col_expr(guests::Column::Phone, Expr::value(Option::<String>::None))
+        .col_expr(
+            guests::Column::PhoneRev,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(guests::Column::Name, Expr::value(Option::<String>::None))
+        .col_expr(
+            guests::Column::NameLower,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(guests::Column::Email, Expr::value(Option::<String>::None))
+        .col_expr(
+            guests::Column::Birthday,
+            Expr::value(Option::<chrono::NaiveDate>::None),
+        )
+        .col_expr(guests::Column::TelegramId, Expr::value(Option::<i64>::None))
+        .col_expr(guests::Column::MarketingConsent, Expr::value(false))
+        .col_expr(guests::Column::LifetimeSpendMinor, Expr::value(0_i64))
+        .col_expr(guests::Column::Forgotten, Expr::value(true))
+        .filter(guests::Column::TenantId.eq(t))
+        .filter(guests::Column::Id.eq(source.as_uuid()))
+        .exec(txn)
+        .await
+        .map_err(store)?;
+    let keep_or = |mine: Option<String>, theirs: Option<String>| mine.or(theirs);
+    let (phone, phone_rev) = if d.phone.is_some() {
+        (d.phone, d.phone_rev)
+    } else {
+        (s.phone, s.phone_rev)
+    };
+    guests::Entity::update_many()
+        .col_expr(guests::Column::Phone, Expr::value(phone))
+        .col_expr(guests::Column::PhoneRev, Expr::value(phone_rev))
+        .col_expr(
+            guests::Column::NameLower,
+            Expr::value(keep_or(d.name_lower, s.name_lower)),
+        )
+        .col_expr(guests::Column::Name, Expr::value(keep_or(d.name, s.name)))
+        .col_expr(
+            guests::Column::Email,
+            Expr::value(keep_or(d.email, s.email)),
+        )
+        .col_expr(
+            guests::Column::Birthday,
+            Expr::value(d.birthday.or(s.birthday)),
+        )
+        .col_expr(
+            guests::Column::TelegramId,
+            Expr::value(d.telegram_id.or(s.telegram_id)),
+        )
+        .col_expr(
+            guests::Column::LifetimeSpendMinor,
+            Expr::value(d.lifetime_spend_minor + s.lifetime_spend_minor),
+        )
+        .filter(guests::Column::TenantId.eq(t))
+        .filter(guests::Column::Id.eq(target.as_uuid()))
+        .exec(txn)
+        .await
+        .map_err(store)?;
     Ok(())
 }
 
