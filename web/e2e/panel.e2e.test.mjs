@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -286,8 +286,9 @@ async function navIds(page) {
 // ---------------------------------------------------------------- lifecycle
 
 before(async () => {
-  rmSync(RESULTS_DIR, { recursive: true, force: true }); // only this run's screenshots
+  // only this run's screenshots; the Mini App test (miniapp-*) cleans its own
   mkdirSync(RESULTS_DIR, { recursive: true });
+  for (const f of readdirSync(RESULTS_DIR)) if (!f.startsWith('miniapp-')) rmSync(join(RESULTS_DIR, f), { recursive: true, force: true });
   await startServer();
   browser = await launchBrowser();
 });

@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { GraphQLClient } from './api/client';
@@ -21,7 +21,20 @@ const client = new GraphQLClient({ tokens: createTokenStore(localStorageOrUndefi
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing');
 
+// The guest's Telegram Mini App lives at /app, outside the staff panel and its session.
+const MiniAppPage = lazy(() => import('./pages/miniapp/MiniAppPage').then((m) => ({ default: m.MiniAppPage })));
+const isMiniApp = /^\/app\/?$/.test(window.location.pathname);
+
 createRoot(root).render(
+  isMiniApp ? (
+    <StrictMode>
+      <I18nProvider>
+        <Suspense fallback={null}>
+          <MiniAppPage />
+        </Suspense>
+      </I18nProvider>
+    </StrictMode>
+  ) : (
   <StrictMode>
     <I18nProvider>
       <RouterProvider>
@@ -30,5 +43,6 @@ createRoot(root).render(
         </SessionProvider>
       </RouterProvider>
     </I18nProvider>
-  </StrictMode>,
+  </StrictMode>
+  ),
 );

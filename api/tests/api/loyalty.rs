@@ -757,3 +757,30 @@ async fn merging_moves_points_and_forgetting_erases_personal_data(backend: Backe
     );
 }
 both_backends!(merging_moves_points_and_forgetting_erases_personal_data);
+
+async fn a_retried_check_paid_by_a_hold_gets_its_receipt_again(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let g = guest(&app, &s, "+7 900 000-00-09").await;
+    app.ok(
+        Some(&s.owner.access),
+        "mutation($g: ID!) { adjustPoints(guestId: $g, points: 100, reason: \"x\") { balance } }",
+        json!({ "g": g }),
+    )
+    .await;
+    let h = app
+        .ok(
+            Some(&s.owner.access),
+            "mutation($g: ID!) { holdPoints(input: { guest: { id: $g }, points: 40 }) { id } }",
+            json!({ "g": g }),
+        )
+        .await["holdPoints"]["id"]
+        .clone();
+    let vars = json!({ "i": { "locationId": s.location, "guest": { "id": g }, "totalMinor": 100_000, "holdId": h, "externalId": "pos-9" } });
+    let first = app.ok(Some(&s.owner.access), PROCESS, vars.clone()).await;
+    // The POS did not hear the answer and sends the same check again: same receipt, no error.
+    let again = app.ok(Some(&s.owner.access), PROCESS, vars).await;
+    assert_eq!(first, again);
+    assert_consistent(&card(&app, &s, &g).await);
+}
+both_backends!(a_retried_check_paid_by_a_hold_gets_its_receipt_again);

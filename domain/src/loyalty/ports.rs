@@ -210,6 +210,16 @@ pub trait LedgerStore: Send + Sync {
         batch: Batch,
         finish: Finish<'_>,
     ) -> Result<serde_json::Value, BatchError>;
+    /// The fingerprint and stored result of an idempotency key already used.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn idempotent_result(
+        &self,
+        ctx: &Ctx,
+        scope: &str,
+        key: &str,
+    ) -> Result<Option<(String, serde_json::Value)>, StoreError>;
     /// A guest's account.
     ///
     /// # Errors

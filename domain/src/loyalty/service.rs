@@ -904,6 +904,25 @@ impl LoyaltyService {
         }
         self.d.locations.get(ctx, input.location).await?;
         let guest = self.resolve(ctx, &input.guest).await?;
+        let scope = format!("check:{}", input.source);
+        let fingerprint = self.d.secrets.digest(&format!(
+            "{}|{}|{}|{:?}",
+            input.location, guest.id, input.total_minor, input.redeem
+        ));
+        // A retry answers from the stored receipt before anything that depends on
+        // the current state (the hold it captured, the level's share) is checked again.
+        if let Some((stored_fp, result)) = self
+            .d
+            .ledger
+            .idempotent_result(ctx, &scope, &external_id)
+            .await?
+        {
+            if stored_fp != fingerprint {
+                return Err(LedgerError::IdempotencyConflict);
+            }
+            return serde_json::from_value(result)
+                .map_err(|e| LedgerError::Internal(format!("stored receipt unreadable: {e}")));
+        }
         let settings = self.settings(ctx).await?;
         let levels = self.d.config.levels(ctx).await?;
         let tenant = self.d.tenants.get(ctx).await?;
@@ -1007,12 +1026,8 @@ impl LoyaltyService {
             levels: Some(levels.clone()),
             rolling_since,
         });
-        let fingerprint = self.d.secrets.digest(&format!(
-            "{}|{}|{}|{:?}",
-            input.location, guest.id, input.total_minor, input.redeem
-        ));
         let batch = Batch {
-            idempotency: Some(IdempotencyKey { scope: format!("check:{}", input.source), key: external_id.clone(), fingerprint }),
+            idempotency: Some(IdempotencyKey { scope, key: external_id.clone(), fingerprint }),
             ops,
             audit: AuditRecord::new("check.process", "check", check_id).details(json!({
                 "guest": guest.id.to_string(), "location": input.location.to_string(), "externalId": external_id,

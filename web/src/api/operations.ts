@@ -369,3 +369,50 @@ export const CheckProcessedDocument = graphql(`
     checkProcessed(locationId: $locationId) { ...ReceiptFields }
   }
 `);
+
+// ---- the guest's Mini App (guest token from guestSignIn) ----
+
+export const GuestSignInDocument = graphql(`
+  mutation GuestSignIn($tenantId: ID!, $initData: String!) {
+    guestSignIn(tenantId: $tenantId, initData: $initData) { token expiresAt created }
+  }
+`);
+
+export const MyCardFieldsFragment = graphql(`
+  fragment MyCardFields on MyCard {
+    guest { id name cardCode qrPayload birthday marketingConsent }
+    account { balance held available }
+    level { id name cashbackBp }
+    nextLevel { id name thresholdMinor }
+    missingMinor
+    spendMinor
+    progressPercent
+  }
+`);
+
+export const MyCardDocument = graphql(`
+  query MyCard {
+    myCard { ...MyCardFields }
+  }
+`);
+
+export const MyLedgerDocument = graphql(`
+  query MyLedger($last: Int, $before: String) {
+    myLedger(last: $last, before: $before) {
+      nodes { id kind amount createdAt reason }
+      pageInfo { hasPreviousPage startCursor }
+    }
+  }
+`);
+
+export const UpdateMyGuestProfileDocument = graphql(`
+  mutation UpdateMyGuestProfile($input: UpdateMyGuestProfileInput!) {
+    updateMyGuestProfile(input: $input) { ...MyCardFields }
+  }
+`);
+
+export const MyCardUpdatedDocument = graphql(`
+  subscription MyCardUpdated {
+    myCardUpdated { guestId balance held available levelId }
+  }
+`);

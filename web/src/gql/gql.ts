@@ -60,6 +60,12 @@ type Documents = {
     "\n  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {\n    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n": typeof types.UpdateLoyaltySettingsDocument,
     "\n  query GuestName($id: ID!) {\n    guest(id: $id) { id name phone }\n  }\n": typeof types.GuestNameDocument,
     "\n  subscription CheckProcessed($locationId: ID!) {\n    checkProcessed(locationId: $locationId) { ...ReceiptFields }\n  }\n": typeof types.CheckProcessedDocument,
+    "\n  mutation GuestSignIn($tenantId: ID!, $initData: String!) {\n    guestSignIn(tenantId: $tenantId, initData: $initData) { token expiresAt created }\n  }\n": typeof types.GuestSignInDocument,
+    "\n  fragment MyCardFields on MyCard {\n    guest { id name cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n": typeof types.MyCardFieldsFragmentDoc,
+    "\n  query MyCard {\n    myCard { ...MyCardFields }\n  }\n": typeof types.MyCardDocument,
+    "\n  query MyLedger($last: Int, $before: String) {\n    myLedger(last: $last, before: $before) {\n      nodes { id kind amount createdAt reason }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.MyLedgerDocument,
+    "\n  mutation UpdateMyGuestProfile($input: UpdateMyGuestProfileInput!) {\n    updateMyGuestProfile(input: $input) { ...MyCardFields }\n  }\n": typeof types.UpdateMyGuestProfileDocument,
+    "\n  subscription MyCardUpdated {\n    myCardUpdated { guestId balance held available levelId }\n  }\n": typeof types.MyCardUpdatedDocument,
 };
 const documents: Documents = {
     "\n  fragment MeFields on Me {\n    user { id email displayName locale }\n    tenant { id name currency createdAt }\n    role\n    permissions\n  }\n": types.MeFieldsFragmentDoc,
@@ -107,6 +113,12 @@ const documents: Documents = {
     "\n  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {\n    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n": types.UpdateLoyaltySettingsDocument,
     "\n  query GuestName($id: ID!) {\n    guest(id: $id) { id name phone }\n  }\n": types.GuestNameDocument,
     "\n  subscription CheckProcessed($locationId: ID!) {\n    checkProcessed(locationId: $locationId) { ...ReceiptFields }\n  }\n": types.CheckProcessedDocument,
+    "\n  mutation GuestSignIn($tenantId: ID!, $initData: String!) {\n    guestSignIn(tenantId: $tenantId, initData: $initData) { token expiresAt created }\n  }\n": types.GuestSignInDocument,
+    "\n  fragment MyCardFields on MyCard {\n    guest { id name cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n": types.MyCardFieldsFragmentDoc,
+    "\n  query MyCard {\n    myCard { ...MyCardFields }\n  }\n": types.MyCardDocument,
+    "\n  query MyLedger($last: Int, $before: String) {\n    myLedger(last: $last, before: $before) {\n      nodes { id kind amount createdAt reason }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.MyLedgerDocument,
+    "\n  mutation UpdateMyGuestProfile($input: UpdateMyGuestProfileInput!) {\n    updateMyGuestProfile(input: $input) { ...MyCardFields }\n  }\n": types.UpdateMyGuestProfileDocument,
+    "\n  subscription MyCardUpdated {\n    myCardUpdated { guestId balance held available levelId }\n  }\n": types.MyCardUpdatedDocument,
 };
 
 /**
@@ -289,6 +301,30 @@ export function graphql(source: "\n  query GuestName($id: ID!) {\n    guest(id: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription CheckProcessed($locationId: ID!) {\n    checkProcessed(locationId: $locationId) { ...ReceiptFields }\n  }\n"): typeof import('./graphql').CheckProcessedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GuestSignIn($tenantId: ID!, $initData: String!) {\n    guestSignIn(tenantId: $tenantId, initData: $initData) { token expiresAt created }\n  }\n"): typeof import('./graphql').GuestSignInDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MyCardFields on MyCard {\n    guest { id name cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n"): typeof import('./graphql').MyCardFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyCard {\n    myCard { ...MyCardFields }\n  }\n"): typeof import('./graphql').MyCardDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyLedger($last: Int, $before: String) {\n    myLedger(last: $last, before: $before) {\n      nodes { id kind amount createdAt reason }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"): typeof import('./graphql').MyLedgerDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMyGuestProfile($input: UpdateMyGuestProfileInput!) {\n    updateMyGuestProfile(input: $input) { ...MyCardFields }\n  }\n"): typeof import('./graphql').UpdateMyGuestProfileDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MyCardUpdated {\n    myCardUpdated { guestId balance held available levelId }\n  }\n"): typeof import('./graphql').MyCardUpdatedDocument;
 
 
 export function graphql(source: string) {

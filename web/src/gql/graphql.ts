@@ -215,6 +215,16 @@ export type UpdateGuestInput = {
   tags?: Array<string> | null | undefined;
 };
 
+/** What a guest may change about themselves. */
+export type UpdateMyGuestProfileInput = {
+  /** Birthday. */
+  birthday?: string | null | undefined;
+  /** Agreed to marketing messages. */
+  marketingConsent?: boolean | null | undefined;
+  /** Name. */
+  name?: string | null | undefined;
+};
+
 /** Changes to one's own profile (omitted fields stay as they are). */
 export type UpdateMyProfileInput = {
   /** Name shown to colleagues. */
@@ -527,6 +537,41 @@ export type CheckProcessedSubscriptionVariables = Exact<{
 
 export type CheckProcessedSubscription = { checkProcessed: { checkId: string, guestId: string, locationId: string, externalId: string, totalMinor: number, currency: Currency, redeemed: number, redeemedValueMinor: number, earned: number, balance: number, available: number, processedAt: string, rules: Array<{ code: string, description: string, points: number }>, levelBefore: { id: string, name: string } | null, levelAfter: { id: string, name: string } | null } };
 
+export type GuestSignInMutationVariables = Exact<{
+  tenantId: string;
+  initData: string;
+}>;
+
+
+export type GuestSignInMutation = { guestSignIn: { token: string, expiresAt: string, created: boolean } };
+
+export type MyCardFieldsFragment = { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null };
+
+export type MyCardQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyCardQuery = { myCard: { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null } };
+
+export type MyLedgerQueryVariables = Exact<{
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type MyLedgerQuery = { myLedger: { nodes: Array<{ id: string, kind: EntryKind, amount: number, createdAt: string, reason: string | null }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } };
+
+export type UpdateMyGuestProfileMutationVariables = Exact<{
+  input: UpdateMyGuestProfileInput;
+}>;
+
+
+export type UpdateMyGuestProfileMutation = { updateMyGuestProfile: { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null } };
+
+export type MyCardUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyCardUpdatedSubscription = { myCardUpdated: { guestId: string, balance: number, held: number, available: number, levelId: string | null } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -664,6 +709,36 @@ export const LevelFieldsFragmentDoc = new TypedDocumentString(`
   maxRedeemBp
 }
     `, {"fragmentName":"LevelFields"}) as unknown as TypedDocumentString<LevelFieldsFragment, unknown>;
+export const MyCardFieldsFragmentDoc = new TypedDocumentString(`
+    fragment MyCardFields on MyCard {
+  guest {
+    id
+    name
+    cardCode
+    qrPayload
+    birthday
+    marketingConsent
+  }
+  account {
+    balance
+    held
+    available
+  }
+  level {
+    id
+    name
+    cashbackBp
+  }
+  nextLevel {
+    id
+    name
+    thresholdMinor
+  }
+  missingMinor
+  spendMinor
+  progressPercent
+}
+    `, {"fragmentName":"MyCardFields"}) as unknown as TypedDocumentString<MyCardFieldsFragment, unknown>;
 export const LoginDocument = new TypedDocumentString(`
     mutation Login($input: LoginInput!) {
   login(input: $input) {
@@ -1456,3 +1531,108 @@ export const CheckProcessedDocument = new TypedDocumentString(`
   }
   processedAt
 }`) as unknown as TypedDocumentString<CheckProcessedSubscription, CheckProcessedSubscriptionVariables>;
+export const GuestSignInDocument = new TypedDocumentString(`
+    mutation GuestSignIn($tenantId: ID!, $initData: String!) {
+  guestSignIn(tenantId: $tenantId, initData: $initData) {
+    token
+    expiresAt
+    created
+  }
+}
+    `) as unknown as TypedDocumentString<GuestSignInMutation, GuestSignInMutationVariables>;
+export const MyCardDocument = new TypedDocumentString(`
+    query MyCard {
+  myCard {
+    ...MyCardFields
+  }
+}
+    fragment MyCardFields on MyCard {
+  guest {
+    id
+    name
+    cardCode
+    qrPayload
+    birthday
+    marketingConsent
+  }
+  account {
+    balance
+    held
+    available
+  }
+  level {
+    id
+    name
+    cashbackBp
+  }
+  nextLevel {
+    id
+    name
+    thresholdMinor
+  }
+  missingMinor
+  spendMinor
+  progressPercent
+}`) as unknown as TypedDocumentString<MyCardQuery, MyCardQueryVariables>;
+export const MyLedgerDocument = new TypedDocumentString(`
+    query MyLedger($last: Int, $before: String) {
+  myLedger(last: $last, before: $before) {
+    nodes {
+      id
+      kind
+      amount
+      createdAt
+      reason
+    }
+    pageInfo {
+      hasPreviousPage
+      startCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyLedgerQuery, MyLedgerQueryVariables>;
+export const UpdateMyGuestProfileDocument = new TypedDocumentString(`
+    mutation UpdateMyGuestProfile($input: UpdateMyGuestProfileInput!) {
+  updateMyGuestProfile(input: $input) {
+    ...MyCardFields
+  }
+}
+    fragment MyCardFields on MyCard {
+  guest {
+    id
+    name
+    cardCode
+    qrPayload
+    birthday
+    marketingConsent
+  }
+  account {
+    balance
+    held
+    available
+  }
+  level {
+    id
+    name
+    cashbackBp
+  }
+  nextLevel {
+    id
+    name
+    thresholdMinor
+  }
+  missingMinor
+  spendMinor
+  progressPercent
+}`) as unknown as TypedDocumentString<UpdateMyGuestProfileMutation, UpdateMyGuestProfileMutationVariables>;
+export const MyCardUpdatedDocument = new TypedDocumentString(`
+    subscription MyCardUpdated {
+  myCardUpdated {
+    guestId
+    balance
+    held
+    available
+    levelId
+  }
+}
+    `) as unknown as TypedDocumentString<MyCardUpdatedSubscription, MyCardUpdatedSubscriptionVariables>;

@@ -835,6 +835,27 @@ impl LedgerStore for SqlStore {
         Ok(result)
     }
 
+    async fn idempotent_result(
+        &self,
+        ctx: &Ctx,
+        scope: &str,
+        key: &str,
+    ) -> Result<Option<(String, serde_json::Value)>, StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let row = idempotency_keys::Entity::find()
+            .filter(idempotency_keys::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(idempotency_keys::Column::Scope.eq(scope))
+            .filter(idempotency_keys::Column::Key.eq(key))
+            .one(&txn)
+            .await
+            .map_err(internal)?;
+        txn.commit().await.map_err(internal)?;
+        Ok(row.and_then(|r| {
+            let result = serde_json::from_str(r.result.as_deref()?).ok()?;
+            Some((r.fingerprint, result))
+        }))
+    }
+
     async fn account(&self, ctx: &Ctx, guest: GuestId) -> Result<Account, StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
         let a = read_account(&txn, ctx, guest).await;

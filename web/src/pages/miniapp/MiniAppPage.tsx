@@ -1,0 +1,605 @@
+import QRCode from 'qrcode';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type FormEvent } from 'react';
+import { ApiError, describeError, normalizeFieldName, toApiError } from '../../api/errors';
+import { MyCardDocument, MyLedgerDocument, UpdateMyGuestProfileDocument } from '../../api/operations';
+import type { MyCardFieldsFragment, MyLedgerQuery } from '../../gql/graphql';
+import { useI18n } from '../../i18n/I18nProvider';
+import type { MessageKey } from '../../i18n/types';
+import { formatBp, formatPoints, formatSignedPoints } from '../../money';
+import { GuestClient, ReopenRequiredError } from './guestClient';
+import {
+  localeFromLanguageCode,
+  parseLaunchParams,
+  parseThemeParams,
+  resolveTenantId,
+  themeCssVars,
+  userFromInitData,
+  type ThemeParams,
+} from './launchParams';
+import { balanceGain, clampPercent, formatCardCode, formatMinorPlain, ledgerKindKey, pointsKey } from './logic';
+import './miniapp.css';
+
+type LedgerEntry = MyLedgerQuery['myLedger']['nodes'][number];
+
+interface TelegramWebApp {
+  initData?: string;
+  themeParams?: ThemeParams;
+  initDataUnsafe?: { start_param?: string };
+  ready?: () => void;
+  expand?: () => void;
+}
+
+function telegramWebApp(): TelegramWebApp | undefined {
+  return (window as Window & { Telegram?: { WebApp?: TelegramWebApp } }).Telegram?.WebApp;
+}
+
+interface Launch {
+  tenantId: string | null;
+  initData: string | null;
+  theme: ThemeParams;
+  devMode: boolean;
+}
+
+function readLaunch(): Launch {
+  const fromHash = parseLaunchParams(window.location.hash);
+  const tg = telegramWebApp();
+  const initData = tg?.initData && tg.initData.trim() !== '' ? tg.initData : fromHash.initData;
+  const startParam = fromHash.startParam ?? tg?.initDataUnsafe?.start_param ?? null;
+  const theme = tg?.themeParams && Object.keys(tg.themeParams).length > 0 ? parseThemeParams(JSON.stringify(tg.themeParams)) : fromHash.themeParams;
+  const search = new URLSearchParams(window.location.search);
+  return {
+    tenantId: resolveTenantId(window.location.search, startParam),
+    initData,
+    theme,
+    devMode: import.meta.env.DEV || search.get('dev') === '1',
+  };
+}
+
+type Phase =
+  | { kind: 'signingIn' }
+  | { kind: 'ready'; client: GuestClient }
+  | { kind: 'error'; messageKey: MessageKey; code: string; retry: boolean };
+
+function errorKeyFor(error: unknown): { key: MessageKey; code: string; retry: boolean } {
+  if (error instanceof ReopenRequiredError) return { key: 'miniapp.error.reopen', code: 'REOPEN', retry: false };
+  const err = toApiError(error);
+  if (err.code === 'UNAUTHENTICATED') return { key: 'miniapp.error.badInitData', code: err.code, retry: false };
+  if (err.code === 'NOT_FOUND') return { key: 'miniapp.error.noBot', code: err.code, retry: false };
+  if (err.code === 'NETWORK') return { key: 'error.NETWORK', code: err.code, retry: true };
+  return { key: 'miniapp.error.other', code: err.code, retry: true };
+}
+
+/** The guest's Telegram Mini App: `/app?tenant=<id>#tgWebAppData=…`. Outside the staff panel. */
+export function MiniAppPage() {
+  const { applyLocale } = useI18n();
+  const [launch, setLaunch] = useState<Launch>(readLaunch);
+  const style = useMemo(() => themeCssVars(launch.theme) as CSSProperties, [launch.theme]);
+
+  useEffect(() => {
+    const lang = userFromInitData(launch.initData)?.languageCode;
+    applyLocale(localeFromLanguageCode(lang));
+  }, [launch.initData, applyLocale]);
+
+  useEffect(() => {
+    const tg = telegramWebApp();
+    tg?.ready?.();
+    tg?.expand?.();
+    const vars = themeCssVars(launch.theme);
+    document.body.style.background = vars['--tg-bg'] ?? '';
+  }, [launch.theme]);
+
+  let content;
+  if (!launch.tenantId && !launch.devMode) {
+    content = <ErrorScreen messageKey="miniapp.error.noTenant" code="NO_TENANT" />;
+  } else if (!launch.initData || !launch.tenantId) {
+    content = launch.devMode ? (
+      <DevForm
+        tenantId={launch.tenantId ?? ''}
+        onSubmit={(tenantId, initData) => setLaunch({ ...launch, tenantId, initData })}
+      />
+    ) : (
+      <ErrorScreen messageKey="miniapp.error.noInitData" code="NO_INIT_DATA" />
+    );
+  } else {
+    content = <SignedIn key={`${launch.tenantId}|${launch.initData}`} tenantId={launch.tenantId} initData={launch.initData} />;
+  }
+
+  return (
+    <div className="miniapp" style={style} data-testid="miniapp">
+      {content}
+    </div>
+  );
+}
+
+function ErrorScreen({ messageKey, code, onRetry }: { messageKey: MessageKey; code: string; onRetry?: () => void }) {
+  const { t } = useI18n();
+  return (
+    <section className="ma-error" role="alert" data-testid="miniapp-error" data-code={code}>
+      <div className="ma-error-icon" aria-hidden="true">!</div>
+      <h1>{t('miniapp.error.title')}</h1>
+      <p data-testid="miniapp-error-message">{t(messageKey)}</p>
+      {onRetry && (
+        <button type="button" className="ma-button" onClick={onRetry} data-testid="miniapp-retry">
+          {t('miniapp.retry')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function DevForm({ tenantId, onSubmit }: { tenantId: string; onSubmit: (tenantId: string, initData: string) => void }) {
+  const { t } = useI18n();
+  const [tenant, setTenant] = useState(tenantId);
+  const [data, setData] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (tenant.trim() && data.trim()) onSubmit(tenant.trim(), data.trim());
+  };
+  return (
+    <form className="ma-card ma-dev" onSubmit={submit} data-testid="miniapp-dev-form">
+      <h1>{t('miniapp.dev.title')}</h1>
+      <p className="ma-hint">{t('miniapp.dev.hint')}</p>
+      <label className="ma-field">
+        <span>{t('miniapp.dev.tenant')}</span>
+        <input value={tenant} onChange={(e) => setTenant(e.target.value)} data-testid="miniapp-dev-tenant" />
+      </label>
+      <label className="ma-field">
+        <span>{t('miniapp.dev.initData')}</span>
+        <textarea rows={4} value={data} onChange={(e) => setData(e.target.value)} data-testid="miniapp-dev-initdata" />
+      </label>
+      <button type="submit" className="ma-button" data-testid="miniapp-dev-submit">
+        {t('miniapp.dev.submit')}
+      </button>
+    </form>
+  );
+}
+
+function SignedIn({ tenantId, initData }: { tenantId: string; initData: string }) {
+  const { t } = useI18n();
+  const [phase, setPhase] = useState<Phase>({ kind: 'signingIn' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    const client = new GuestClient(tenantId, initData);
+    setPhase({ kind: 'signingIn' });
+    client
+      .signIn()
+      .then(() => {
+        if (!cancelled) setPhase({ kind: 'ready', client });
+      })
+      .catch((error: unknown) => {
+        if (cancelled) return;
+        const e = errorKeyFor(error);
+        setPhase({ kind: 'error', messageKey: e.key, code: e.code, retry: e.retry });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [tenantId, initData, attempt]);
+
+  if (phase.kind === 'signingIn') {
+    return (
+      <p className="ma-loading" data-testid="miniapp-loading" aria-live="polite">
+        {t('miniapp.loading')}
+      </p>
+    );
+  }
+  if (phase.kind === 'error') {
+    return <ErrorScreen messageKey={phase.messageKey} code={phase.code} onRetry={phase.retry ? () => setAttempt((n) => n + 1) : undefined} />;
+  }
+  return <CardScreen client={phase.client} />;
+}
+
+interface Toast {
+  id: number;
+  points: number;
+}
+
+function CardScreen({ client }: { client: GuestClient }) {
+  const { t, locale } = useI18n();
+  const [card, setCard] = useState<MyCardFieldsFragment | null>(null);
+  const [fatal, setFatal] = useState<unknown>(null);
+  const [live, setLive] = useState(false);
+  const [toast, setToast] = useState<Toast | null>(null);
+  const [ledgerVersion, setLedgerVersion] = useState(0);
+  const lastBalance = useRef<number | null>(null);
+  const toastTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  /** A new balance from anywhere but the first load: toast the gain. */
+  const noteBalance = useCallback((balance: number, initial: boolean) => {
+    const gain = initial ? null : balanceGain(lastBalance.current, balance);
+    lastBalance.current = balance;
+    if (gain !== null) {
+      setToast({ id: Date.now(), points: gain });
+      if (toastTimer.current) clearTimeout(toastTimer.current);
+      toastTimer.current = setTimeout(() => setToast(null), 6000);
+    }
+  }, []);
+
+  const loadCard = useCallback(
+    async (initial: boolean) => {
+      try {
+        const data = await client.request(MyCardDocument, {});
+        noteBalance(data.myCard.account.balance, initial);
+        setCard(data.myCard);
+      } catch (error) {
+        if (initial || error instanceof ReopenRequiredError) setFatal(error);
+      }
+    },
+    [client, noteBalance],
+  );
+
+  useEffect(() => {
+    void loadCard(true);
+  }, [loadCard]);
+
+  useEffect(() => () => clearTimeout(toastTimer.current), []);
+
+  useEffect(() => {
+    if (typeof WebSocket === 'undefined') return;
+    return client.subscribeToCard({
+      onUpdate: (update) => {
+        noteBalance(update.balance, false);
+        setCard((prev) => (prev ? { ...prev, account: { ...prev.account, balance: update.balance, held: update.held, available: update.available } } : prev));
+        // Level, progress and history follow from the change: read them again.
+        void loadCard(false);
+        setLedgerVersion((v) => v + 1);
+      },
+      onConnected: (again) => {
+        setLive(true);
+        if (again) {
+          void loadCard(false);
+          setLedgerVersion((v) => v + 1);
+        }
+      },
+      onClosed: () => setLive(false),
+      onFatal: (error) => {
+        setLive(false);
+        if (error instanceof ReopenRequiredError) setFatal(error);
+      },
+    });
+  }, [client, loadCard, noteBalance]);
+
+  if (fatal) {
+    const e = errorKeyFor(fatal);
+    return (
+      <ErrorScreen
+        messageKey={e.key}
+        code={e.code}
+        onRetry={
+          e.retry
+            ? () => {
+                setFatal(null);
+                void loadCard(true);
+              }
+            : undefined
+        }
+      />
+    );
+  }
+  if (!card) {
+    return (
+      <p className="ma-loading" data-testid="miniapp-loading" aria-live="polite">
+        {t('miniapp.loading')}
+      </p>
+    );
+  }
+
+  const { account } = card;
+  return (
+    <main className="ma-main" data-testid="miniapp-card">
+      {toast && (
+        <div className="ma-toast" role="status" aria-live="polite" data-testid="miniapp-toast" data-points={toast.points} key={toast.id}>
+          {t('miniapp.toast', { points: formatPoints(toast.points, locale), word: t(pointsKey(toast.points, locale)) })}
+        </div>
+      )}
+
+      <section className="ma-card ma-balance-card" aria-labelledby="ma-balance-title">
+        <div className="ma-row">
+          <h2 id="ma-balance-title" className="ma-label">
+            {t('miniapp.balance')}
+          </h2>
+          <span className={`ma-live ${live ? 'on' : 'off'}`} data-testid="miniapp-live" data-live={live ? 'true' : 'false'} title={live ? t('miniapp.live') : t('miniapp.offline')}>
+            <span className="ma-dot" aria-hidden="true" />
+            <span className="ma-visually-hidden">{live ? t('miniapp.live') : t('miniapp.offline')}</span>
+          </span>
+        </div>
+        <p className="ma-balance">
+          <span data-testid="miniapp-balance" data-value={account.balance}>
+            {formatPoints(account.balance, locale)}
+          </span>{' '}
+          <span className="ma-balance-unit">{t(pointsKey(account.balance, locale))}</span>
+        </p>
+        {account.held > 0 && (
+          <p className="ma-hint" data-testid="miniapp-held">
+            {t('miniapp.available', { points: formatPoints(account.available, locale) })} ·{' '}
+            {t('miniapp.held', { points: formatPoints(account.held, locale) })}
+          </p>
+        )}
+      </section>
+
+      <LevelCard card={card} />
+      <QrCard payload={card.guest.qrPayload} code={card.guest.cardCode} />
+
+      <section className="ma-card" aria-labelledby="ma-promotions-title" data-testid="miniapp-promotions">
+        <h2 id="ma-promotions-title">{t('miniapp.promotions')}</h2>
+        <p className="ma-hint">{t('miniapp.promotionsEmpty')}</p>
+      </section>
+
+      <History client={client} version={ledgerVersion} />
+      <ProfileForm client={client} card={card} onSaved={setCard} />
+    </main>
+  );
+}
+
+function LevelCard({ card }: { card: MyCardFieldsFragment }) {
+  const { t, locale } = useI18n();
+  const percent = clampPercent(card.progressPercent);
+  return (
+    <section className="ma-card" aria-labelledby="ma-level-title" data-testid="miniapp-level">
+      <div className="ma-row">
+        <h2 id="ma-level-title" className="ma-label">
+          {t('miniapp.level')}
+        </h2>
+        {card.level && <span className="ma-hint">{t('miniapp.cashback', { percent: formatBp(card.level.cashbackBp, locale) })}</span>}
+      </div>
+      <p className="ma-level-name" data-testid="miniapp-level-name">
+        {card.level?.name ?? t('miniapp.noLevel')}
+      </p>
+      {card.nextLevel ? (
+        <>
+          <div
+            className="ma-progress"
+            role="progressbar"
+            aria-label={t('miniapp.progressLabel')}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={percent}
+            data-testid="miniapp-progress"
+          >
+            <div className="ma-progress-bar" style={{ width: `${percent}%` }} />
+          </div>
+          <p className="ma-hint" data-testid="miniapp-to-next">
+            {t('miniapp.toNextLevel', {
+              amount: formatMinorPlain(card.missingMinor ?? Math.max(0, card.nextLevel.thresholdMinor - card.spendMinor), locale),
+              level: card.nextLevel.name,
+            })}
+          </p>
+        </>
+      ) : (
+        <p className="ma-hint" data-testid="miniapp-top-level">
+          {t('miniapp.topLevel')}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function QrCard({ payload, code }: { payload: string; code: string }) {
+  const { t } = useI18n();
+  const [svg, setSvg] = useState<string | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
+      .then((s) => {
+        if (!cancelled) setSvg(s);
+      })
+      .catch(() => {
+        if (!cancelled) setSvg(null);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [payload]);
+  return (
+    <section className="ma-card ma-qr-card" aria-labelledby="ma-qr-title">
+      <h2 id="ma-qr-title" className="ma-label">
+        {t('miniapp.qrTitle')}
+      </h2>
+      <div
+        className="ma-qr"
+        role="img"
+        aria-label={t('miniapp.qrAlt')}
+        data-testid="miniapp-qr"
+        data-ready={svg ? 'true' : 'false'}
+        // The SVG comes from the qrcode library (our payload, no markup from outside).
+        dangerouslySetInnerHTML={svg ? { __html: svg } : undefined}
+      />
+      <p className="ma-card-code">
+        <span className="ma-visually-hidden">{t('miniapp.cardCode')}: </span>
+        <span data-testid="miniapp-card-code">{formatCardCode(code)}</span>
+      </p>
+    </section>
+  );
+}
+
+const PAGE = 20;
+
+function History({ client, version }: { client: GuestClient; version: number }) {
+  const { t, locale, formatDateTime } = useI18n();
+  const [entries, setEntries] = useState<LedgerEntry[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [hasMore, setHasMore] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    client
+      .request(MyLedgerDocument, { last: PAGE, before: null })
+      .then((data) => {
+        if (cancelled) return;
+        setEntries([...data.myLedger.nodes].reverse());
+        setCursor(data.myLedger.pageInfo.startCursor ?? null);
+        setHasMore(data.myLedger.pageInfo.hasPreviousPage);
+        setError(null);
+      })
+      .catch((e: unknown) => {
+        if (!cancelled) setError(e);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, version]);
+
+  const more = async () => {
+    if (!cursor) return;
+    setLoading(true);
+    try {
+      const data = await client.request(MyLedgerDocument, { last: PAGE, before: cursor });
+      setEntries((prev) => [...(prev ?? []), ...[...data.myLedger.nodes].reverse()]);
+      setCursor(data.myLedger.pageInfo.startCursor ?? null);
+      setHasMore(data.myLedger.pageInfo.hasPreviousPage);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  return (
+    <section className="ma-card" aria-labelledby="ma-history-title" data-testid="miniapp-history">
+      <h2 id="ma-history-title">{t('miniapp.history')}</h2>
+      {error !== null && (
+        <p className="ma-field-error" role="alert">
+          {describeError(error, t).message}
+        </p>
+      )}
+      {entries === null ? (
+        error === null && <p className="ma-hint">{t('miniapp.loading')}</p>
+      ) : entries.length === 0 ? (
+        <p className="ma-hint" data-testid="miniapp-history-empty">
+          {t('miniapp.historyEmpty')}
+        </p>
+      ) : (
+        <ul className="ma-history">
+          {entries.map((e) => (
+            <li key={e.id} data-testid="miniapp-history-item" data-kind={e.kind}>
+              <div>
+                <div className="ma-history-kind">{t(ledgerKindKey(e.kind))}</div>
+                <div className="ma-hint">
+                  {formatDateTime(e.createdAt)}
+                  {e.reason ? ` · ${e.reason}` : ''}
+                </div>
+              </div>
+              <div className={`ma-amount ${e.amount > 0 ? 'plus' : e.amount < 0 ? 'minus' : ''}`} data-testid="miniapp-history-amount">
+                {formatSignedPoints(e.amount, locale)}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {hasMore && (
+        <button type="button" className="ma-button ma-button-secondary" onClick={() => void more()} disabled={loading} data-testid="miniapp-history-more">
+          {t('miniapp.historyMore')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+const PROFILE_FIELDS = ['name', 'birthday', 'marketingConsent'] as const;
+
+function todayIso(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function ProfileForm({ client, card, onSaved }: { client: GuestClient; card: MyCardFieldsFragment; onSaved: (card: MyCardFieldsFragment) => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState(card.guest.name ?? '');
+  const [birthday, setBirthday] = useState(card.guest.birthday ?? '');
+  const [consent, setConsent] = useState(card.guest.marketingConsent);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<(typeof PROFILE_FIELDS)[number], string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    setFormError(null);
+    const local: typeof fieldErrors = {};
+    if (name.trim().length > 100) local.name = t('miniapp.nameTooLong');
+    if (birthday && birthday > todayIso()) local.birthday = t('miniapp.birthdayFuture');
+    setFieldErrors(local);
+    if (Object.keys(local).length > 0) return;
+    setSaving(true);
+    try {
+      const input: { name?: string; birthday?: string; marketingConsent: boolean } = { marketingConsent: consent };
+      if (name.trim() !== '') input.name = name.trim();
+      if (birthday) input.birthday = birthday;
+      const data = await client.request(UpdateMyGuestProfileDocument, { input });
+      onSaved(data.updateMyGuestProfile);
+      setSaved(true);
+    } catch (error) {
+      const err = toApiError(error);
+      const field = err instanceof ApiError && err.field ? normalizeFieldName(err.field) : undefined;
+      const described = describeError(err, t);
+      const message = [t('error.VALIDATION'), described.detail].filter(Boolean).join(' ');
+      if (err.code === 'VALIDATION' && field && (PROFILE_FIELDS as readonly string[]).includes(field)) {
+        setFieldErrors({ [field]: message });
+      } else {
+        setFormError(err.code === 'VALIDATION' ? message : describeError(err, t).message);
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form className="ma-card" onSubmit={(e) => void submit(e)} aria-labelledby="ma-profile-title" data-testid="miniapp-profile" noValidate>
+      <h2 id="ma-profile-title">{t('miniapp.profile')}</h2>
+      <label className="ma-field">
+        <span>{t('miniapp.name')}</span>
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          autoComplete="given-name"
+          aria-invalid={fieldErrors.name ? true : undefined}
+          data-testid="miniapp-name"
+        />
+        {fieldErrors.name && (
+          <span className="ma-field-error" data-testid="miniapp-name-error">
+            {fieldErrors.name}
+          </span>
+        )}
+      </label>
+      <label className="ma-field">
+        <span>{t('miniapp.birthday')}</span>
+        <input
+          type="date"
+          value={birthday}
+          max={todayIso()}
+          onChange={(e) => setBirthday(e.target.value)}
+          aria-invalid={fieldErrors.birthday ? true : undefined}
+          data-testid="miniapp-birthday"
+        />
+        {fieldErrors.birthday && (
+          <span className="ma-field-error" data-testid="miniapp-birthday-error">
+            {fieldErrors.birthday}
+          </span>
+        )}
+      </label>
+      <label className="ma-check">
+        <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} data-testid="miniapp-consent" />
+        <span>{t('miniapp.marketingConsent')}</span>
+      </label>
+      {fieldErrors.marketingConsent && <span className="ma-field-error">{fieldErrors.marketingConsent}</span>}
+      {formError && (
+        <p className="ma-field-error" role="alert" data-testid="miniapp-profile-error">
+          {formError}
+        </p>
+      )}
+      {saved && (
+        <p className="ma-saved" role="status" data-testid="miniapp-profile-saved">
+          {t('miniapp.saved')}
+        </p>
+      )}
+      <button type="submit" className="ma-button" disabled={saving} data-testid="miniapp-save">
+        {saving ? t('miniapp.saving') : t('miniapp.save')}
+      </button>
+    </form>
+  );
+}
