@@ -121,8 +121,6 @@ struct Acct {
 enum Expect {
     Ok,
     Refused(&'static str),
-    /// Success, or the given refusal (see the replay of checks paid by a hold).
-    OkOr(&'static str),
 }
 
 /// (guest, Δ balance, Δ held) the step must have made.
@@ -311,8 +309,8 @@ impl Workload {
                 .map_or_else(|| "ok".to_owned(), |c| format!("refused {c}"))
         ));
         let ok = match (expect, got.as_deref()) {
-            (Expect::Ok | Expect::OkOr(_), None) => true,
-            (Expect::Refused(want) | Expect::OkOr(want), Some(c)) if c == want => false,
+            (Expect::Ok, None) => true,
+            (Expect::Refused(want), Some(c)) if c == want => false,
             _ => self.fail(&format!("{what}: expected {expect:?}, got {r}")),
         };
         self.count(action, ok);
