@@ -17,9 +17,11 @@
 #
 # PostgreSQL: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres, a superuser; trust or
 # ~/.pgpass). Nothing is sent anywhere but 127.0.0.1.
+# BENCH_BIN=path measures an already built server instead of building the working tree.
 # Smaller runs: BENCH_TENANTS, BENCH_GUESTS (per tenant), BENCH_HISTORY_GUESTS (per tenant).
 # What-if: BENCH_EXTRA_SQL=file.sql is applied to the database after the migrations (e.g.
-# scripts/bench/what-if-pattern-indexes.sql); the report says so.
+# scripts/bench/what-if-pattern-indexes.sql); BENCH_SERVER_ENV="K=V …" is added to the server's
+# environment only (e.g. MALLOC_MMAP_THRESHOLD_=131072); the report says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -32,6 +34,7 @@ history_per_tenant=${BENCH_HISTORY_GUESTS:-10}
 history_checks=20
 conns=32
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 db=maxloyalty_bench
 pgdb=maxloyalty_bench_pgbench
 role=maxloyalty_bench_app
@@ -55,10 +58,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-log "building the server (release; the first build takes minutes)"
-cargo build --release --locked --quiet -p api --bin maxloyalty
-bin="$CARGO_TARGET_DIR/release/maxloyalty"
+if [ -n "${BENCH_BIN:-}" ]; then
+  bin=$BENCH_BIN
+  [ -x "$bin" ] || die "BENCH_BIN=$bin is not an executable"
+  built_from="given binary $bin"
+else
+  export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+  log "building the server (release; the first build takes minutes)"
+  cargo build --release --locked --quiet -p api --bin maxloyalty
+  bin="$CARGO_TARGET_DIR/release/maxloyalty"
+  built_from="release build of $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  [ -z "$(git --no-optional-locks status --porcelain --untracked-files=no 2>/dev/null)" ] \
+    || built_from="$built_from + uncommitted changes"
+fi
 
 psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -d postgres "$@"; }
 psql -X -qAt -d postgres -c 'SELECT 1' >/dev/null 2>&1 \
@@ -112,8 +124,9 @@ base="http://127.0.0.1:$port"
 MAXLOYALTY_ENV=production MAXLOYALTY_HOST=127.0.0.1 MAXLOYALTY_PORT=$port \
   DATABASE_URL="postgres://$role@$PGHOST:$PGPORT/$db" \
   MAXLOYALTY_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
+  MAXLOYALTY_SECRETS_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n')" \
   MAXLOYALTY_WEB_DIR="$work/no-panel" MAXLOYALTY_SHUTDOWN_GRACE_SECS=2 RUST_LOG=warn \
-  "$bin" serve >"$work/server.log" 2>&1 &
+  env ${BENCH_SERVER_ENV:-} "$bin" serve >"$work/server.log" 2>&1 &
 srv=$!
 for _ in $(seq 1 300); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/ready" 2>/dev/null)" = 200 ] && break
@@ -204,6 +217,7 @@ run_wrk() { # name lua [extra args]
   R[$name.cpu_pg]=$(awk "BEGIN{printf \"%.2f\", $pgd / $wall}")
   R[$name.cpu_wrk]=$(awk "BEGIN{printf \"%.2f\", ($w1 - $w0) / $wall}")
   R[$name.cpu_machine]=$(awk "BEGIN{printf \"%.2f\", (($mt1 - $mt0) - ($mi1 - $mi0)) / ($mt1 - $mt0) * $(nproc)}")
+  R[$name.cpu_other]=$(awk "BEGIN{o = ${R[$name.cpu_machine]} - ${R[$name.cpu_server]} - ${R[$name.cpu_pg]} - ${R[$name.cpu_wrk]}; printf \"%.2f\", o < 0 ? 0 : o}")
   read -r x0 sc0 rd0 <<<"$c0"; read -r x1 sc1 rd1 <<<"$c1"
   local n=${R[$name.requests]}
   R[$name.tx_per_req]=$(awk "BEGIN{printf \"%.1f\", ($x1 - $x0) / ($n > 0 ? $n : 1)}")
@@ -213,6 +227,7 @@ run_wrk() { # name lua [extra args]
 }
 
 # ---- measure ----------------------------------------------------------------------------
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 log "pgbench: TPC-B -M prepared -c $conns -j 2 for ${secs}s"
 w0=$(children_ticks); m0=$(machine_ticks)
 pgbench -M prepared -c "$conns" -j 2 -T "$secs" "$pgdb" >"$work/pgbench.log" 2>&1 \
@@ -245,17 +260,24 @@ mem_gb=$(awk '/^MemTotal/{printf "%.0f", $2/1048576}' /proc/meminfo)
 echo
 echo "MaxLoyalty load benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${mem_gb} GB RAM, PostgreSQL $(psql -X -qAt -d postgres -c 'SHOW server_version' | cut -d' ' -f1)"
 [ -n "${BENCH_EXTRA_SQL:-}" ] && echo "WHAT-IF RUN: $BENCH_EXTRA_SQL applied on top of the migrations"
+[ -n "${BENCH_SERVER_ENV:-}" ] && echo "WHAT-IF RUN: server started with $BENCH_SERVER_ENV"
+echo "server: $built_from"
 echo "$guest_count guests in $tenants tenants; $conns connections; ${secs}s per workload; wrk -t2 --timeout 10s"
 echo
-printf '%-22s %10s %9s %9s %9s %8s %8s   %-26s %s\n' workload 'req/s' 'p50 ms' 'p99 ms' 'max ms' errors 'RSS MB' 'CPU cores srv/pg/wrk/all' 'tx, scans, rows per req'
+printf '%-22s %10s %9s %9s %9s %8s %8s   %-26s %s\n' workload 'req/s' 'p50 ms' 'p99 ms' 'max ms' errors 'RSS MB' 'CPU srv/pg/wrk/other' 'tx, scans, rows per req'
 printf '%-22s %10s %9s %9s %9s %8s %8s   %-26s %s\n' 'pgbench TPC-B (s=10)' "$(printf %.1f "$pg_tps")" "avg $pg_lat" '' '' "${pg_failed:-0}" '' \
-  "-/-/-/$pg_cpu_machine (pgbench $(awk "BEGIN{printf \"%.2f\", ($w1 - $w0) / ($secs * $hz)}"))" ''
+  "pgbench $(awk "BEGIN{printf \"%.2f\", ($w1 - $w0) / ($secs * $hz)}"), all $pg_cpu_machine" ''
 for w in process_check guest_search guest_card; do
   printf '%-22s %10s %9s %9s %9s %8s %8s   %-26s %s\n' "$w" "${R[$w.rps]}" "${R[$w.p50_ms]}" "${R[$w.p99_ms]}" \
     "${R[$w.max_ms]}" "${R[$w.errors]}" "${R[$w.rss_mb]}" \
-    "${R[$w.cpu_server]}/${R[$w.cpu_pg]}/${R[$w.cpu_wrk]}/${R[$w.cpu_machine]}" \
+    "${R[$w.cpu_server]}/${R[$w.cpu_pg]}/${R[$w.cpu_wrk]}/${R[$w.cpu_other]}" \
     "${R[$w.tx_per_req]}, ${R[$w.scans_per_req]}, ${R[$w.rows_per_req]}"
 done
+echo
+echo "CPU in cores over each run (2.00 = both cores): srv = the server, pg = its PostgreSQL connections, wrk,"
+echo "other = everything else on the machine (other jobs: noise). Per request: transactions, table scans and"
+echo "rows read by them in the bench database (pg_stat_database / pg_stat_user_tables)."
+echo "load average at the start: $load_start"
 echo
 echo "processCheck / pgbench TPS = $ratio"
 echo "server RSS: idle before the runs ${R[process_check.rss_idle_mb]} MB, peak during the runs $peak_rss MB, lifetime peak (VmHWM) $hwm_mb MB"

@@ -784,3 +784,52 @@ async fn a_retried_check_paid_by_a_hold_gets_its_receipt_again(backend: Backend)
     assert_consistent(&card(&app, &s, &g).await);
 }
 both_backends!(a_retried_check_paid_by_a_hold_gets_its_receipt_again);
+
+async fn the_monthly_review_lowers_levels_only_there_and_follows_the_spend_basis(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut s = shop(&app).await;
+    let rolling = guest(&app, &s, "+7 900 000-00-10").await;
+    let lifetime = guest(&app, &s, "+7 900 000-00-11").await;
+    for (g, ext) in [(&rolling, "r-1"), (&lifetime, "l-1")] {
+        let r = app
+            .ok(Some(&s.owner.access), PROCESS, check(&s, g, 1_200_000, ext))
+            .await;
+        assert_eq!(r["processCheck"]["levelAfter"]["name"], "Silver");
+    }
+    let tenant = Ctx::system(TenantId::from_str(&s.owner.tenant_id).expect("tenant"));
+    assert_eq!(
+        app.loyalty.review_levels(&tenant).await.expect("review"),
+        0,
+        "nothing to change yet"
+    );
+
+    // A year without visits: under the rolling basis the spend that counts is 0.
+    app.clock.advance(chrono::Duration::days(400));
+    relogin(&app, &mut s).await;
+    assert_eq!(
+        app.loyalty.review_levels(&tenant).await.expect("review"),
+        0,
+        "lifetime basis keeps Silver"
+    );
+    let settings = "mutation { updateLoyaltySettings(input: { expiryDays: 365, spendBasis: ROLLING_365, pointValueMinor: 100, holdTtlSeconds: 900 }) { spendBasis } }";
+    app.ok(Some(&s.owner.access), settings, json!({})).await;
+    assert_eq!(app.loyalty.review_levels(&tenant).await.expect("review"), 2);
+    for g in [&rolling, &lifetime] {
+        assert_eq!(card(&app, &s, g).await["level"]["name"], "Bronze");
+    }
+    assert_eq!(
+        app.loyalty.review_levels(&tenant).await.expect("review"),
+        0,
+        "a second review changes nothing"
+    );
+    let audit = app
+        .ok(
+            Some(&s.owner.access),
+            "{ auditLog(action: \"loyalty.level_review\") { totalCount nodes { details } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(audit["auditLog"]["totalCount"], 2);
+    assert!(audit.to_string().contains("Silver"));
+}
+both_backends!(the_monthly_review_lowers_levels_only_there_and_follows_the_spend_basis);

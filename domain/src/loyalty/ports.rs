@@ -105,6 +105,13 @@ pub enum LedgerOp {
     },
     /// Marks a check reversed (fails if it already is).
     MarkReversed(CheckId),
+    /// Sets a guest's level (the monthly review may lower it).
+    SetLevel {
+        /// The guest.
+        guest: GuestId,
+        /// The new level.
+        level: Option<LevelId>,
+    },
     /// Moves everything of `source` to `target`: open lots (keeping their age and
     /// expiry) through a pair of adjustment entries, checks and spend, and the
     /// contact details `target` lacks; then anonymises `source`. Refused while

@@ -1404,6 +1404,62 @@ impl LoyaltyService {
         Ok(n)
     }
 
+    /// The monthly level review (run by a scheduled job): every guest moves to the
+    /// level their spend qualifies for now — the only place a level goes down.
+    /// Returns how many guests changed level.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn review_levels(&self, ctx: &Ctx) -> Result<usize, LedgerError> {
+        let settings = self.settings(ctx).await?;
+        let levels = self.d.config.levels(ctx).await?;
+        let since = self.d.clock.now() - Duration::days(365);
+        let mut changed = 0;
+        let mut page = PageRequest::Forward {
+            after: None,
+            limit: 100,
+        };
+        loop {
+            let batch_of = self
+                .d
+                .guests
+                .search(ctx, &super::ports::GuestQuery::All, page)
+                .await?;
+            for g in &batch_of.items {
+                let spend = match settings.spend_basis {
+                    SpendBasis::Lifetime => g.lifetime_spend_minor,
+                    SpendBasis::Rolling365 => self.d.ledger.spend_since(ctx, g.id, since).await?,
+                };
+                let target = level_for(&levels, spend).map(|l| l.id);
+                if target == g.level_id {
+                    continue;
+                }
+                let name = |id: Option<LevelId>| {
+                    id.and_then(|id| levels.iter().find(|l| l.id == id))
+                        .map(|l| l.name.clone())
+                };
+                let batch = Batch {
+                    idempotency: None,
+                    ops: vec![LedgerOp::SetLevel { guest: g.id, level: target }],
+                    audit: AuditRecord::new("loyalty.level_review", "guest", g.id)
+                        .details(json!({ "before": name(g.level_id), "after": name(target), "spendMinor": spend })),
+                };
+                self.account_after(ctx, batch, g.id).await?;
+                changed += 1;
+            }
+            match (batch_of.has_next, batch_of.items.last()) {
+                (true, Some(last)) => {
+                    page = PageRequest::Forward {
+                        after: Some(last.id.as_uuid()),
+                        limit: 100,
+                    }
+                }
+                _ => break,
+            }
+        }
+        Ok(changed)
+    }
+
     /// Expires what is left of expired lots (run by a scheduled job). Returns how many guests.
     ///
     /// # Errors

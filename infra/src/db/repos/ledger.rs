@@ -466,6 +466,21 @@ async fn apply_op(
                 return Err(BatchError::AlreadyReversed(check));
             }
         }
+        LedgerOp::SetLevel { guest, level } => {
+            guests::Entity::update_many()
+                .col_expr(
+                    guests::Column::LevelId,
+                    Expr::value(level.map(|l| l.as_uuid())),
+                )
+                .filter(guests::Column::TenantId.eq(t))
+                .filter(guests::Column::Id.eq(guest.as_uuid()))
+                .exec(txn)
+                .await
+                .map_err(store)?;
+            out.levels.retain(|(g, _)| *g != guest);
+            out.levels.push((guest, level));
+            keep(out, read_account(txn, ctx, guest).await?);
+        }
         LedgerOp::MergeGuests { source, target } => {
             merge_guests(txn, ctx, source, target, out).await?
         }
