@@ -216,6 +216,15 @@ impl Guard for Public {
     }
 }
 
+/// An optional input field: omitted → `None` (keep), `null` → `Some(None)` (clear).
+pub fn maybe<T>(v: async_graphql::MaybeUndefined<T>) -> Option<Option<T>> {
+    match v {
+        async_graphql::MaybeUndefined::Undefined => None,
+        async_graphql::MaybeUndefined::Null => Some(None),
+        async_graphql::MaybeUndefined::Value(v) => Some(Some(v)),
+    }
+}
+
 /// Parses an `ID` argument into an id newtype.
 ///
 /// # Errors

@@ -15,7 +15,7 @@ use super::types::{Account, Guest, LedgerEntry, Level};
 use crate::error::GqlResult;
 use crate::graphql::{
     Conn, GuestOnly, PageArgs, Perm, Public, connection, guest, guest_ctx, loyalty_service as svc,
-    parse_id, public, requires, staff_ctx,
+    maybe, parse_id, public, requires, staff_ctx,
 };
 use crate::realtime::LocalBus;
 
@@ -90,14 +90,6 @@ pub struct UpdateMyGuestProfileInput {
     pub birthday: MaybeUndefined<NaiveDate>,
     /// Agreed to marketing messages.
     pub marketing_consent: Option<bool>,
-}
-
-fn maybe<T>(v: MaybeUndefined<T>) -> Option<Option<T>> {
-    match v {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(v)),
-    }
 }
 
 /// Mini App queries.

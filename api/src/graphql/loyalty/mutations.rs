@@ -11,7 +11,7 @@ use super::types::{
     Account, Guest, GuestRefInput, Hold, Level, LoyaltySettings, Receipt, SpendBasis,
 };
 use crate::error::{GqlResult, invalid};
-use crate::graphql::{Perm, loyalty_service as svc, parse_id, requires, staff_ctx};
+use crate::graphql::{Perm, loyalty_service as svc, maybe, parse_id, requires, staff_ctx};
 
 /// A new guest.
 #[derive(InputObject)]
@@ -47,14 +47,6 @@ pub struct UpdateGuestInput {
     pub marketing_consent: Option<bool>,
     /// Tags.
     pub tags: Option<Vec<String>>,
-}
-
-fn maybe<T>(v: MaybeUndefined<T>) -> Option<Option<T>> {
-    match v {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(v)),
-    }
 }
 
 /// A check to process.
