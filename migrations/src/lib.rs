@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_identity;
 mod m20261121_000002_loyalty;
 mod m20261121_000003_telegram_bots;
+mod m20261121_000004_guest_search_indexes;
 pub mod rls;
 
 /// All migrations in order.
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_identity::Migration),
             Box::new(m20261121_000002_loyalty::Migration),
             Box::new(m20261121_000003_telegram_bots::Migration),
+            Box::new(m20261121_000004_guest_search_indexes::Migration),
         ]
     }
 }
