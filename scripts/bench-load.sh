@@ -19,9 +19,9 @@
 # ~/.pgpass). Nothing is sent anywhere but 127.0.0.1.
 # BENCH_BIN=path measures an already built server instead of building the working tree.
 # Smaller runs: BENCH_TENANTS, BENCH_GUESTS (per tenant), BENCH_HISTORY_GUESTS (per tenant).
-# What-if: BENCH_EXTRA_SQL=file.sql is applied to the database after the migrations (e.g.
-# scripts/bench/what-if-pattern-indexes.sql); BENCH_SERVER_ENV="K=V …" is added to the server's
-# environment only (e.g. MALLOC_MMAP_THRESHOLD_=131072); the report says so.
+# What-if: BENCH_EXTRA_SQL=file.sql is applied to the database after the migrations (an index
+# to try, say); BENCH_SERVER_ENV="K=V …" is added to the server's environment only (e.g.
+# MALLOC_MMAP_THRESHOLD_=131072); the report says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
