@@ -160,7 +160,7 @@ psql -X -q -d "$db" -c "VACUUM ANALYZE" -c "CHECKPOINT"
 hz=$(getconf CLK_TCK)
 proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; } # utime + stime
 children_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }                    # waited children
-machine_ticks() { awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat; } # total idle
+machine_ticks() { awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6, $9}' /proc/stat; } # total idle steal
 pg_backend_ticks() { # pid:ticks of the server's PostgreSQL connections
   local p
   for p in $(psql -X -qAt -d postgres -c "SELECT pid FROM pg_stat_activity WHERE usename = '$role'"); do
@@ -212,12 +212,13 @@ run_wrk() { # name lua [extra args]
       n = split(a, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, ":"); before[kv[1]] = kv[2] }
       n = split(b, y, " "); for (i = 1; i <= n; i++) { split(y[i], kv, ":"); d += kv[2] - before[kv[1]] }
       print d + 0 }')
-  read -r mt0 mi0 <<<"$m0"; read -r mt1 mi1 <<<"$m1"
+  read -r mt0 mi0 ms0 <<<"$m0"; read -r mt1 mi1 ms1 <<<"$m1"
   R[$name.cpu_server]=$(awk "BEGIN{printf \"%.2f\", ($s1 - $s0) / $wall}")
   R[$name.cpu_pg]=$(awk "BEGIN{printf \"%.2f\", $pgd / $wall}")
   R[$name.cpu_wrk]=$(awk "BEGIN{printf \"%.2f\", ($w1 - $w0) / $wall}")
   R[$name.cpu_machine]=$(awk "BEGIN{printf \"%.2f\", (($mt1 - $mt0) - ($mi1 - $mi0)) / ($mt1 - $mt0) * $(nproc)}")
-  R[$name.cpu_other]=$(awk "BEGIN{o = ${R[$name.cpu_machine]} - ${R[$name.cpu_server]} - ${R[$name.cpu_pg]} - ${R[$name.cpu_wrk]}; printf \"%.2f\", o < 0 ? 0 : o}")
+  R[$name.cpu_steal]=$(awk "BEGIN{printf \"%.2f\", ($ms1 - $ms0) / ($mt1 - $mt0) * $(nproc)}")
+  R[$name.cpu_other]=$(awk "BEGIN{o = ${R[$name.cpu_machine]} - ${R[$name.cpu_steal]} - ${R[$name.cpu_server]} - ${R[$name.cpu_pg]} - ${R[$name.cpu_wrk]}; printf \"%.2f\", o < 0 ? 0 : o}")
   read -r x0 sc0 rd0 <<<"$c0"; read -r x1 sc1 rd1 <<<"$c1"
   local n=${R[$name.requests]}
   R[$name.tx_per_req]=$(awk "BEGIN{printf \"%.1f\", ($x1 - $x0) / ($n > 0 ? $n : 1)}")
@@ -237,7 +238,8 @@ pg_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.log" | tail -n1)
 pg_lat=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$work/pgbench.log" | tail -n1)
 pg_failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.log" | tail -n1)
 [ -n "$pg_tps" ] || { cat "$work/pgbench.log" >&2; die "no tps in the pgbench output"; }
-read -r mt0 mi0 <<<"$m0"; read -r mt1 mi1 <<<"$m1"
+read -r mt0 mi0 ms0 <<<"$m0"; read -r mt1 mi1 ms1 <<<"$m1"
+pg_cpu_steal=$(awk "BEGIN{printf \"%.2f\", ($ms1 - $ms0) / ($mt1 - $mt0) * $(nproc)}")
 pg_cpu_machine=$(awk "BEGIN{printf \"%.2f\", (($mt1 - $mt0) - ($mi1 - $mi0)) / ($mt1 - $mt0) * $(nproc)}")
 
 run_wrk process_check process_check.lua "$run_id"
@@ -264,19 +266,20 @@ echo "MaxLoyalty load benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores,
 echo "server: $built_from"
 echo "$guest_count guests in $tenants tenants; $conns connections; ${secs}s per workload; wrk -t2 --timeout 10s"
 echo
-printf '%-22s %10s %9s %9s %9s %8s %8s   %-26s %s\n' workload 'req/s' 'p50 ms' 'p99 ms' 'max ms' errors 'RSS MB' 'CPU srv/pg/wrk/other' 'tx, scans, rows per req'
-printf '%-22s %10s %9s %9s %9s %8s %8s   %-26s %s\n' 'pgbench TPC-B (s=10)' "$(printf %.1f "$pg_tps")" "avg $pg_lat" '' '' "${pg_failed:-0}" '' \
-  "pgbench $(awk "BEGIN{printf \"%.2f\", ($w1 - $w0) / ($secs * $hz)}"), all $pg_cpu_machine" ''
+printf '%-22s %10s %9s %9s %9s %8s %8s   %-30s %s\n' workload 'req/s' 'p50 ms' 'p99 ms' 'max ms' errors 'RSS MB' 'CPU srv/pg/wrk/other/steal' 'tx, scans, rows per req'
+printf '%-22s %10s %9s %9s %9s %8s %8s   %-30s %s\n' 'pgbench TPC-B (s=10)' "$(printf %.1f "$pg_tps")" "avg $pg_lat" '' '' "${pg_failed:-0}" '' \
+  "pgbench $(awk "BEGIN{printf \"%.2f\", ($w1 - $w0) / ($secs * $hz)}"), all $pg_cpu_machine, steal $pg_cpu_steal" ''
 for w in process_check guest_search guest_card; do
-  printf '%-22s %10s %9s %9s %9s %8s %8s   %-26s %s\n' "$w" "${R[$w.rps]}" "${R[$w.p50_ms]}" "${R[$w.p99_ms]}" \
+  printf '%-22s %10s %9s %9s %9s %8s %8s   %-30s %s\n' "$w" "${R[$w.rps]}" "${R[$w.p50_ms]}" "${R[$w.p99_ms]}" \
     "${R[$w.max_ms]}" "${R[$w.errors]}" "${R[$w.rss_mb]}" \
-    "${R[$w.cpu_server]}/${R[$w.cpu_pg]}/${R[$w.cpu_wrk]}/${R[$w.cpu_other]}" \
+    "${R[$w.cpu_server]}/${R[$w.cpu_pg]}/${R[$w.cpu_wrk]}/${R[$w.cpu_other]}/${R[$w.cpu_steal]}" \
     "${R[$w.tx_per_req]}, ${R[$w.scans_per_req]}, ${R[$w.rows_per_req]}"
 done
 echo
 echo "CPU in cores over each run (2.00 = both cores): srv = the server, pg = its PostgreSQL connections, wrk,"
-echo "other = everything else on the machine (other jobs: noise). Per request: transactions, table scans and"
-echo "rows read by them in the bench database (pg_stat_database / pg_stat_user_tables)."
+echo "other = everything else (other jobs, PostgreSQL's background writers), steal = taken by the hypervisor."
+echo "Per request: transactions, table scans and rows read by them in the bench database"
+echo "(pg_stat_database, pg_stat_user_tables)."
 echo "load average at the start: $load_start"
 echo
 echo "processCheck / pgbench TPS = $ratio"

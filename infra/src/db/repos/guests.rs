@@ -20,6 +20,19 @@ fn reversed_digits(p: &Phone) -> String {
     p.digits().chars().rev().collect()
 }
 
+/// The smallest digit string above every string starting with `prefix` (digits
+/// only): `4329` → `433`; none for all nines.
+fn digits_upper_bound(prefix: &str) -> Option<String> {
+    let mut digits: Vec<u8> = prefix.bytes().collect();
+    while let Some(last) = digits.pop() {
+        if last < b'9' {
+            digits.push(last + 1);
+            return String::from_utf8(digits).ok();
+        }
+    }
+    None
+}
+
 /// Escapes LIKE wildcards in user text.
 fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
@@ -196,8 +209,15 @@ impl GuestStore for SqlStore {
         let q = match query {
             GuestQuery::All => q,
             GuestQuery::PhoneSuffix(d) => {
+                // Phone endings are prefixes of the reversed digits. Written as a range,
+                // not LIKE: under row-level security PostgreSQL only uses leakproof
+                // operators in an index search, and LIKE is not one.
                 let rev: String = d.chars().rev().collect();
-                q.filter(guests::Column::PhoneRev.like(format!("{}%", like_escape(&rev))))
+                let q = q.filter(guests::Column::PhoneRev.gte(rev.clone()));
+                match digits_upper_bound(&rev) {
+                    Some(upper) => q.filter(guests::Column::PhoneRev.lt(upper)),
+                    None => q,
+                }
             }
             GuestQuery::NamePrefix(p) => {
                 q.filter(guests::Column::NameLower.like(format!("{}%", like_escape(p))))
@@ -224,5 +244,18 @@ impl GuestStore for SqlStore {
             has_previous: p.has_previous,
             total: p.total,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digits_upper_bound;
+
+    #[test]
+    fn the_upper_bound_of_a_digit_prefix_carries() {
+        assert_eq!(digits_upper_bound("4321").as_deref(), Some("4322"));
+        assert_eq!(digits_upper_bound("4329").as_deref(), Some("433"));
+        assert_eq!(digits_upper_bound("4999").as_deref(), Some("5"));
+        assert_eq!(digits_upper_bound("999"), None);
     }
 }
