@@ -521,9 +521,7 @@ impl IdentityService {
             None => current.user.display_name.clone(),
         };
         let locale = locale.unwrap_or(current.user.locale);
-        let audit = self
-            .audit(ctx, AuditRecord::new("user.update_profile", "user", user))
-            .await
+        let audit = AuditRecord::new("user.update_profile", "user", user)
             .details(json!({
                 "before": { "displayName": current.user.display_name, "locale": current.user.locale.code() },
                 "after": { "displayName": name, "locale": locale.code() },
@@ -579,9 +577,7 @@ impl IdentityService {
             .hash(&password)
             .await
             .map_err(ChangePasswordError::Internal)?;
-        let audit = self
-            .audit(ctx, AuditRecord::new("user.change_password", "user", user))
-            .await;
+        let audit = AuditRecord::new("user.change_password", "user", user);
         self.d.users.set_password(ctx, user, &hash, audit).await?;
         let now = self.now();
         for m in self.d.users.memberships(user).await? {
@@ -682,12 +678,8 @@ impl IdentityService {
             && stored.revoked_at.is_none()
         {
             let ctx = Ctx::person(tenant, stored.user, meta);
-            let audit = self
-                .audit(
-                    &ctx,
-                    AuditRecord::new("auth.logout", "session", stored.session),
-                )
-                .await
+            // The adapter labels the record with the person's e-mail.
+            let audit = AuditRecord::new("auth.logout", "session", stored.session)
                 .details(json!({ "user": stored.user.to_string() }));
             self.d
                 .sessions
@@ -735,23 +727,6 @@ impl IdentityService {
         }
     }
 
-    async fn actor_label(&self, ctx: &Ctx) -> Option<String> {
-        let u = ctx.actor().user_id()?;
-        self.d
-            .staff
-            .get(ctx, u)
-            .await
-            .ok()
-            .map(|m| m.user.email.to_string())
-    }
-
-    async fn audit(&self, ctx: &Ctx, record: AuditRecord) -> AuditRecord {
-        AuditRecord {
-            actor_label: self.actor_label(ctx).await,
-            ..record
-        }
-    }
-
     /// Invites someone to the staff with a role and e-mails them a link.
     ///
     /// # Errors
@@ -783,12 +758,7 @@ impl IdentityService {
             created_at: now,
         };
         let token = compose_token(INVITATION_PREFIX, ctx.tenant(), &self.d.secrets.generate());
-        let audit = self
-            .audit(
-                ctx,
-                AuditRecord::new("staff.invite", "invitation", invitation.id),
-            )
-            .await
+        let audit = AuditRecord::new("staff.invite", "invitation", invitation.id)
             .details(json!({ "email": email.as_ref(), "role": role.as_str() }));
         self.d
             .invitations
@@ -854,12 +824,7 @@ impl IdentityService {
         if inv.role == Role::Owner && self.actor_role(ctx).await? != Role::Owner {
             return Err(RevokeInvitationError::OwnerOnly);
         }
-        let audit = self
-            .audit(
-                ctx,
-                AuditRecord::new("staff.invitation_revoke", "invitation", id),
-            )
-            .await;
+        let audit = AuditRecord::new("staff.invitation_revoke", "invitation", id);
         Ok(self
             .d
             .invitations
@@ -1132,9 +1097,7 @@ impl IdentityService {
             return Ok(target);
         }
         self.guard_staff_change(ctx, &target, Some(role)).await?;
-        let audit = self
-            .audit(ctx, AuditRecord::new("staff.role_change", "user", user))
-            .await
+        let audit = AuditRecord::new("staff.role_change", "user", user)
             .details(json!({ "before": target.role.as_str(), "after": role.as_str() }));
         let member = self.d.staff.set_role(ctx, user, role, audit).await?;
         self.d.authorizer.invalidate(ctx);
@@ -1163,9 +1126,7 @@ impl IdentityService {
         } else {
             "staff.deactivate"
         };
-        let audit = self
-            .audit(ctx, AuditRecord::new(action, "user", user))
-            .await;
+        let audit = AuditRecord::new(action, "user", user);
         let member = self.d.staff.set_active(ctx, user, active, audit).await?;
         self.d.authorizer.invalidate(ctx);
         Ok(member)
@@ -1195,12 +1156,7 @@ impl IdentityService {
             timezone: timezone.as_ref().to_owned(),
             created_at: self.now(),
         };
-        let audit = self
-            .audit(
-                ctx,
-                AuditRecord::new("location.create", "location", location.id),
-            )
-            .await
+        let audit = AuditRecord::new("location.create", "location", location.id)
             .details(json!({ "name": location.name, "timezone": location.timezone }));
         self.d.locations.create(ctx, &location, audit).await?;
         Ok(location)
@@ -1221,9 +1177,7 @@ impl IdentityService {
         if before.name == name.as_ref() {
             return Ok(before);
         }
-        let audit = self
-            .audit(ctx, AuditRecord::new("location.rename", "location", id))
-            .await
+        let audit = AuditRecord::new("location.rename", "location", id)
             .details(json!({ "before": before.name, "after": name.as_ref() }));
         Ok(self
             .d
@@ -1306,10 +1260,9 @@ impl IdentityService {
             .find(|(r, _)| *r == role)
             .map(|(_, p)| p.iter().map(|p| p.key()).collect::<Vec<_>>())
             .unwrap_or_default();
-        let audit = self
-            .audit(ctx, AuditRecord::new("roles.set_permissions", "role", role.as_str()))
-            .await
-            .details(json!({ "before": before, "after": perms.iter().map(|p| p.key()).collect::<Vec<_>>() }));
+        let audit = AuditRecord::new("roles.set_permissions", "role", role.as_str()).details(
+            json!({ "before": before, "after": perms.iter().map(|p| p.key()).collect::<Vec<_>>() }),
+        );
         self.d
             .policies
             .set_role_permissions(ctx, role, &perms, audit)

@@ -132,7 +132,11 @@ impl Tables {
             id: AuditEntryId::new(),
             at: now,
             actor: ctx.actor().user_id(),
-            actor_label: record.actor_label,
+            // Like the SQL adapter: an unlabelled record gets the staff user's e-mail.
+            actor_label: record.actor_label.or_else(|| {
+                let u = ctx.actor().user_id()?;
+                self.users.get(&u).map(|r| r.user.email.to_string())
+            }),
             action: record.action.to_owned(),
             target_type: record.target_type.to_owned(),
             target_id: record.target_id,
