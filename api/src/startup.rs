@@ -166,6 +166,7 @@ impl Application {
             ledger: store.clone(),
             guests: store.clone(),
             config: store.clone(),
+            promotions: store.clone(),
             tenants: store.clone(),
             locations: store.clone(),
             secrets: Arc::new(RandomSecrets),

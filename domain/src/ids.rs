@@ -109,3 +109,11 @@ id_newtype!(
     /// A processed check.
     CheckId
 );
+id_newtype!(
+    /// A promotion (points rule) of a tenant.
+    PromotionId
+);
+id_newtype!(
+    /// A durable background job.
+    JobId
+);

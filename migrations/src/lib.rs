@@ -8,6 +8,7 @@ mod m20261121_000001_identity;
 mod m20261121_000002_loyalty;
 mod m20261121_000003_telegram_bots;
 mod m20261121_000004_guest_search_indexes;
+mod m20261121_000005_promotions;
 pub mod rls;
 
 /// All migrations in order.
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_loyalty::Migration),
             Box::new(m20261121_000003_telegram_bots::Migration),
             Box::new(m20261121_000004_guest_search_indexes::Migration),
+            Box::new(m20261121_000005_promotions::Migration),
         ]
     }
 }

@@ -44,6 +44,7 @@ pub struct Query(
     identity::queries::IdentityQuery,
     loyalty::queries::LoyaltyQuery,
     loyalty::miniapp::MiniAppQuery,
+    loyalty::promotions::PromotionQuery,
 );
 
 /// The root mutation.
@@ -52,6 +53,7 @@ pub struct Mutation(
     identity::mutations::IdentityMutation,
     loyalty::mutations::LoyaltyMutation,
     loyalty::miniapp::MiniAppMutation,
+    loyalty::promotions::PromotionMutation,
 );
 
 /// The root subscription.

@@ -28,6 +28,8 @@ const OBJECT_FIELDS: &[(&str, &str)] = &[
     ("voidHold", "hold"),
     ("updateLevel", "level"),
     ("deleteLevel", "level"),
+    ("updatePromotion", "promotion"),
+    ("archivePromotion", "promotion"),
 ];
 /// Fields whose id argument filters a list of the caller's own tenant.
 const FILTER_FIELDS: &[(&str, &str, &str)] = &[("auditLog", "actorId", "user")];
@@ -36,7 +38,8 @@ async fn snapshot(app: &TestApp, a: &Session) -> Value {
     app.ok(
         Some(&a.access),
         "{ locations { nodes { id name } } staff { nodes { id role active } } invitations { nodes { id status role } } auditLog { totalCount } \
-         guests { nodes { id name phone account { balance held } } } levels { id name thresholdMinor } loyaltySettings { expiryDays pointValueMinor } }",
+         guests { nodes { id name phone account { balance held } } } levels { id name thresholdMinor } loyaltySettings { expiryDays pointValueMinor } \
+         promotions(includeArchived: true) { id name archived budget } }",
         json!({}),
     )
     .await
@@ -99,6 +102,16 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
         .as_str()
         .expect("level")
         .to_owned();
+    let promotion = app
+        .ok(
+            Some(&a.access),
+            "mutation { createPromotion(input: { name: \"×2\", rule: { multiplier: { factorPercent: 200 } } }) { id } }",
+            json!({}),
+        )
+        .await["createPromotion"]["id"]
+        .as_str()
+        .expect("promotion")
+        .to_owned();
     let b = app.sign_up("Tenant B", &unique_email("b-owner")).await;
     let id_of = |kind: &str| -> String {
         match kind {
@@ -110,6 +123,7 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
             "check" => check.clone(),
             "hold" => hold.clone(),
             "level" => level.clone(),
+            "promotion" => promotion.clone(),
             other => panic!("unknown kind {other}"),
         }
     };
@@ -164,6 +178,16 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
         .as_str()
         .expect("b location")
         .to_owned();
+    // A's location in B's multiplier.
+    let r = app
+        .gql(
+            Some(&b.access),
+            "mutation($l: ID!) { createPromotion(input: { name: \"x\", rule: { multiplier: { factorPercent: 200, locationIds: [$l] } } }) { id } }",
+            json!({ "l": a_loc }),
+        )
+        .await;
+    assert_eq!(code(&r), Some("VALIDATION"), "{r}");
+    assert_eq!(r["errors"][0]["extensions"]["field"], "locations");
     let process = "mutation($l: ID!, $g: ID!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: 1000, externalId: \"x-1\" }) { checkId } }";
     for (l, g) in [
         (b_loc.as_str(), guest.as_str()),

@@ -7,6 +7,7 @@ mod helpers;
 mod ledger_workload;
 mod loyalty;
 mod miniapp;
+mod promotions;
 
 mod auth_flow;
 mod bad_input;

@@ -1,7 +1,7 @@
 //! Loyalty events, published after their transaction commits.
 
 use super::models::{Account, Receipt};
-use crate::ids::{GuestId, LevelId, TenantId};
+use crate::ids::{GuestId, LevelId, PromotionId, TenantId};
 
 /// Something live screens care about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +16,15 @@ pub enum LoyaltyEvent {
         account: Account,
         /// Their level now.
         level: Option<LevelId>,
+    },
+    /// A promotion granted points to a guest.
+    PromotionGranted {
+        /// The promotion.
+        promotion: PromotionId,
+        /// The guest.
+        guest: GuestId,
+        /// Points granted.
+        points: i64,
     },
 }
 

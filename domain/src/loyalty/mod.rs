@@ -5,12 +5,18 @@ pub mod errors;
 pub mod events;
 pub mod models;
 pub mod ports;
+pub mod promotion_service;
+pub mod promotions;
 pub mod service;
 pub mod values;
 
 pub use errors::*;
 pub use events::{EventPublisher, LoyaltyEvent, NoEvents};
 pub use models::*;
+pub use promotion_service::GuestPromotion;
+pub use promotions::{
+    GrantStatus, Promotion, PromotionDraft, PromotionGrant, PromotionKind, PromotionRule,
+};
 pub use service::{
     CheckInput, GuestCard, GuestChanges, GuestSession, LoyaltyDeps, LoyaltyService, NewGuest,
 };

@@ -1,6 +1,6 @@
 //! Loyalty entities and the pure rules over them (levels, accrual, limits).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Offset, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::values::{CardCode, Phone, QrPayload, Tags};
@@ -47,6 +47,21 @@ pub struct LoyaltySettings {
     pub point_value_minor: i64,
     /// Seconds an unresolved hold lives.
     pub hold_ttl_secs: u32,
+    /// The business's offset from UTC in minutes (promotion hours, weekdays, birthdays).
+    #[serde(default = "default_utc_offset")]
+    pub utc_offset_minutes: i32,
+}
+
+const fn default_utc_offset() -> i32 {
+    180
+}
+
+impl LoyaltySettings {
+    /// The business's time zone as a fixed offset.
+    #[must_use]
+    pub fn offset(&self) -> chrono::FixedOffset {
+        chrono::FixedOffset::east_opt(self.utc_offset_minutes * 60).unwrap_or(Utc.fix())
+    }
 }
 
 impl Default for LoyaltySettings {
@@ -56,6 +71,7 @@ impl Default for LoyaltySettings {
             spend_basis: SpendBasis::Lifetime,
             point_value_minor: 100,
             hold_ttl_secs: 900,
+            utc_offset_minutes: default_utc_offset(),
         }
     }
 }
@@ -135,6 +151,8 @@ pub struct Guest {
     pub created_at: DateTime<Utc>,
     /// Personal data erased on request.
     pub forgotten: bool,
+    /// The guest who invited this one (referral promotions).
+    pub referred_by: Option<GuestId>,
 }
 
 /// A guest's points.
@@ -337,6 +355,12 @@ pub struct AppliedRule {
     pub description: String,
     /// Points from this rule.
     pub points: i64,
+    /// The promotion behind the rule, if it is one.
+    #[serde(default)]
+    pub promotion: Option<crate::ids::PromotionId>,
+    /// Whether the points were granted (a promotion past its cap grants nothing).
+    #[serde(default)]
+    pub status: super::promotions::GrantStatus,
 }
 
 /// A level as shown on a receipt.

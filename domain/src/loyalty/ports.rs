@@ -9,10 +9,11 @@ use chrono::{DateTime, Utc};
 use super::models::{
     Account, EntryKind, Guest, GuestRef, Hold, HoldStatus, LedgerEntry, Level, LoyaltySettings,
 };
+use super::promotions::{GrantStatus, Promotion};
 use crate::ctx::Ctx;
 use crate::identity::errors::StoreError;
 use crate::identity::models::AuditRecord;
-use crate::ids::{CheckId, GuestId, HoldId, LevelId, LocationId};
+use crate::ids::{CheckId, GuestId, HoldId, LevelId, LocationId, PromotionId};
 use crate::page::{Page, PageRequest};
 
 /// A processed check as stored.
@@ -122,6 +123,12 @@ pub enum LedgerOp {
         /// The record that stays.
         target: GuestId,
     },
+    /// Grants a promotion's points at most once per key and within its cap:
+    /// records the grant, raises the promotion's granted total (only while it
+    /// stays within the budget and the promotion is not archived) and credits
+    /// each guest with a promotion-bonus lot. A grant refused for its key, cap
+    /// or archiving changes nothing and is reported in [`BatchOutcome::grants`].
+    GrantPromotion(super::promotions::PromotionGrant),
     /// Expires what is left of the guest's lots expired by `now`, but never
     /// more than is available (held points expire after their hold resolves).
     ExpireLots {
@@ -165,6 +172,19 @@ pub struct BatchOutcome {
     pub entries: Vec<LedgerEntry>,
     /// When the batch ran (the store's clock).
     pub at: DateTime<Utc>,
+    /// What became of each promotion grant, by (promotion, once key).
+    pub grants: Vec<(PromotionId, String, GrantStatus)>,
+}
+
+impl BatchOutcome {
+    /// What became of a grant.
+    #[must_use]
+    pub fn grant(&self, promotion: PromotionId, once_key: &str) -> Option<GrantStatus> {
+        self.grants
+            .iter()
+            .find(|(p, k, _)| *p == promotion && k == once_key)
+            .map(|(_, _, s)| *s)
+    }
 }
 
 /// Why a batch was not applied.
@@ -242,6 +262,15 @@ pub trait LedgerStore: Send + Sync {
         guest: GuestId,
         page: PageRequest,
     ) -> Result<Page<LedgerEntry>, StoreError>;
+    /// The entries that belong to a check, oldest first.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn check_entries(
+        &self,
+        ctx: &Ctx,
+        check: CheckId,
+    ) -> Result<Vec<LedgerEntry>, StoreError>;
     /// One hold.
     ///
     /// # Errors
@@ -320,6 +349,18 @@ pub trait GuestStore: Send + Sync {
     /// # Errors
     /// Storage failure.
     async fn find(&self, ctx: &Ctx, by: &GuestRef) -> Result<Option<Guest>, StoreError>;
+    /// Guests (not forgotten) whose birthday's `month × 100 + day` is one of
+    /// `keys`, after `after` in id order.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn with_birthday(
+        &self,
+        ctx: &Ctx,
+        keys: &[u16],
+        after: Option<GuestId>,
+        limit: u64,
+    ) -> Result<Vec<Guest>, StoreError>;
     /// A page of guests matching a query (id order).
     ///
     /// # Errors
@@ -330,6 +371,48 @@ pub trait GuestStore: Send + Sync {
         query: &GuestQuery,
         page: PageRequest,
     ) -> Result<Page<Guest>, StoreError>;
+}
+
+/// Promotions.
+#[async_trait]
+pub trait PromotionStore: Send + Sync {
+    /// Promotions, oldest first (archived ones only when asked).
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn list(&self, ctx: &Ctx, include_archived: bool) -> Result<Vec<Promotion>, StoreError>;
+    /// One promotion.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    async fn get(&self, ctx: &Ctx, id: PromotionId) -> Result<Promotion, StoreError>;
+    /// Stores a new promotion.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn create(&self, ctx: &Ctx, p: &Promotion, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Replaces the editable fields (name, rule, dates, budget, archived,
+    /// exhaustion mark); the granted total only moves through grants.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    async fn update(&self, ctx: &Ctx, p: &Promotion, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Points granted in all (capped promotions keep a counter; uncapped ones
+    /// are summed from their grants).
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn granted_points(&self, ctx: &Ctx, id: PromotionId) -> Result<i64, StoreError>;
+    /// Whether a grant with this key was made.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn granted(
+        &self,
+        ctx: &Ctx,
+        promotion: PromotionId,
+        once_key: &str,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Loyalty settings and levels.
@@ -388,6 +471,9 @@ pub struct TelegramIdentity {
     pub last_name: Option<String>,
     /// Interface language (`ru`, `en`, …).
     pub language: Option<String>,
+    /// The `startapp` parameter of the link that opened the app (`ref_<card code>`
+    /// invites a friend).
+    pub start_param: Option<String>,
 }
 
 /// Why `initData` was refused.

@@ -10,13 +10,14 @@ use super::errors::{ConfigError, GuestAuthError, GuestError, LedgerError};
 use super::events::{EventPublisher, LoyaltyEvent};
 use super::models::{
     Account, AppliedRule, EntryKind, Guest, GuestRef, Hold, HoldStatus, LedgerEntry, Level,
-    LevelRef, LoyaltySettings, Receipt, Redeem, SpendBasis, accrual_points, default_levels,
-    level_for, max_redeemable, next_level,
+    LevelRef, LoyaltySettings, Receipt, Redeem, SpendBasis, default_levels, level_for,
+    max_redeemable, next_level,
 };
 use super::ports::{
     Batch, BatchError, BatchOutcome, CheckRecord, GuestQuery, GuestStore, IdempotencyKey, LedgerOp,
     LedgerStore, LoyaltyConfigStore,
 };
+use super::promotions::GrantStatus;
 use super::values::{CardCode, Phone, PhoneFragment, QrPayload, Tags, validate_birthday};
 use crate::ctx::Ctx;
 use crate::identity::errors::StoreError;
@@ -36,6 +37,8 @@ pub struct LoyaltyDeps {
     pub guests: Arc<dyn GuestStore>,
     /// Settings and levels.
     pub config: Arc<dyn LoyaltyConfigStore>,
+    /// Promotions.
+    pub promotions: Arc<dyn super::ports::PromotionStore>,
     /// Tenants (currency).
     pub tenants: Arc<dyn TenantRepository>,
     /// Locations (checks must name one of the tenant's).
@@ -87,6 +90,8 @@ pub struct NewGuest {
     pub marketing_consent: bool,
     /// Tags.
     pub tags: Vec<String>,
+    /// The card code of the guest who invited this one.
+    pub referral_code: Option<String>,
 }
 
 /// Changes to a guest (`None` = unchanged; `Some(None)` clears an optional field).
@@ -169,7 +174,7 @@ fn external_id(raw: &str) -> Result<String, InvalidValue> {
 
 /// The loyalty use cases.
 pub struct LoyaltyService {
-    d: LoyaltyDeps,
+    pub(super) d: LoyaltyDeps,
 }
 
 impl LoyaltyService {
@@ -243,6 +248,13 @@ impl LoyaltyService {
         }
         if !(60..=86_400).contains(&s.hold_ttl_secs) {
             return Err(invalid("holdTtlSeconds", "holds live 60 s to 24 h").into());
+        }
+        if !(-720..=840).contains(&s.utc_offset_minutes) {
+            return Err(invalid(
+                "utcOffsetMinutes",
+                "the offset from UTC is −720 to +840 minutes",
+            )
+            .into());
         }
         let before = self.settings(ctx).await?;
         let audit = AuditRecord::new("loyalty.update_settings", "loyalty_settings", ctx.tenant())
@@ -418,8 +430,20 @@ impl LoyaltyService {
             None => None,
         };
         let today = self.d.clock.now().date_naive();
+        let referred_by = match n.referral_code.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(code) => {
+                let not_found = || invalid("referralCode", "no guest has this card code");
+                let card = CardCode::parse(code).map_err(|_| not_found())?;
+                match self.d.guests.find(ctx, &GuestRef::Card(card)).await? {
+                    Some(g) if !g.forgotten => Some(g.id),
+                    _ => return Err(not_found().into()),
+                }
+            }
+        };
         let guest = Guest {
             id: GuestId::new(),
+            referred_by,
             phone,
             name: optional_text(n.name.as_deref(), "name", 100)?,
             birthday: n
@@ -453,6 +477,9 @@ impl LoyaltyService {
             json!({ "phone": guest.phone.as_ref().map(Phone::masked), "name": guest.name }),
         );
         self.d.guests.create(ctx, &guest, audit).await?;
+        // The guest exists whatever happens to the bonus; a failed grant is
+        // retried by nothing yet (the outbox job of issue 4 will).
+        let _ = self.grant_welcome(ctx, &guest).await;
         Ok(guest)
     }
 
@@ -772,9 +799,31 @@ impl LoyaltyService {
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" ");
+                // `ref_<card code>` in the link's start parameter names who invited them;
+                // an unknown code is ignored rather than refusing the sign-in.
+                let mut referral_code = who
+                    .start_param
+                    .as_deref()
+                    .and_then(|p| p.strip_prefix("ref_"))
+                    .map(str::to_owned);
+                if let Some(code) = referral_code.as_deref() {
+                    let known = match CardCode::parse(code) {
+                        Ok(card) => self
+                            .d
+                            .guests
+                            .find(&ctx, &GuestRef::Card(card))
+                            .await?
+                            .is_some_and(|g| !g.forgotten),
+                        Err(_) => false,
+                    };
+                    if !known {
+                        referral_code = None;
+                    }
+                }
                 let n = NewGuest {
                     name: Some(name),
                     telegram_id: Some(who.user_id),
+                    referral_code,
                     ..NewGuest::default()
                 };
                 match self.create_guest(&ctx, n).await {
@@ -816,7 +865,7 @@ impl LoyaltyService {
         })
     }
 
-    fn me_guest(ctx: &Ctx) -> Result<GuestId, GuestAuthError> {
+    pub(super) fn me_guest(ctx: &Ctx) -> Result<GuestId, GuestAuthError> {
         ctx.actor().guest_id().ok_or(GuestAuthError::NotAGuest)
     }
 
@@ -976,7 +1025,17 @@ impl LoyaltyService {
         };
         let redeemed_value = redeemed.saturating_mul(settings.point_value_minor);
         let paid = (input.total_minor - redeemed_value).max(0);
-        let earned = accrual_points(paid, cashback, 100, settings.point_value_minor);
+        let (earned, grants) = self
+            .check_grants(
+                ctx,
+                &settings,
+                &guest,
+                input.location,
+                check_id,
+                paid,
+                cashback.get(),
+            )
+            .await?;
         let mut rules = Vec::new();
         if let Some(l) = &level {
             rules.push(AppliedRule {
@@ -988,6 +1047,8 @@ impl LoyaltyService {
                     l.cashback.get() % 100
                 ),
                 points: earned,
+                promotion: None,
+                status: GrantStatus::Granted,
             });
         }
         let now = self.d.clock.now();
@@ -1026,6 +1087,7 @@ impl LoyaltyService {
             levels: Some(levels.clone()),
             rolling_since,
         });
+        ops.extend(grants.ops.iter().cloned());
         let batch = Batch {
             idempotency: Some(IdempotencyKey { scope, key: external_id.clone(), fingerprint }),
             ops,
@@ -1038,7 +1100,18 @@ impl LoyaltyService {
             id: l.id,
             name: l.name.clone(),
         });
+        let slot = std::sync::Mutex::new(None);
         let finish = |o: &BatchOutcome| {
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(o.clone());
+            }
+            let mut rules = rules.clone();
+            rules.extend(Self::grant_rules(&grants, o));
+            let bonus: i64 = rules
+                .iter()
+                .filter(|r| r.promotion.is_some() && r.status == GrantStatus::Granted)
+                .map(|r| r.points)
+                .sum();
             let account = o.accounts.iter().find(|a| a.guest == guest.id).copied();
             let after = o
                 .levels
@@ -1060,8 +1133,8 @@ impl LoyaltyService {
                 currency: tenant.currency,
                 redeemed,
                 redeemed_value_minor: redeemed_value,
-                earned,
-                rules: rules.clone(),
+                earned: earned + bonus,
+                rules,
                 balance: account.map_or(0, |a| a.balance.get()),
                 available: account.map_or(0, |a| a.available().get()),
                 level_before: level_before.clone(),
@@ -1078,6 +1151,33 @@ impl LoyaltyService {
         let receipt: Receipt = serde_json::from_value(stored)
             .map_err(|e| LedgerError::Internal(format!("stored receipt unreadable: {e}")))?;
         if fresh {
+            let outcome = slot.lock().ok().and_then(|mut s| s.take());
+            for op in &grants.ops {
+                if let (LedgerOp::GrantPromotion(g), Some(o)) = (op, &outcome)
+                    && o.grant(g.promotion, &g.once_key) == Some(GrantStatus::Granted)
+                {
+                    // The check's guest is published below with the receipt.
+                    let others: Vec<(GuestId, i64)> = g
+                        .credits
+                        .iter()
+                        .copied()
+                        .filter(|(who, _)| *who != guest.id)
+                        .collect();
+                    self.publish_grant(ctx, g.promotion, &others, o).await;
+                    for (who, points) in &g.credits {
+                        if *who == guest.id {
+                            self.d.events.publish(
+                                ctx.tenant(),
+                                LoyaltyEvent::PromotionGranted {
+                                    promotion: g.promotion,
+                                    guest: *who,
+                                    points: *points,
+                                },
+                            );
+                        }
+                    }
+                }
+            }
             let account = Account {
                 guest: receipt.guest_id,
                 balance: Points::new(receipt.balance),
@@ -1118,11 +1218,22 @@ impl LoyaltyService {
         }
         let settings = self.settings(ctx).await?;
         let now = self.d.clock.now();
+        // Multiplier bonuses of the check go back with its accrual.
+        let bonus: i64 = self
+            .d
+            .ledger
+            .check_entries(ctx, id)
+            .await?
+            .iter()
+            .filter(|e| e.kind == EntryKind::PromotionBonus && e.guest == check.guest)
+            .map(|e| e.amount)
+            .sum();
+        let earned = check.earned + bonus;
         let mut ops = vec![LedgerOp::MarkReversed(id)];
-        if check.earned > 0 {
+        if earned > 0 {
             ops.push(LedgerOp::Debit {
                 guest: check.guest,
-                amount: check.earned,
+                amount: earned,
                 kind: EntryKind::Reversal,
                 check: Some(id),
                 reason: Some(reason.clone()),
@@ -1149,9 +1260,8 @@ impl LoyaltyService {
         let batch = Batch {
             idempotency: None,
             ops,
-            audit: AuditRecord::new("check.reverse", "check", id).details(
-                json!({ "reason": reason, "earned": check.earned, "redeemed": check.redeemed }),
-            ),
+            audit: AuditRecord::new("check.reverse", "check", id)
+                .details(json!({ "reason": reason, "earned": earned, "redeemed": check.redeemed })),
         };
         self.account_after(ctx, batch, check.guest).await
     }
@@ -1485,7 +1595,7 @@ impl LoyaltyService {
 }
 
 fn settings_json(s: &LoyaltySettings) -> serde_json::Value {
-    json!({ "expiryDays": s.expiry_days, "spendBasis": s.spend_basis.as_str(), "pointValueMinor": s.point_value_minor, "holdTtlSeconds": s.hold_ttl_secs })
+    json!({ "expiryDays": s.expiry_days, "spendBasis": s.spend_basis.as_str(), "pointValueMinor": s.point_value_minor, "holdTtlSeconds": s.hold_ttl_secs, "utcOffsetMinutes": s.utc_offset_minutes })
 }
 
 fn levels_json(levels: &[Level]) -> serde_json::Value {

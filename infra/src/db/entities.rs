@@ -188,6 +188,7 @@ pub mod loyalty_settings {
         pub point_value_minor: i64,
         pub hold_ttl_secs: i32,
         pub updated_at: DateTimeUtc,
+        pub utc_offset_minutes: i32,
     }
     no_relations!();
 }
@@ -234,6 +235,53 @@ pub mod guests {
         pub level_id: Option<Uuid>,
         pub lifetime_spend_minor: i64,
         pub forgotten: bool,
+        pub created_at: DateTimeUtc,
+        pub referred_by: Option<Uuid>,
+        pub birthday_md: Option<i16>,
+    }
+    no_relations!();
+}
+
+/// Promotions (the rule's parameters as JSON).
+pub mod promotions {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "promotions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub name: String,
+        pub kind: String,
+        pub rule: String,
+        pub starts_on: Option<Date>,
+        pub ends_on: Option<Date>,
+        pub budget: Option<i64>,
+        pub granted: i64,
+        pub budget_exhausted_at: Option<DateTimeUtc>,
+        pub archived: bool,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Grants of promotions: at most one per (promotion, key).
+pub mod promotion_grants {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "promotion_grants")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub promotion_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub once_key: String,
+        pub guest_id: Uuid,
+        pub points: i64,
+        pub check_id: Option<Uuid>,
         pub created_at: DateTimeUtc,
     }
     no_relations!();

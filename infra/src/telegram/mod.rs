@@ -39,6 +39,7 @@ impl InitDataVerifier for MiniAppAuth {
             first_name: user.first_name().to_owned(),
             last_name: user.last_name().map(str::to_owned),
             language: user.language_code().map(str::to_owned),
+            start_param: parsed.start_param().map(str::to_owned),
         })
     }
 }

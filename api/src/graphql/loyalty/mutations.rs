@@ -30,6 +30,8 @@ pub struct CreateGuestInput {
     /// Tags.
     #[graphql(default)]
     pub tags: Vec<String>,
+    /// The card code of the guest who invited this one (referral promotions).
+    pub referral_code: Option<String>,
 }
 
 /// Changes to a guest: omitted fields stay, `null` clears.
@@ -101,6 +103,9 @@ pub struct LoyaltySettingsInput {
     pub point_value_minor: i64,
     /// Seconds an unresolved hold lives.
     pub hold_ttl_seconds: i32,
+    /// The business's offset from UTC in minutes (promotion hours and birthdays);
+    /// omitted = unchanged.
+    pub utc_offset_minutes: Option<i32>,
 }
 
 /// Loyalty mutations.
@@ -120,6 +125,7 @@ impl LoyaltyMutation {
             telegram_id: None,
             marketing_consent: input.marketing_consent,
             tags: input.tags,
+            referral_code: input.referral_code,
         };
         Ok(svc(ctx)?
             .create_guest(staff_ctx(ctx)?, n)
@@ -328,17 +334,21 @@ impl LoyaltyMutation {
                     invalid("expiryDays", "use 1 to 3650 days, or null for no expiry")
                 })?),
             };
+        let svc = svc(ctx)?;
+        let current = svc
+            .settings(staff_ctx(ctx)?)
+            .await
+            .map_err(|e| crate::error::gql(domain::identity::ReadError::from(e)))?;
         let s = domain::loyalty::LoyaltySettings {
+            utc_offset_minutes: input
+                .utc_offset_minutes
+                .unwrap_or(current.utc_offset_minutes),
             expiry_days,
             spend_basis: input.spend_basis.into(),
             point_value_minor: input.point_value_minor,
             hold_ttl_secs: u32::try_from(input.hold_ttl_seconds)
                 .map_err(|_| invalid("holdTtlSeconds", "holds live 60 s to 24 h"))?,
         };
-        Ok(svc(ctx)?
-            .update_settings(staff_ctx(ctx)?, s)
-            .await
-            .gql()?
-            .into())
+        Ok(svc.update_settings(staff_ctx(ctx)?, s).await.gql()?.into())
     }
 }

@@ -173,6 +173,8 @@ pub struct LoyaltySettings {
     pub point_value_minor: i64,
     /// Seconds an unresolved hold lives.
     pub hold_ttl_seconds: i32,
+    /// The business's offset from UTC in minutes.
+    pub utc_offset_minutes: i32,
 }
 
 impl From<d::LoyaltySettings> for LoyaltySettings {
@@ -182,6 +184,7 @@ impl From<d::LoyaltySettings> for LoyaltySettings {
             spend_basis: s.spend_basis.into(),
             point_value_minor: s.point_value_minor,
             hold_ttl_seconds: i32::try_from(s.hold_ttl_secs).unwrap_or(i32::MAX),
+            utc_offset_minutes: s.utc_offset_minutes,
         }
     }
 }
@@ -389,6 +392,34 @@ pub struct AppliedRule {
     pub description: String,
     /// Points.
     pub points: i64,
+    /// The promotion behind the rule, if it is one.
+    pub promotion_id: Option<ID>,
+    /// Whether the points were granted.
+    pub status: GrantStatus,
+}
+
+/// What became of a rule's points.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum GrantStatus {
+    /// Granted.
+    Granted,
+    /// Already granted before: nothing now.
+    AlreadyGranted,
+    /// The promotion's budget is exhausted: nothing granted.
+    BudgetExhausted,
+    /// The promotion stopped meanwhile: nothing granted.
+    Inactive,
+}
+
+impl From<d::GrantStatus> for GrantStatus {
+    fn from(s: d::GrantStatus) -> Self {
+        match s {
+            d::GrantStatus::Granted => Self::Granted,
+            d::GrantStatus::AlreadyGranted => Self::AlreadyGranted,
+            d::GrantStatus::BudgetExhausted => Self::BudgetExhausted,
+            d::GrantStatus::Inactive => Self::Inactive,
+        }
+    }
 }
 
 /// A level on a receipt.
@@ -461,6 +492,8 @@ impl From<d::Receipt> for Receipt {
                     code: a.code,
                     description: a.description,
                     points: a.points,
+                    promotion_id: a.promotion.map(|p| ID(p.to_string())),
+                    status: a.status.into(),
                 })
                 .collect(),
             balance: r.balance,

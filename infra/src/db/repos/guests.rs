@@ -3,12 +3,13 @@
 use async_trait::async_trait;
 use domain::identity::{AuditRecord, StoreError};
 use domain::loyalty::ports::{GuestQuery, GuestStore};
+use domain::loyalty::promotions::birthday_key;
 use domain::loyalty::values::{CardCode, Phone, QrPayload, Tags};
 use domain::loyalty::{Guest, GuestRef};
 use domain::page::{Page, PageRequest};
 use domain::{Ctx, GuestId, LevelId};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{IdOf, SqlStore, paginate, write_audit};
 use crate::db::entities::{accounts, guests};
@@ -84,6 +85,7 @@ fn to_guest(m: guests::Model) -> Result<Guest, StoreError> {
         lifetime_spend_minor: m.lifetime_spend_minor,
         created_at: m.created_at,
         forgotten: m.forgotten,
+        referred_by: m.referred_by.map(GuestId::from_uuid),
     })
 }
 
@@ -106,6 +108,10 @@ fn row(ctx: &Ctx, g: &Guest) -> guests::ActiveModel {
         lifetime_spend_minor: Set(g.lifetime_spend_minor),
         forgotten: Set(g.forgotten),
         created_at: Set(g.created_at),
+        referred_by: Set(g.referred_by.map(|r| r.as_uuid())),
+        birthday_md: Set(g
+            .birthday
+            .map(|b| i16::try_from(birthday_key(b)).unwrap_or(0))),
     }
 }
 
@@ -149,6 +155,13 @@ impl GuestStore for SqlStore {
                 Expr::value(g.name.as_ref().map(|n| n.to_lowercase())),
             )
             .col_expr(guests::Column::Birthday, Expr::value(g.birthday))
+            .col_expr(
+                guests::Column::BirthdayMd,
+                Expr::value(
+                    g.birthday
+                        .map(|b| i16::try_from(birthday_key(b)).unwrap_or(0)),
+                ),
+            )
             .col_expr(guests::Column::Email, Expr::value(g.email.clone()))
             .col_expr(guests::Column::TelegramId, Expr::value(g.telegram_id))
             .col_expr(
@@ -195,6 +208,32 @@ impl GuestStore for SqlStore {
         let row = q.one(&txn).await.map_err(internal)?;
         txn.commit().await.map_err(internal)?;
         row.map(to_guest).transpose()
+    }
+
+    async fn with_birthday(
+        &self,
+        ctx: &Ctx,
+        keys: &[u16],
+        after: Option<GuestId>,
+        limit: u64,
+    ) -> Result<Vec<Guest>, StoreError> {
+        let keys: Vec<i16> = keys.iter().filter_map(|k| i16::try_from(*k).ok()).collect();
+        let mut q = guests::Entity::find()
+            .filter(guests::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(guests::Column::Forgotten.eq(false))
+            .filter(guests::Column::BirthdayMd.is_in(keys));
+        if let Some(a) = after {
+            q = q.filter(guests::Column::Id.gt(a.as_uuid()));
+        }
+        let txn = self.db.tenant_tx(ctx).await?;
+        let rows = q
+            .order_by_asc(guests::Column::Id)
+            .limit(limit)
+            .all(&txn)
+            .await
+            .map_err(internal)?;
+        txn.commit().await.map_err(internal)?;
+        rows.into_iter().map(to_guest).collect()
     }
 
     async fn search(

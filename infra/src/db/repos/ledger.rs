@@ -11,7 +11,9 @@ use domain::identity::StoreError;
 use domain::loyalty::ports::{
     Batch, BatchError, BatchOutcome, CheckRecord, Finish, LedgerOp, LedgerStore,
 };
-use domain::loyalty::{Account, EntryKind, Hold, HoldStatus, LedgerEntry, Level, level_for};
+use domain::loyalty::{
+    Account, EntryKind, GrantStatus, Hold, HoldStatus, LedgerEntry, Level, level_for,
+};
 use domain::money::Points;
 use domain::page::{Page, PageRequest};
 use domain::{CheckId, Ctx, GuestId, HoldId, LedgerEntryId, LevelId, LocationId, UserId};
@@ -484,6 +486,45 @@ async fn apply_op(
         LedgerOp::MergeGuests { source, target } => {
             merge_guests(txn, ctx, source, target, out).await?
         }
+        LedgerOp::GrantPromotion(g) => {
+            let status = super::promotions::record_grant(txn, ctx, &g, now)
+                .await
+                .map_err(store)?;
+            if status == GrantStatus::Granted {
+                let reason = Some(format!("promotion: {}", g.name));
+                for (guest, amount) in g.credits.iter().copied().filter(|(_, a)| *a > 0) {
+                    let account = change_account(txn, ctx, guest, amount, 0, None, now).await?;
+                    let entry = write_entry(
+                        txn,
+                        ctx,
+                        &account,
+                        EntryKind::PromotionBonus,
+                        amount,
+                        0,
+                        (g.check, None),
+                        reason.clone(),
+                        now,
+                    )
+                    .await?;
+                    lots::Entity::insert(lots::ActiveModel {
+                        tenant_id: Set(t),
+                        id: Set(Uuid::now_v7()),
+                        guest_id: Set(guest.as_uuid()),
+                        entry_id: Set(entry.id.as_uuid()),
+                        initial: Set(amount),
+                        remaining: Set(amount),
+                        expires_at: Set(g.expires_at),
+                        created_at: Set(now),
+                    })
+                    .exec_without_returning(txn)
+                    .await
+                    .map_err(store)?;
+                    out.entries.push(entry);
+                    keep(out, account);
+                }
+            }
+            out.grants.push((g.promotion, g.once_key, status));
+        }
         LedgerOp::ExpireLots { guest, now: at } => {
             // Lock the account first, then look at the lots.
             let current = change_account(txn, ctx, guest, 0, 0, None, now).await?;
@@ -901,6 +942,23 @@ impl LedgerStore for SqlStore {
             has_previous: p.has_previous,
             total: p.total,
         })
+    }
+
+    async fn check_entries(
+        &self,
+        ctx: &Ctx,
+        check: CheckId,
+    ) -> Result<Vec<LedgerEntry>, StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let rows = ledger_entries::Entity::find()
+            .filter(ledger_entries::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(ledger_entries::Column::CheckId.eq(check.as_uuid()))
+            .order_by_asc(ledger_entries::Column::Id)
+            .all(&txn)
+            .await
+            .map_err(internal)?;
+        txn.commit().await.map_err(internal)?;
+        rows.into_iter().map(to_entry).collect()
     }
 
     async fn hold(&self, ctx: &Ctx, id: HoldId) -> Result<Hold, StoreError> {

@@ -66,6 +66,7 @@ fn settings_row(
         point_value_minor: Set(s.point_value_minor),
         hold_ttl_secs: Set(i32::try_from(s.hold_ttl_secs).unwrap_or(i32::MAX)),
         updated_at: Set(now),
+        utc_offset_minutes: Set(s.utc_offset_minutes),
     }
 }
 
@@ -85,6 +86,7 @@ impl LoyaltyConfigStore for SqlStore {
                     .ok_or_else(|| StoreError::Internal("bad spend basis".into()))?,
                 point_value_minor: r.point_value_minor,
                 hold_ttl_secs: u32::try_from(r.hold_ttl_secs).unwrap_or(900),
+                utc_offset_minutes: r.utc_offset_minutes,
             })
         })
         .transpose()

@@ -9,6 +9,7 @@ mod ledger;
 mod locations;
 mod loyalty_config;
 mod policies;
+mod promotions;
 mod sessions;
 mod staff;
 mod telegram_bots;
