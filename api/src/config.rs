@@ -65,6 +65,10 @@ pub struct Settings {
     pub shutdown_grace_secs: u64,
     /// Seed a demo business with an owner and a cashier and print their logins.
     pub demo: bool,
+    /// Run the job worker inside the server process (`maxloyalty worker` runs one alone).
+    pub worker_enabled: bool,
+    /// Jobs one worker runs at once.
+    pub worker_concurrency: usize,
 }
 
 impl Default for Settings {
@@ -86,6 +90,8 @@ impl Default for Settings {
             graphql_max_complexity: 1000,
             shutdown_grace_secs: 10,
             demo: false,
+            worker_enabled: true,
+            worker_concurrency: 4,
         }
     }
 }
@@ -112,6 +118,8 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
   MAXLOYALTY_GRAPHQL_MAX_COMPLEXITY  most complex GraphQL query           [1000]
   MAXLOYALTY_SHUTDOWN_GRACE_SECS     drain time on SIGTERM/Ctrl-C         [10]
   MAXLOYALTY_DEMO                    true: seed a demo business (same as --demo)  [false]
+  MAXLOYALTY_WORKER_ENABLED          run the job worker in the server     [true]
+  MAXLOYALTY_WORKER_CONCURRENCY      jobs a worker runs at once           [4]
 Every key can also be set in the TOML file by its lower-case name (e.g. port = 9000).";
 
 /// Why the configuration is unusable.

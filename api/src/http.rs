@@ -34,6 +34,8 @@ pub struct AppState {
     pub identity: Arc<IdentityService>,
     /// Readiness of the database.
     pub database_ready: Probe,
+    /// The job queue's view (depth for `/metrics`).
+    pub jobs: Arc<domain::jobs::JobsAdmin>,
     /// Largest accepted body.
     pub max_body_bytes: usize,
     /// Serve GraphiQL at `GET /graphql`.
@@ -195,6 +197,36 @@ fn health() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
+/// Prometheus text: the job queue's depth and the age of its oldest due job.
+#[handler]
+async fn metrics(state: poem::web::Data<&Arc<AppState>>) -> Response {
+    match state.jobs.stats().await {
+        Ok(s) => {
+            let body = format!(
+                "# HELP maxloyalty_jobs Jobs by status.\n# TYPE maxloyalty_jobs gauge\n\
+                 maxloyalty_jobs{{status=\"queued\"}} {}\nmaxloyalty_jobs{{status=\"running\"}} {}\n\
+                 maxloyalty_jobs{{status=\"dead\"}} {}\n\
+                 # HELP maxloyalty_jobs_oldest_queued_age_seconds Age of the oldest due queued job.\n\
+                 # TYPE maxloyalty_jobs_oldest_queued_age_seconds gauge\n\
+                 maxloyalty_jobs_oldest_queued_age_seconds {}\n",
+                s.queued,
+                s.running,
+                s.dead,
+                s.oldest_queued_age_secs.unwrap_or(0)
+            );
+            Response::builder()
+                .content_type("text/plain; version=0.0.4")
+                .body(body)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "metrics unavailable");
+            Response::builder()
+                .status(poem::http::StatusCode::SERVICE_UNAVAILABLE)
+                .body("metrics unavailable\n")
+        }
+    }
+}
+
 #[handler]
 async fn ready(state: poem::web::Data<&Arc<AppState>>) -> Response {
     if (state.database_ready)().await {
@@ -223,7 +255,8 @@ pub fn routes(state: Arc<AppState>, web_dir: &Path) -> impl poem::Endpoint + use
         .at("/graphql", get(graphiql).post(graphql_post))
         .at("/graphql/ws", get(graphql_ws))
         .at("/health", get(health))
-        .at("/ready", get(ready));
+        .at("/ready", get(ready))
+        .at("/metrics", get(metrics));
     route = if web_dir.join("index.html").is_file() {
         route.nest(
             "/",

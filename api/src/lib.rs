@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod jobs;
 pub mod realtime;
 pub mod startup;
 pub mod telemetry;

@@ -28,6 +28,9 @@ enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL) generated from the code.
     ExportSchema,
+    /// Run only the job worker (no HTTP); the server's own worker can then be
+    /// switched off with MAXLOYALTY_WORKER_ENABLED=false.
+    Worker,
 }
 
 async fn shutdown_signal() {
@@ -51,6 +54,11 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutdown signal received; draining");
 }
+
+/// mimalloc returns large freed blocks (password hashing takes 19 MiB each) to
+/// the OS; glibc's allocator keeps them per thread and RSS grows with load.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -87,6 +95,12 @@ async fn main() -> ExitCode {
         };
     }
 
+    let worker_only = matches!(cli.command, Some(Command::Worker));
+    if worker_only {
+        settings.worker_enabled = true;
+        settings.port = 0;
+        settings.demo = false;
+    }
     let app = match Application::build(settings, Overrides::default()).await {
         Ok(app) => app,
         Err(e) => {
@@ -94,6 +108,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if worker_only {
+        println!("MaxLoyalty worker running");
+        app.work_until(shutdown_signal()).await;
+        return ExitCode::SUCCESS;
+    }
     for line in &app.banner {
         println!("{line}");
     }

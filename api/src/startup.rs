@@ -122,6 +122,9 @@ pub struct Application {
     pub identity: Arc<IdentityService>,
     /// The loyalty service (exposed for scheduled operations and tests).
     pub loyalty: Arc<LoyaltyService>,
+    /// The job queue (exposed for tests).
+    pub jobs: Arc<dyn domain::jobs::JobQueue>,
+    worker: Option<crate::jobs::RunningWorker>,
     /// Lines to print once the server is up (demo logins).
     pub banner: Vec<String>,
 }
@@ -159,16 +162,21 @@ impl Application {
             }
         };
         let store = Arc::new(SqlStore::new(db.clone(), Arc::clone(&clock)));
+        // What every check reads and almost never changes, cached for 5 s.
+        let hot = Arc::new(infra::cache::HotConfig::new(
+            store.clone(),
+            std::time::Duration::from_secs(5),
+        ));
         let bus = crate::realtime::LocalBus::default();
         let tokens: Arc<HsJwt> = Arc::new(HsJwt::new(&secret).map_err(StartupError::Other)?);
         let sealer = Arc::new(secrets_key(&settings)?);
         let loyalty = Arc::new(LoyaltyService::new(LoyaltyDeps {
             ledger: store.clone(),
             guests: store.clone(),
-            config: store.clone(),
-            promotions: store.clone(),
-            tenants: store.clone(),
-            locations: store.clone(),
+            config: hot.clone(),
+            promotions: hot.clone(),
+            tenants: hot.clone(),
+            locations: hot.clone(),
             secrets: Arc::new(RandomSecrets),
             clock: Arc::clone(&clock),
             events: Arc::new(bus.clone()),
@@ -179,19 +187,19 @@ impl Application {
         let deps = IdentityDeps {
             users: store.clone(),
             throttle: store.clone(),
-            tenants: store.clone(),
+            tenants: hot.clone(),
             staff: store.clone(),
             invitations: store.clone(),
             sessions: store.clone(),
-            locations: store.clone(),
+            locations: hot,
             policies: store.clone(),
-            audit: store,
+            audit: store.clone(),
             authorizer: Arc::new(CasbinAuthorizer::new(db.clone())),
             hasher: Arc::new(Argon2Hasher::new().map_err(StartupError::Other)?),
             tokens,
             secrets: Arc::new(RandomSecrets),
             mailer: overrides.mailer.unwrap_or_else(|| Arc::new(LogMailer)),
-            clock,
+            clock: Arc::clone(&clock),
         };
         let public_url = settings
             .public_url
@@ -203,6 +211,25 @@ impl Application {
         };
         let identity = Arc::new(IdentityService::new(deps, policy));
 
+        let queue: Arc<dyn domain::jobs::JobQueue> = Arc::new(infra::jobs::SqlJobQueue::new(
+            db.clone(),
+            Arc::clone(&clock),
+        ));
+        queue
+            .register_schedules(&domain::loyalty::tasks::schedules())
+            .await
+            .map_err(|e| StartupError::Other(e.to_string()))?;
+        let handlers = crate::jobs::handlers(&queue, store.clone(), &loyalty);
+        let worker = settings.worker_enabled.then(|| {
+            crate::jobs::RunningWorker::start(
+                Arc::clone(&queue),
+                handlers,
+                settings.worker_concurrency,
+                Duration::from_secs(settings.shutdown_grace_secs),
+            )
+        });
+        let jobs_admin = Arc::new(domain::jobs::JobsAdmin::new(Arc::clone(&queue)));
+
         let dev = settings.env == Environment::Development;
         let limits = Limits {
             depth: settings.graphql_max_depth,
@@ -211,6 +238,7 @@ impl Application {
         let schema = graphql::build(
             Arc::clone(&identity),
             Arc::clone(&loyalty),
+            Arc::clone(&jobs_admin),
             bus,
             limits,
             dev,
@@ -224,6 +252,7 @@ impl Application {
             schema,
             identity: Arc::clone(&identity),
             database_ready,
+            jobs: jobs_admin,
             max_body_bytes: settings.max_body_bytes,
             graphiql: dev,
         });
@@ -245,6 +274,8 @@ impl Application {
             grace: Duration::from_secs(settings.shutdown_grace_secs),
             identity,
             loyalty,
+            jobs: queue,
+            worker,
             banner,
         })
     }
@@ -263,8 +294,22 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> std::io::Result<()> {
-        Server::new_with_acceptor(self.acceptor)
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(self.endpoint, shutdown, Some(self.grace))
-            .await
+            .await;
+        // Requests have drained; jobs finish (or go back to the queue) next.
+        if let Some(w) = self.worker {
+            w.stop().await;
+        }
+        served
+    }
+
+    /// Runs only the job worker (no HTTP) until `shutdown` completes.
+    pub async fn work_until(self, shutdown: impl std::future::Future<Output = ()> + Send) {
+        drop(self.acceptor);
+        shutdown.await;
+        if let Some(w) = self.worker {
+            w.stop().await;
+        }
     }
 }

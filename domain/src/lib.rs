@@ -10,6 +10,7 @@ pub mod page;
 pub mod ports;
 
 pub mod identity;
+pub mod jobs;
 pub mod loyalty;
 
 pub use ctx::{Actor, Ctx, RequestMeta};

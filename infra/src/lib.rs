@@ -2,8 +2,10 @@
 //! PostgreSQL (with tenant-scoped transactions and row-level security), the casbin
 //! policy store and authoriser, password hashing, token signing and mail.
 
+pub mod cache;
 pub mod crypto;
 pub mod db;
+pub mod jobs;
 pub mod mail;
 pub mod rbac;
 pub mod secret_box;

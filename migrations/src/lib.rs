@@ -9,6 +9,8 @@ mod m20261121_000002_loyalty;
 mod m20261121_000003_telegram_bots;
 mod m20261121_000004_guest_search_indexes;
 mod m20261121_000005_promotions;
+mod m20261121_000006_jobs;
+mod m20261121_000007_tenant_directory;
 pub mod rls;
 
 /// All migrations in order.
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_telegram_bots::Migration),
             Box::new(m20261121_000004_guest_search_indexes::Migration),
             Box::new(m20261121_000005_promotions::Migration),
+            Box::new(m20261121_000006_jobs::Migration),
+            Box::new(m20261121_000007_tenant_directory::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@
 //! - `@guest` — a guest signed in through the Mini App, about themselves only ([`GuestOnly`]).
 
 pub mod identity;
+pub mod jobs;
 pub mod loyalty;
 
 use std::sync::Arc;
@@ -45,6 +46,7 @@ pub struct Query(
     loyalty::queries::LoyaltyQuery,
     loyalty::miniapp::MiniAppQuery,
     loyalty::promotions::PromotionQuery,
+    jobs::JobsQuery,
 );
 
 /// The root mutation.
@@ -54,6 +56,7 @@ pub struct Mutation(
     loyalty::mutations::LoyaltyMutation,
     loyalty::miniapp::MiniAppMutation,
     loyalty::promotions::PromotionMutation,
+    jobs::JobsMutation,
 );
 
 /// The root subscription.
@@ -81,6 +84,7 @@ pub struct Limits {
 pub fn build(
     identity: Arc<IdentityService>,
     loyalty: Arc<LoyaltyService>,
+    jobs: Arc<domain::jobs::JobsAdmin>,
     bus: crate::realtime::LocalBus,
     limits: Limits,
     introspection: bool,
@@ -92,6 +96,7 @@ pub fn build(
     )
     .data(identity)
     .data(loyalty)
+    .data(jobs)
     .data(bus)
     .limit_depth(limits.depth)
     .limit_complexity(limits.complexity)

@@ -30,6 +30,7 @@ const OBJECT_FIELDS: &[(&str, &str)] = &[
     ("deleteLevel", "level"),
     ("updatePromotion", "promotion"),
     ("archivePromotion", "promotion"),
+    ("redriveJob", "job"),
 ];
 /// Fields whose id argument filters a list of the caller's own tenant.
 const FILTER_FIELDS: &[(&str, &str, &str)] = &[("auditLog", "actorId", "user")];
@@ -39,7 +40,7 @@ async fn snapshot(app: &TestApp, a: &Session) -> Value {
         Some(&a.access),
         "{ locations { nodes { id name } } staff { nodes { id role active } } invitations { nodes { id status role } } auditLog { totalCount } \
          guests { nodes { id name phone account { balance held } } } levels { id name thresholdMinor } loyaltySettings { expiryDays pointValueMinor } \
-         promotions(includeArchived: true) { id name archived budget } }",
+         promotions(includeArchived: true) { id name archived budget } deadJobs { totalCount nodes { id status } } }",
         json!({}),
     )
     .await
@@ -112,6 +113,7 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
         .as_str()
         .expect("promotion")
         .to_owned();
+    let job = crate::jobs::dead_job_of(&app, &a.tenant_id).await;
     let b = app.sign_up("Tenant B", &unique_email("b-owner")).await;
     let id_of = |kind: &str| -> String {
         match kind {
@@ -124,6 +126,7 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
             "hold" => hold.clone(),
             "level" => level.clone(),
             "promotion" => promotion.clone(),
+            "job" => job.clone(),
             other => panic!("unknown kind {other}"),
         }
     };

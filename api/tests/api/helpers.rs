@@ -102,6 +102,7 @@ pub struct TestApp {
     /// The URL the server itself uses.
     pub database_url: String,
     pub loyalty: Arc<domain::loyalty::LoyaltyService>,
+    pub jobs: Arc<dyn domain::jobs::JobQueue>,
     _dir: Option<tempdir::Dir>,
 }
 
@@ -265,6 +266,8 @@ pub fn settings_for(database_url: String) -> Settings {
         jwt_secret: Some("test-secret-test-secret-test-secret!".into()),
         secrets_key: Some(infra::secret_box::SecretBox::generate_key()),
         web_dir: std::path::PathBuf::from("/nonexistent"),
+        // Tests drive scheduled work by hand; the worker's own tests switch it on.
+        worker_enabled: false,
         ..Settings::default()
     }
 }
@@ -297,6 +300,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings))
         .expect("the app starts");
     let base = format!("http://127.0.0.1:{}", app.port());
     let loyalty = Arc::clone(&app.loyalty);
+    let jobs = Arc::clone(&app.jobs);
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         base,
@@ -305,6 +309,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings))
         clock,
         database_url,
         loyalty,
+        jobs,
         _dir: dir,
     }
 }

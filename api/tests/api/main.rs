@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod jobs;
 mod ledger_workload;
 mod loyalty;
 mod miniapp;

@@ -120,6 +120,20 @@ pub trait TenantRepository: Send + Sync {
     async fn get(&self, ctx: &Ctx) -> Result<Tenant, StoreError>;
 }
 
+/// Every tenant's id, for system jobs that run per tenant.
+#[async_trait]
+pub trait TenantDirectory: Send + Sync {
+    /// Tenant ids after `after`, in id order.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn tenant_ids(
+        &self,
+        after: Option<crate::ids::TenantId>,
+        limit: u64,
+    ) -> Result<Vec<crate::ids::TenantId>, StoreError>;
+}
+
 /// Staff memberships of the caller's tenant.
 #[async_trait]
 pub trait StaffRepository: Send + Sync {

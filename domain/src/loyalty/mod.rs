@@ -8,6 +8,7 @@ pub mod ports;
 pub mod promotion_service;
 pub mod promotions;
 pub mod service;
+pub mod tasks;
 pub mod values;
 
 pub use errors::*;

@@ -329,11 +329,18 @@ pub enum GuestQuery {
 /// Guests.
 #[async_trait]
 pub trait GuestStore: Send + Sync {
-    /// Stores a new guest with an empty account.
+    /// Stores a new guest with an empty account, and enqueues `outbox` jobs in
+    /// the same transaction.
     ///
     /// # Errors
     /// `Conflict("phone" | "telegramId" | "cardCode" | "qr")`.
-    async fn create(&self, ctx: &Ctx, guest: &Guest, audit: AuditRecord) -> Result<(), StoreError>;
+    async fn create(
+        &self,
+        ctx: &Ctx,
+        guest: &Guest,
+        audit: AuditRecord,
+        outbox: &[crate::jobs::NewJob],
+    ) -> Result<(), StoreError>;
     /// Replaces a guest's editable fields.
     ///
     /// # Errors
@@ -381,6 +388,15 @@ pub trait PromotionStore: Send + Sync {
     /// # Errors
     /// Storage failure.
     async fn list(&self, ctx: &Ctx, include_archived: bool) -> Result<Vec<Promotion>, StoreError>;
+    /// The promotions that are not archived, for rules applied on the hot path
+    /// (checks, registrations). An adapter may serve it from a short cache: its
+    /// counters may lag, and grants re-check the promotion in their transaction.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn running(&self, ctx: &Ctx) -> Result<Vec<Promotion>, StoreError> {
+        self.list(ctx, false).await
+    }
     /// One promotion.
     ///
     /// # Errors

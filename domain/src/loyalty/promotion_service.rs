@@ -343,7 +343,7 @@ impl LoyaltyService {
         let grants = self
             .d
             .promotions
-            .list(ctx, false)
+            .running(ctx)
             .await?
             .into_iter()
             .filter(|p| p.runs_on(today))
@@ -374,7 +374,7 @@ impl LoyaltyService {
         let today = self.today(&settings);
         let expires_at = Self::lot_expiry(&settings, self.d.clock.now());
         let mut granted = 0;
-        for p in self.d.promotions.list(ctx, false).await? {
+        for p in self.d.promotions.running(ctx).await? {
             let PromotionRule::Birthday {
                 points,
                 days_before,
@@ -437,7 +437,7 @@ impl LoyaltyService {
         let now = self.d.clock.now();
         let local = now.with_timezone(&settings.offset());
         let expires_at = Self::lot_expiry(settings, now);
-        let promotions = self.d.promotions.list(ctx, false).await?;
+        let promotions = self.d.promotions.running(ctx).await?;
         let multipliers: Vec<&Promotion> = promotions
             .iter()
             .filter(|p| p.multiplies(location, local))
@@ -571,7 +571,7 @@ impl LoyaltyService {
         let settings = self.settings(ctx).await?;
         let today = self.today(&settings);
         let mut out = Vec::new();
-        for p in self.d.promotions.list(ctx, false).await? {
+        for p in self.d.promotions.running(ctx).await? {
             if !p.runs_on(today) && p.starts_on.is_none_or(|s| s <= today) {
                 continue; // over; promotions starting later are announced
             }

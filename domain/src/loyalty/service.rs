@@ -476,10 +476,27 @@ impl LoyaltyService {
         let audit = AuditRecord::new("guest.create", "guest", guest.id).details(
             json!({ "phone": guest.phone.as_ref().map(Phone::masked), "name": guest.name }),
         );
-        self.d.guests.create(ctx, &guest, audit).await?;
-        // The guest exists whatever happens to the bonus; a failed grant is
-        // retried by nothing yet (the outbox job of issue 4 will).
-        let _ = self.grant_welcome(ctx, &guest).await;
+        // A running welcome bonus is granted right away, and an outbox job stored
+        // with the guest grants it later if this process fails first (the grant's
+        // key makes it once).
+        let today = self
+            .d
+            .clock
+            .now()
+            .with_timezone(&self.settings(ctx).await?.offset())
+            .date_naive();
+        let welcome = self.d.promotions.running(ctx).await?.iter().any(|p| {
+            p.runs_on(today) && p.rule.kind() == super::promotions::PromotionKind::Welcome
+        });
+        let outbox: Vec<_> = welcome
+            .then(|| super::tasks::welcome_job(ctx, guest.id))
+            .into_iter()
+            .collect();
+        self.d.guests.create(ctx, &guest, audit, &outbox).await?;
+        if welcome {
+            // Failure here is retried by the job.
+            let _ = self.grant_welcome(ctx, &guest).await;
+        }
         Ok(guest)
     }
 
@@ -606,6 +623,15 @@ impl LoyaltyService {
     /// `NotFound`.
     pub async fn card(&self, ctx: &Ctx, id: GuestId) -> Result<GuestCard, GuestError> {
         let guest = self.d.guests.get(ctx, id).await?;
+        self.card_of(ctx, guest).await
+    }
+
+    /// The card of a guest already read.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn card_of(&self, ctx: &Ctx, guest: Guest) -> Result<GuestCard, GuestError> {
+        let id = guest.id;
         let account = self.d.ledger.account(ctx, id).await?;
         let settings = self.settings(ctx).await?;
         let levels = self.d.config.levels(ctx).await?;
@@ -645,6 +671,19 @@ impl LoyaltyService {
         total_minor: i64,
     ) -> Result<i64, GuestError> {
         let card = self.card(ctx, guest).await?;
+        self.max_redeemable_on(ctx, &card, total_minor).await
+    }
+
+    /// The most points a check may be paid with, from a card already read.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn max_redeemable_on(
+        &self,
+        ctx: &Ctx,
+        card: &GuestCard,
+        total_minor: i64,
+    ) -> Result<i64, GuestError> {
         let settings = self.settings(ctx).await?;
         let share = card
             .level
@@ -708,6 +747,19 @@ impl LoyaltyService {
     ) -> Result<Page<LedgerEntry>, GuestError> {
         self.d.guests.get(ctx, guest).await?;
         Ok(self.d.ledger.entries(ctx, guest, page).await?)
+    }
+
+    /// A page of the ledger of a guest already read.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn ledger_of(
+        &self,
+        ctx: &Ctx,
+        guest: &Guest,
+        page: PageRequest,
+    ) -> Result<Page<LedgerEntry>, GuestError> {
+        Ok(self.d.ledger.entries(ctx, guest.id, page).await?)
     }
 
     // ----- the Mini App ------------------------------------------------------------------

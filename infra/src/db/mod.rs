@@ -242,6 +242,19 @@ impl Db {
         Ok(txn)
     }
 
+    /// A transaction that may list the ids of every tenant (scheduled jobs fan
+    /// out per tenant) and nothing else of them.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn directory_tx(&self) -> Result<DatabaseTransaction, StoreError> {
+        let txn = self.conn.begin().await.map_err(internal)?;
+        self.set(&txn, "app.directory", "on".to_owned())
+            .await
+            .map_err(internal)?;
+        Ok(txn)
+    }
+
     /// A transaction over global tables only (users, login throttling).
     ///
     /// # Errors

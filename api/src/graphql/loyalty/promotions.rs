@@ -309,6 +309,8 @@ pub struct Promotion {
     pub created_at: DateTime<Utc>,
     #[graphql(skip)]
     pub inner: d::Promotion,
+    #[graphql(skip)]
+    pub granted: tokio::sync::OnceCell<i64>,
 }
 
 impl From<d::Promotion> for Promotion {
@@ -325,7 +327,24 @@ impl From<d::Promotion> for Promotion {
             archived: p.archived,
             created_at: p.created_at,
             inner: p,
+            granted: tokio::sync::OnceCell::new(),
         }
+    }
+}
+
+impl Promotion {
+    /// The granted total as stored now (lists may come from a cache).
+    async fn granted_now(&self, ctx: &Context<'_>) -> Result<i64> {
+        let granted = self
+            .granted
+            .get_or_try_init(|| async {
+                svc(ctx)?
+                    .promotion_granted_points(staff_ctx(ctx)?, self.inner.id)
+                    .await
+                    .gql()
+            })
+            .await?;
+        Ok(*granted)
     }
 }
 
@@ -333,18 +352,15 @@ impl From<d::Promotion> for Promotion {
 impl Promotion {
     /// Points granted so far.
     async fn granted(&self, ctx: &Context<'_>) -> Result<i64> {
-        if self.inner.budget.is_some() {
-            return Ok(self.inner.granted);
-        }
-        svc(ctx)?
-            .promotion_granted_points(staff_ctx(ctx)?, self.inner.id)
-            .await
-            .gql()
+        self.granted_now(ctx).await
     }
 
     /// Points left under the cap; null = no cap.
-    async fn remaining_budget(&self) -> Option<i64> {
-        self.inner.remaining_budget()
+    async fn remaining_budget(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
+        match self.inner.budget {
+            None => Ok(None),
+            Some(b) => Ok(Some((b - self.granted_now(ctx).await?).max(0))),
+        }
     }
 }
 

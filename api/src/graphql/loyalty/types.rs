@@ -254,10 +254,28 @@ pub struct Guest {
     pub created_at: DateTime<Utc>,
     #[graphql(skip)]
     pub guest_id: domain::GuestId,
+    /// The guest as read; its card is read once per object, however many
+    /// fields ask for it.
+    #[graphql(skip)]
+    pub inner: std::sync::Arc<(d::Guest, tokio::sync::OnceCell<d::GuestCard>)>,
+}
+
+impl Guest {
+    async fn card<'a>(&'a self, ctx: &Context<'_>) -> Result<&'a d::GuestCard> {
+        let (guest, cell) = &*self.inner;
+        cell.get_or_try_init(|| async {
+            loyalty_service(ctx)?
+                .card_of(staff_ctx(ctx)?, guest.clone())
+                .await
+                .gql()
+        })
+        .await
+    }
 }
 
 impl From<d::Guest> for Guest {
     fn from(g: d::Guest) -> Self {
+        let inner = std::sync::Arc::new((g.clone(), tokio::sync::OnceCell::new()));
         Self {
             id: ID(g.id.to_string()),
             phone: g.phone.as_ref().map(|p| p.as_e164().to_owned()),
@@ -272,6 +290,7 @@ impl From<d::Guest> for Guest {
             lifetime_spend_minor: g.lifetime_spend_minor,
             created_at: g.created_at,
             guest_id: g.id,
+            inner,
         }
     }
 }
@@ -280,28 +299,17 @@ impl From<d::Guest> for Guest {
 impl Guest {
     /// Points.
     async fn account(&self, ctx: &Context<'_>) -> Result<Account> {
-        let card = loyalty_service(ctx)?
-            .card(staff_ctx(ctx)?, self.guest_id)
-            .await
-            .gql()?;
-        Ok(card.account.into())
+        Ok(self.card(ctx).await?.account.into())
     }
 
     /// Current level.
     async fn level(&self, ctx: &Context<'_>) -> Result<Option<Level>> {
-        let card = loyalty_service(ctx)?
-            .card(staff_ctx(ctx)?, self.guest_id)
-            .await
-            .gql()?;
-        Ok(card.level.as_ref().map(Level::from))
+        Ok(self.card(ctx).await?.level.as_ref().map(Level::from))
     }
 
     /// Progress to the next level.
     async fn progress(&self, ctx: &Context<'_>) -> Result<LevelProgress> {
-        let card = loyalty_service(ctx)?
-            .card(staff_ctx(ctx)?, self.guest_id)
-            .await
-            .gql()?;
+        let card = self.card(ctx).await?;
         Ok(LevelProgress {
             spend_minor: card.spend_minor,
             next: card.next.as_ref().map(|(l, _)| Level::from(l)),
@@ -311,8 +319,9 @@ impl Guest {
 
     /// The most points a check of `totalMinor` may be paid with now (level share and available points).
     async fn max_redeemable(&self, ctx: &Context<'_>, total_minor: i64) -> Result<i64> {
+        let card = self.card(ctx).await?;
         loyalty_service(ctx)?
-            .max_redeemable_for(staff_ctx(ctx)?, self.guest_id, total_minor)
+            .max_redeemable_on(staff_ctx(ctx)?, card, total_minor)
             .await
             .gql()
     }
@@ -334,7 +343,7 @@ impl Guest {
         }
         .request()?;
         let p = loyalty_service(ctx)?
-            .ledger(staff_ctx(ctx)?, self.guest_id, page)
+            .ledger_of(staff_ctx(ctx)?, &self.inner.0, page)
             .await
             .gql()?;
         Ok(connection(p, |e| e.id.as_uuid(), LedgerEntry::from))

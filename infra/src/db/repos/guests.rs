@@ -117,7 +117,13 @@ fn row(ctx: &Ctx, g: &Guest) -> guests::ActiveModel {
 
 #[async_trait]
 impl GuestStore for SqlStore {
-    async fn create(&self, ctx: &Ctx, g: &Guest, audit: AuditRecord) -> Result<(), StoreError> {
+    async fn create(
+        &self,
+        ctx: &Ctx,
+        g: &Guest,
+        audit: AuditRecord,
+        outbox: &[domain::jobs::NewJob],
+    ) -> Result<(), StoreError> {
         let now = self.now();
         let txn = self.db.tenant_tx(ctx).await?;
         guests::Entity::insert(row(ctx, g))
@@ -134,6 +140,11 @@ impl GuestStore for SqlStore {
         .exec_without_returning(&txn)
         .await
         .map_err(internal)?;
+        for job in outbox {
+            crate::jobs::enqueue_in(&txn, now, job)
+                .await
+                .map_err(internal)?;
+        }
         write_audit(&txn, ctx, audit, now).await?;
         txn.commit().await.map_err(internal)
     }

@@ -342,7 +342,16 @@ impl PromotionStore for SqlStore {
 
     async fn granted_points(&self, ctx: &Ctx, id: PromotionId) -> Result<i64, StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
-        let total = granted_total(&txn, ctx, id).await.map_err(internal)?;
+        let p = find(&txn, ctx, id)
+            .await
+            .map_err(internal)?
+            .ok_or(StoreError::NotFound)?;
+        // A capped promotion keeps its counter; an uncapped one is summed.
+        let total = if p.budget.is_some() {
+            p.granted
+        } else {
+            granted_total(&txn, ctx, id).await.map_err(internal)?
+        };
         txn.commit().await.map_err(internal)?;
         Ok(total)
     }

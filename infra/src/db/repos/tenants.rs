@@ -1,11 +1,11 @@
 //! Tenants, and the one transaction that creates a business with its owner.
 
 use async_trait::async_trait;
-use domain::identity::ports::{NewTenantBundle, TenantRepository};
+use domain::identity::ports::{NewTenantBundle, TenantDirectory, TenantRepository};
 use domain::identity::{AuditRecord, StoreError, Tenant};
 use domain::money::Currency;
 use domain::{Ctx, TenantId};
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{SqlStore, grant_role, policies::insert_role_permissions, write_audit};
 use crate::db::entities::{locations, memberships, tenants, users};
@@ -91,5 +91,31 @@ impl TenantRepository for SqlStore {
             .map_err(internal)?;
         txn.commit().await.map_err(internal)?;
         to_tenant(row.ok_or(StoreError::NotFound)?)
+    }
+}
+
+#[async_trait]
+impl TenantDirectory for SqlStore {
+    async fn tenant_ids(
+        &self,
+        after: Option<TenantId>,
+        limit: u64,
+    ) -> Result<Vec<TenantId>, StoreError> {
+        let txn = self.db.directory_tx().await?;
+        let mut q = tenants::Entity::find()
+            .select_only()
+            .column(tenants::Column::Id);
+        if let Some(a) = after {
+            q = q.filter(tenants::Column::Id.gt(a.as_uuid()));
+        }
+        let ids: Vec<uuid::Uuid> = q
+            .order_by_asc(tenants::Column::Id)
+            .limit(limit)
+            .into_tuple()
+            .all(&txn)
+            .await
+            .map_err(internal)?;
+        txn.commit().await.map_err(internal)?;
+        Ok(ids.into_iter().map(TenantId::from_uuid).collect())
     }
 }

@@ -1,0 +1,175 @@
+//! The job handlers of the server and the worker's life: recurring loyalty
+//! sweeps fan out per tenant, per-tenant tasks, and outbox jobs.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use domain::Ctx;
+use domain::GuestId;
+use domain::identity::ports::TenantDirectory;
+use domain::jobs::{Job, JobFailure, JobHandler, JobQueue};
+use domain::loyalty::LoyaltyService;
+use domain::loyalty::tasks::{Task, kinds, task_job};
+use infra::jobs::{CancellationToken, Worker, WorkerOptions};
+
+fn retry(e: impl std::fmt::Display) -> JobFailure {
+    JobFailure::retry(e.to_string())
+}
+
+fn tenant_ctx(job: &Job) -> Result<Ctx, JobFailure> {
+    job.tenant
+        .map(Ctx::system)
+        .ok_or_else(|| JobFailure::permanent("the job names no tenant"))
+}
+
+fn task_of(job: &Job) -> Result<Task, JobFailure> {
+    job.payload
+        .get("task")
+        .and_then(|t| t.as_str())
+        .and_then(Task::parse)
+        .ok_or_else(|| JobFailure::permanent(format!("unknown task in {}", job.payload)))
+}
+
+/// A scheduled sweep: one task job per tenant.
+struct Sweep {
+    queue: Arc<dyn JobQueue>,
+    directory: Arc<dyn TenantDirectory>,
+}
+
+#[async_trait]
+impl JobHandler for Sweep {
+    async fn run(&self, job: &Job) -> Result<(), JobFailure> {
+        let task = task_of(job)?;
+        let mut after = None;
+        loop {
+            let ids = self.directory.tenant_ids(after, 500).await.map_err(retry)?;
+            let Some(last) = ids.last().copied() else {
+                break;
+            };
+            for t in ids {
+                // Deduplicated per sweep: a retried sweep does not double a tenant's task.
+                self.queue
+                    .enqueue(task_job(task, &Ctx::system(t), &job.id.to_string()))
+                    .await
+                    .map_err(retry)?;
+            }
+            after = Some(last);
+        }
+        Ok(())
+    }
+}
+
+/// One task for one tenant.
+struct TenantTask {
+    loyalty: Arc<LoyaltyService>,
+}
+
+#[async_trait]
+impl JobHandler for TenantTask {
+    async fn run(&self, job: &Job) -> Result<(), JobFailure> {
+        let ctx = tenant_ctx(job)?;
+        let task = task_of(job)?;
+        let n = self.loyalty.run_task(&ctx, task).await.map_err(retry)?;
+        if n > 0 {
+            tracing::info!(tenant = %ctx.tenant(), task = task.as_str(), changed = n, "loyalty task ran");
+        }
+        Ok(())
+    }
+}
+
+/// The welcome bonus of a new guest (the outbox side of the inline grant).
+struct Welcome {
+    loyalty: Arc<LoyaltyService>,
+}
+
+#[async_trait]
+impl JobHandler for Welcome {
+    async fn run(&self, job: &Job) -> Result<(), JobFailure> {
+        let ctx = tenant_ctx(job)?;
+        let guest: GuestId = job
+            .payload
+            .get("guest")
+            .and_then(|g| g.as_str())
+            .and_then(|g| g.parse().ok())
+            .ok_or_else(|| JobFailure::permanent("the job names no guest"))?;
+        match self.loyalty.grant_welcome_to(&ctx, guest).await {
+            Ok(()) | Err(domain::loyalty::LedgerError::NotFound) => Ok(()),
+            Err(e) => Err(retry(e)),
+        }
+    }
+}
+
+/// Every handler of the server, by job kind.
+#[must_use]
+pub fn handlers(
+    queue: &Arc<dyn JobQueue>,
+    directory: Arc<dyn TenantDirectory>,
+    loyalty: &Arc<LoyaltyService>,
+) -> HashMap<String, Arc<dyn JobHandler>> {
+    let mut h: HashMap<String, Arc<dyn JobHandler>> = HashMap::new();
+    h.insert(
+        kinds::SWEEP.into(),
+        Arc::new(Sweep {
+            queue: Arc::clone(queue),
+            directory,
+        }),
+    );
+    h.insert(
+        kinds::TASK.into(),
+        Arc::new(TenantTask {
+            loyalty: Arc::clone(loyalty),
+        }),
+    );
+    h.insert(
+        kinds::WELCOME.into(),
+        Arc::new(Welcome {
+            loyalty: Arc::clone(loyalty),
+        }),
+    );
+    h
+}
+
+/// A running worker and the way to stop it.
+pub struct RunningWorker {
+    stop: CancellationToken,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl RunningWorker {
+    /// Starts a worker in the background.
+    #[must_use]
+    pub fn start(
+        queue: Arc<dyn JobQueue>,
+        handlers: HashMap<String, Arc<dyn JobHandler>>,
+        concurrency: usize,
+        grace: std::time::Duration,
+    ) -> Self {
+        let name = format!(
+            "{}-{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "maxloyalty".into()),
+            std::process::id()
+        );
+        let worker = Worker::new(
+            queue,
+            handlers,
+            WorkerOptions {
+                name,
+                concurrency: concurrency.max(1),
+                grace,
+                ..WorkerOptions::default()
+            },
+        );
+        let stop = CancellationToken::new();
+        let handle = tokio::spawn(worker.run(stop.clone()));
+        Self { stop, handle }
+    }
+
+    /// Stops claiming, lets in-flight jobs finish (or gives them back), and waits.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        if let Err(e) = self.handle.await {
+            tracing::error!(error = %e, "the job worker ended abnormally");
+        }
+    }
+}
