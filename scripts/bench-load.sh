@@ -12,7 +12,9 @@
 # 4. measures, each for [seconds], at 32 connections (wrk -t2 -c32 --timeout 10s):
 #    pgbench TPC-B (-M prepared -c 32 -j 2, scale 10, separate database, same server),
 #    processCheck, guest search by a 4-digit phone ending, one guest with its last 20
-#    ledger entries; samples the server's RSS; prints a summary with the targets;
+#    ledger entries, and signed POS check webhooks (accepted-and-durable rate, then the
+#    end-to-end time from receipt to the committed accrual, by the in-process worker);
+#    samples the server's RSS; prints a summary with the targets;
 # 5. stops the server and drops the databases and the role (also on failure).
 #
 # PostgreSQL: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres, a superuser; trust or
@@ -154,6 +156,9 @@ log "giving $(wc -l <"$work/history.txt") guests $history_checks checks each thr
 t0=$(date +%s)
 api history "$port" "$work/tenants.txt" "$work/history.txt" "$history_checks" 8 "$run_id"
 log "history done in $(($(date +%s) - t0)) s"
+log "creating a POS integration per tenant"
+api integrations "$port" "$work/tenants.txt" "$work/integrations.txt"
+psql -X -qAt -F' ' -d "$db" -c "SELECT tenant_id, phone FROM guests" >"$work/phones.txt"
 psql -X -q -d "$db" -c "VACUUM ANALYZE" -c "CHECKPOINT"
 
 # ---- measuring helpers ------------------------------------------------------------------
@@ -245,14 +250,33 @@ pg_cpu_machine=$(awk "BEGIN{printf \"%.2f\", (($mt1 - $mt0) - ($mi1 - $mi0)) / (
 run_wrk process_check process_check.lua "$run_id"
 run_wrk guest_search guest_search.lua
 run_wrk guest_card guest_card.lua
+log "signing $((secs * 4000)) POS deliveries (valid for 300 s)"
+api sign "$work/integrations.txt" "$work/phones.txt" $((secs * 4000)) "$run_id" "$work/signed.txt"
+run_wrk pos_webhook pos_webhook.lua
+log "waiting for the worker to process every accepted delivery"
+t0=$(date +%s.%N)
+for _ in $(seq 1 1200); do
+  pending=$(psql -X -qAt -d "$db" -c "SELECT count(*) FROM inbound_events WHERE status = 'pending'")
+  [ "$pending" -eq 0 ] && break
+  sleep 0.25
+done
+drain_s=$(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}")
+read -r wh_processed wh_other e2e_p50 e2e_p99 e2e_max <<<"$(psql -X -qAt -F' ' -d "$db" -c "
+  SELECT count(*) FILTER (WHERE status = 'processed'), count(*) FILTER (WHERE status <> 'processed'),
+         round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1),
+         round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1),
+         round((max(extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1)
+  FROM inbound_events WHERE kind = 'check.closed'")"
+wh_checks=$(psql -X -qAt -d "$db" -c "SELECT count(*) FROM checks WHERE source LIKE 'pos:%'")
 hwm_mb=$(awk '/^VmHWM/{printf "%.0f", $2/1024}' "/proc/$srv/status")
 
 # ---- report -----------------------------------------------------------------------------
 ratio=$(awk "BEGIN{printf \"%.2f\", ${R[process_check.rps]} / $pg_tps}")
 peak_rss=0
-for w in process_check guest_search guest_card; do
+for w in process_check guest_search guest_card pos_webhook; do
   [ "${R[$w.rss_mb]}" -gt "$peak_rss" ] && peak_rss=${R[$w.rss_mb]}
 done
+wh_ratio=$(awk "BEGIN{printf \"%.2f\", ${R[pos_webhook.rps]} / $pg_tps}")
 verdict() { # condition-expression (awk) → met / MISSED
   if awk "BEGIN{exit !($1)}"; then echo met; else echo MISSED; fi
 }
@@ -269,7 +293,7 @@ echo
 printf '%-22s %10s %9s %9s %9s %8s %8s   %-30s %s\n' workload 'req/s' 'p50 ms' 'p99 ms' 'max ms' errors 'RSS MB' 'CPU srv/pg/wrk/other/steal' 'tx, scans, rows per req'
 printf '%-22s %10s %9s %9s %9s %8s %8s   %-30s %s\n' 'pgbench TPC-B (s=10)' "$(printf %.1f "$pg_tps")" "avg $pg_lat" '' '' "${pg_failed:-0}" '' \
   "pgbench $(awk "BEGIN{printf \"%.2f\", ($w1 - $w0) / ($secs * $hz)}"), all $pg_cpu_machine, steal $pg_cpu_steal" ''
-for w in process_check guest_search guest_card; do
+for w in process_check guest_search guest_card pos_webhook; do
   printf '%-22s %10s %9s %9s %9s %8s %8s   %-30s %s\n' "$w" "${R[$w.rps]}" "${R[$w.p50_ms]}" "${R[$w.p99_ms]}" \
     "${R[$w.max_ms]}" "${R[$w.errors]}" "${R[$w.rss_mb]}" \
     "${R[$w.cpu_server]}/${R[$w.cpu_pg]}/${R[$w.cpu_wrk]}/${R[$w.cpu_other]}/${R[$w.cpu_steal]}" \
@@ -283,8 +307,11 @@ echo "(pg_stat_database, pg_stat_user_tables)."
 echo "load average at the start: $load_start"
 echo
 echo "processCheck / pgbench TPS = $ratio"
+echo "POS webhooks / pgbench TPS = $wh_ratio (accepted and durable: stored with their job before the 2xx)"
+echo "POS webhooks end to end (received → accrual committed by the worker): $wh_processed processed, $wh_other not,"
+echo "  p50 ${e2e_p50} ms, p99 ${e2e_p99} ms, max ${e2e_max} ms; backlog drained ${drain_s} s after the run; $wh_checks checks in the ledger"
 echo "server RSS: idle before the runs ${R[process_check.rss_idle_mb]} MB, peak during the runs $peak_rss MB, lifetime peak (VmHWM) $hwm_mb MB"
-for w in process_check guest_search guest_card; do
+for w in process_check guest_search guest_card pos_webhook; do
   [ -n "${R[$w.sample]}" ] && echo "first error of $w: ${R[$w.sample]}"
 done
 echo
@@ -296,8 +323,11 @@ for w in guest_search guest_card; do
   target "$w >= 5000 req/s" "${R[$w.rps]}" "$(verdict "${R[$w.rps]} >= 5000")$(errs_note $w)"
   target "$w p99 < 20 ms" "${R[$w.p99_ms]} ms" "$(verdict "${R[$w.p99_ms]} < 20")"
 done
+target "POS webhooks >= 70% of pgbench TPS" "$wh_ratio" "$(verdict "$wh_ratio >= 0.7")$(errs_note pos_webhook)"
+target "POS webhooks p99 < 30 ms to the 2xx" "${R[pos_webhook.p99_ms]} ms" "$(verdict "${R[pos_webhook.p99_ms]} < 30")"
+target "POS webhooks end to end p99 < 500 ms" "${e2e_p99} ms" "$(verdict "${e2e_p99:-99999} < 500")"
 target "server RSS < 150 MB under load" "$peak_rss MB" "$(verdict "$peak_rss < 150")"
-total_errors=$((${R[process_check.errors]} + ${R[guest_search.errors]} + ${R[guest_card.errors]} + ${pg_failed:-0}))
+total_errors=$((${R[process_check.errors]} + ${R[guest_search.errors]} + ${R[guest_card.errors]} + ${R[pos_webhook.errors]} + ${pg_failed:-0}))
 if [ "$total_errors" -gt 0 ]; then
   echo
   echo "THIS RUN HAD ERRORS ($total_errors): its figures are not a valid measurement."

@@ -69,6 +69,12 @@ pub struct Settings {
     pub worker_enabled: bool,
     /// Jobs one worker runs at once.
     pub worker_concurrency: usize,
+    /// Seconds a claimed job stays locked without a heartbeat (how long the job
+    /// of a killed worker waits before another takes it).
+    pub worker_visibility_secs: u64,
+    /// Let webhook endpoints be private, loopback or link-local addresses
+    /// (development and tests only: it opens the server to SSRF).
+    pub webhooks_allow_private: bool,
 }
 
 impl Default for Settings {
@@ -92,6 +98,8 @@ impl Default for Settings {
             demo: false,
             worker_enabled: true,
             worker_concurrency: 4,
+            worker_visibility_secs: 300,
+            webhooks_allow_private: false,
         }
     }
 }
@@ -120,6 +128,9 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
   MAXLOYALTY_DEMO                    true: seed a demo business (same as --demo)  [false]
   MAXLOYALTY_WORKER_ENABLED          run the job worker in the server     [true]
   MAXLOYALTY_WORKER_CONCURRENCY      jobs a worker runs at once           [4]
+  MAXLOYALTY_WORKER_VISIBILITY_SECS  lock of a claimed job without heartbeat [300]
+  MAXLOYALTY_WEBHOOKS_ALLOW_PRIVATE  true: webhook endpoints may be private/loopback
+                                     addresses (development and tests only)  [false]
 Every key can also be set in the TOML file by its lower-case name (e.g. port = 9000).";
 
 /// Why the configuration is unusable.

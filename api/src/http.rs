@@ -36,6 +36,8 @@ pub struct AppState {
     pub database_ready: Probe,
     /// The job queue's view (depth for `/metrics`).
     pub jobs: Arc<domain::jobs::JobsAdmin>,
+    /// Inbound POS webhooks.
+    pub integrations: Arc<domain::integrations::IntegrationService>,
     /// Largest accepted body.
     pub max_body_bytes: usize,
     /// Serve GraphiQL at `GET /graphql`.
@@ -137,7 +139,8 @@ async fn graphql_post(
         }
     };
     let caller =
-        Caller::from_authorization(req.header("authorization"), meta_of(req), &state.identity);
+        Caller::from_authorization(req.header("authorization"), meta_of(req), &state.identity)
+            .await;
     let mut resp = state.schema.execute(gql_req.data(caller)).await;
     classify(&mut resp.errors);
     Json(resp).into_response()
@@ -180,7 +183,8 @@ async fn graphql_ws(
                     let token = ["Authorization", "authorization"]
                         .iter()
                         .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
-                    let caller = Caller::from_authorization(token.as_deref(), meta, &identity);
+                    let caller =
+                        Caller::from_authorization(token.as_deref(), meta, &identity).await;
                     if let Caller::Rejected(e, _) = &caller {
                         return Err(gql(e.clone()));
                     }
@@ -256,7 +260,19 @@ pub fn routes(state: Arc<AppState>, web_dir: &Path) -> impl poem::Endpoint + use
         .at("/graphql/ws", get(graphql_ws))
         .at("/health", get(health))
         .at("/ready", get(ready))
-        .at("/metrics", get(metrics));
+        .at("/metrics", get(metrics))
+        .at(
+            "/webhooks/pos/:id",
+            poem::post(crate::webhooks_in::pos).data(Arc::clone(&state.integrations)),
+        )
+        .at(
+            "/webhooks/iiko/:id",
+            poem::post(crate::webhooks_in::iiko).data(Arc::clone(&state.integrations)),
+        )
+        .at(
+            "/webhooks/rkeeper/:id",
+            poem::post(crate::webhooks_in::rkeeper).data(Arc::clone(&state.integrations)),
+        );
     route = if web_dir.join("index.html").is_file() {
         route.nest(
             "/",

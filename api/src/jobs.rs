@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use domain::Ctx;
 use domain::GuestId;
 use domain::identity::ports::TenantDirectory;
+use domain::integrations::IntegrationService;
 use domain::jobs::{Job, JobFailure, JobHandler, JobQueue};
 use domain::loyalty::LoyaltyService;
 use domain::loyalty::tasks::{Task, kinds, task_job};
@@ -100,14 +101,87 @@ impl JobHandler for Welcome {
     }
 }
 
+/// Processes a stored POS delivery.
+struct InboundEvent {
+    integrations: Arc<IntegrationService>,
+}
+
+#[async_trait]
+impl JobHandler for InboundEvent {
+    async fn run(&self, job: &Job) -> Result<(), JobFailure> {
+        let ctx = tenant_ctx(job)?;
+        let id: domain::InboundEventId = job
+            .payload
+            .get("event")
+            .and_then(|g| g.as_str())
+            .and_then(|g| g.parse().ok())
+            .ok_or_else(|| JobFailure::permanent("the job names no event"))?;
+        self.integrations
+            .process(&ctx, id)
+            .await
+            .map_err(|domain::integrations::service::ProcessError::Retry(m)| JobFailure::retry(m))
+    }
+}
+
+/// Fans a durable event out to the webhook endpoints subscribed to it.
+struct EventFanout {
+    webhooks: Arc<domain::webhooks::WebhookService>,
+}
+
+#[async_trait]
+impl JobHandler for EventFanout {
+    async fn run(&self, job: &Job) -> Result<(), JobFailure> {
+        let ctx = tenant_ctx(job)?;
+        let event = domain::events::DomainEvent::from_job(job)?;
+        let n = self.webhooks.fan_out(&ctx, &event).await?;
+        if n > 0 {
+            tracing::debug!(tenant.id = %ctx.tenant(), event.id = %event.id, deliveries = n, "event fanned out");
+        }
+        Ok(())
+    }
+}
+
+/// Sends one webhook delivery attempt.
+struct WebhookDeliver {
+    webhooks: Arc<domain::webhooks::WebhookService>,
+}
+
+#[async_trait]
+impl JobHandler for WebhookDeliver {
+    async fn run(&self, job: &Job) -> Result<(), JobFailure> {
+        let ctx = tenant_ctx(job)?;
+        self.webhooks.deliver(&ctx, job).await
+    }
+}
+
 /// Every handler of the server, by job kind.
 #[must_use]
 pub fn handlers(
     queue: &Arc<dyn JobQueue>,
     directory: Arc<dyn TenantDirectory>,
     loyalty: &Arc<LoyaltyService>,
+    integrations: &Arc<IntegrationService>,
+    webhooks: &Arc<domain::webhooks::WebhookService>,
 ) -> HashMap<String, Arc<dyn JobHandler>> {
     let mut h: HashMap<String, Arc<dyn JobHandler>> = HashMap::new();
+    h.insert(
+        domain::events::FANOUT_JOB.into(),
+        Arc::new(EventFanout {
+            webhooks: Arc::clone(webhooks),
+        }),
+    );
+    h.insert(
+        domain::webhooks::DELIVER_JOB.into(),
+        Arc::new(WebhookDeliver {
+            webhooks: Arc::clone(webhooks),
+        }),
+    );
+    h.insert(
+        domain::integrations::PROCESS_JOB.into(),
+        Arc::new(InboundEvent {
+            integrations: Arc::clone(integrations),
+        }),
+    );
     h.insert(
         kinds::SWEEP.into(),
         Arc::new(Sweep {
@@ -144,6 +218,7 @@ impl RunningWorker {
         handlers: HashMap<String, Arc<dyn JobHandler>>,
         concurrency: usize,
         grace: std::time::Duration,
+        visibility_secs: u64,
     ) -> Self {
         let name = format!(
             "{}-{}",
@@ -157,6 +232,9 @@ impl RunningWorker {
                 name,
                 concurrency: concurrency.max(1),
                 grace,
+                visibility: chrono::Duration::seconds(
+                    i64::try_from(visibility_secs.max(3)).unwrap_or(300),
+                ),
                 ..WorkerOptions::default()
             },
         );

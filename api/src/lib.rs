@@ -11,3 +11,4 @@ pub mod jobs;
 pub mod realtime;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks_in;

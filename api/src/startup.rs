@@ -181,9 +181,14 @@ impl Application {
             clock: Arc::clone(&clock),
             events: Arc::new(bus.clone()),
             tokens: tokens.clone(),
-            bots: Arc::new(SqlBotVault::new(db.clone(), sealer, Arc::clone(&clock))),
+            bots: Arc::new(SqlBotVault::new(
+                db.clone(),
+                Arc::clone(&sealer),
+                Arc::clone(&clock),
+            )),
             telegram: Arc::new(MiniAppAuth::default()),
         }));
+        let mailer: Arc<dyn Mailer> = overrides.mailer.unwrap_or_else(|| Arc::new(LogMailer));
         let deps = IdentityDeps {
             users: store.clone(),
             throttle: store.clone(),
@@ -191,20 +196,22 @@ impl Application {
             staff: store.clone(),
             invitations: store.clone(),
             sessions: store.clone(),
-            locations: hot,
+            locations: hot.clone(),
             policies: store.clone(),
             audit: store.clone(),
             authorizer: Arc::new(CasbinAuthorizer::new(db.clone())),
+            api_keys: store.clone(),
             hasher: Arc::new(Argon2Hasher::new().map_err(StartupError::Other)?),
             tokens,
             secrets: Arc::new(RandomSecrets),
-            mailer: overrides.mailer.unwrap_or_else(|| Arc::new(LogMailer)),
+            mailer: Arc::clone(&mailer),
             clock: Arc::clone(&clock),
         };
         let public_url = settings
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}:{port}", settings.host));
+        let public_url_for_links = public_url.clone();
         let policy = SessionPolicy {
             public_url,
             ..SessionPolicy::default()
@@ -219,13 +226,52 @@ impl Application {
             .register_schedules(&domain::loyalty::tasks::schedules())
             .await
             .map_err(|e| StartupError::Other(e.to_string()))?;
-        let handlers = crate::jobs::handlers(&queue, store.clone(), &loyalty);
+        let integrations = Arc::new(domain::integrations::IntegrationService::new(
+            domain::integrations::IntegrationDeps {
+                integrations: Arc::new(infra::db::SqlIntegrations::new(
+                    db.clone(),
+                    Arc::clone(&sealer),
+                    Arc::clone(&clock),
+                )),
+                events: Arc::new(infra::db::SqlIntegrations::new(
+                    db.clone(),
+                    Arc::clone(&sealer),
+                    Arc::clone(&clock),
+                )),
+                locations: hot.clone(),
+                loyalty: Arc::clone(&loyalty),
+                secrets: Arc::new(RandomSecrets),
+                verifier: Arc::new(infra::integrations::PosSignatures),
+                clock: Arc::clone(&clock),
+            },
+        ));
+        let webhooks = Arc::new(domain::webhooks::WebhookService::new(
+            domain::webhooks::WebhookDeps {
+                store: Arc::new(infra::db::SqlWebhooks::new(
+                    db.clone(),
+                    Arc::clone(&sealer),
+                    Arc::clone(&clock),
+                )),
+                transport: Arc::new(
+                    infra::webhooks::HttpTransport::new(settings.webhooks_allow_private)
+                        .map_err(StartupError::Other)?,
+                ),
+                signer: Arc::new(infra::webhooks::StandardWebhooks),
+                secrets: Arc::new(RandomSecrets),
+                staff: store.clone(),
+                mailer: Arc::clone(&mailer),
+                clock: Arc::clone(&clock),
+            },
+        ));
+        let handlers =
+            crate::jobs::handlers(&queue, store.clone(), &loyalty, &integrations, &webhooks);
         let worker = settings.worker_enabled.then(|| {
             crate::jobs::RunningWorker::start(
                 Arc::clone(&queue),
                 handlers,
                 settings.worker_concurrency,
                 Duration::from_secs(settings.shutdown_grace_secs),
+                settings.worker_visibility_secs,
             )
         });
         let jobs_admin = Arc::new(domain::jobs::JobsAdmin::new(Arc::clone(&queue)));
@@ -239,6 +285,9 @@ impl Application {
             Arc::clone(&identity),
             Arc::clone(&loyalty),
             Arc::clone(&jobs_admin),
+            Arc::clone(&integrations),
+            graphql::integrations::PublicUrl(public_url_for_links.clone()),
+            Arc::clone(&webhooks),
             bus,
             limits,
             dev,
@@ -253,6 +302,7 @@ impl Application {
             identity: Arc::clone(&identity),
             database_ready,
             jobs: jobs_admin,
+            integrations,
             max_body_bytes: settings.max_body_bytes,
             graphiql: dev,
         });

@@ -3,7 +3,7 @@
 //! call. It is never built from request arguments.
 
 use crate::identity::models::Role;
-use crate::ids::{GuestId, TenantId, UserId};
+use crate::ids::{ApiKeyId, GuestId, TenantId, UserId};
 
 /// Who performs an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,6 +12,8 @@ pub enum Actor {
     Staff(UserId),
     /// A guest signed in through the Mini App (sees only themselves).
     Guest(GuestId),
+    /// A partner app calling with an API key (acts within the key's scopes).
+    ApiKey(ApiKeyId),
     /// The system itself (jobs, seeding); never reachable from a request.
     System,
 }
@@ -22,7 +24,7 @@ impl Actor {
     pub const fn user_id(&self) -> Option<UserId> {
         match self {
             Self::Staff(u) => Some(*u),
-            Self::Guest(_) | Self::System => None,
+            Self::Guest(_) | Self::ApiKey(_) | Self::System => None,
         }
     }
     /// The guest, if the actor is one.
@@ -30,7 +32,15 @@ impl Actor {
     pub const fn guest_id(&self) -> Option<GuestId> {
         match self {
             Self::Guest(g) => Some(*g),
-            Self::Staff(_) | Self::System => None,
+            Self::Staff(_) | Self::ApiKey(_) | Self::System => None,
+        }
+    }
+    /// The API key, if the actor is one.
+    #[must_use]
+    pub const fn api_key_id(&self) -> Option<ApiKeyId> {
+        match self {
+            Self::ApiKey(k) => Some(*k),
+            Self::Staff(_) | Self::Guest(_) | Self::System => None,
         }
     }
 }
@@ -83,6 +93,16 @@ impl Ctx {
         Self {
             tenant,
             actor: Actor::Guest(guest),
+            role: None,
+            meta,
+        }
+    }
+    /// A context for a partner app calling with an API key of a tenant.
+    #[must_use]
+    pub fn api_key(tenant: TenantId, key: ApiKeyId, meta: RequestMeta) -> Self {
+        Self {
+            tenant,
+            actor: Actor::ApiKey(key),
             role: None,
             meta,
         }

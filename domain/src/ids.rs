@@ -117,3 +117,23 @@ id_newtype!(
     /// A durable background job.
     JobId
 );
+id_newtype!(
+    /// A POS integration of a location.
+    IntegrationId
+);
+id_newtype!(
+    /// A delivery received by an integration.
+    InboundEventId
+);
+id_newtype!(
+    /// A partner app's API key of a tenant.
+    ApiKeyId
+);
+id_newtype!(
+    /// An outbound webhook endpoint of a tenant.
+    WebhookEndpointId
+);
+id_newtype!(
+    /// One event sent (or to be sent) to one webhook endpoint.
+    WebhookDeliveryId
+);

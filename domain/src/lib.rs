@@ -4,14 +4,17 @@
 //! ports declared by each context, and `api` drives the services.
 
 pub mod ctx;
+pub mod events;
 pub mod ids;
 pub mod money;
 pub mod page;
 pub mod ports;
 
 pub mod identity;
+pub mod integrations;
 pub mod jobs;
 pub mod loyalty;
+pub mod webhooks;
 
 pub use ctx::{Actor, Ctx, RequestMeta};
 pub use ids::*;

@@ -5,10 +5,12 @@
 pub mod cache;
 pub mod crypto;
 pub mod db;
+pub mod integrations;
 pub mod jobs;
 pub mod mail;
 pub mod rbac;
 pub mod secret_box;
 pub mod telegram;
+pub mod webhooks;
 
 pub use db::{Db, DbError};

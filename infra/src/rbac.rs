@@ -3,7 +3,8 @@
 //! (one schema and one pool for SQLite and PostgreSQL). [`CasbinAuthorizer`]
 //! keeps one enforcer per tenant, loaded on first use, dropped when the
 //! tenant's policies change in this process, and reloaded after a short TTL so
-//! that changes made by other processes apply too.
+//! that changes made by other processes apply too. API keys are subjects like
+//! users: a key's scopes are `p` rules of `apikey:<id>` (see [`subject_name`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,9 +13,9 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use casbin::error::AdapterError;
 use casbin::{Adapter, CoreApi, DefaultModel, Enforcer, Filter, Model};
-use domain::identity::ports::Authorizer;
+use domain::identity::ports::{Authorizer, Subject};
 use domain::identity::{Permission, StoreError};
-use domain::{Ctx, TenantId, UserId};
+use domain::{Ctx, TenantId};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,6 +41,15 @@ e = some(where (p.eft == allow))
 [matchers]
 m = g(r.sub, p.sub, r.dom) && r.dom == p.dom && r.obj == p.obj && r.act == p.act
 ";
+
+/// The policy subject of a user (`<user id>`, granted roles by `g` rules) or of
+/// an API key (`apikey:<key id>`, granted its scopes directly by `p` rules).
+pub(crate) fn subject_name(subject: Subject) -> String {
+    match subject {
+        Subject::User(u) => u.to_string(),
+        Subject::ApiKey(k) => format!("apikey:{k}"),
+    }
+}
 
 fn adapter_err(e: impl std::error::Error + Send + Sync + 'static) -> casbin::Error {
     casbin::Error::from(AdapterError(Box::new(e)))
@@ -281,9 +291,9 @@ impl CasbinAuthorizer {
         Ok(enforcer)
     }
 
-    fn check(e: &Enforcer, ctx: &Ctx, user: UserId, p: Permission) -> Result<bool, StoreError> {
+    fn check(e: &Enforcer, ctx: &Ctx, sub: &str, p: Permission) -> Result<bool, StoreError> {
         e.enforce((
-            user.to_string(),
+            sub.to_owned(),
             ctx.tenant().to_string(),
             p.object(),
             p.action(),
@@ -297,18 +307,23 @@ impl Authorizer for CasbinAuthorizer {
     async fn allowed(
         &self,
         ctx: &Ctx,
-        user: UserId,
+        subject: Subject,
         permission: Permission,
     ) -> Result<bool, StoreError> {
         let e = self.enforcer(ctx.tenant()).await?;
-        Self::check(&e, ctx, user, permission)
+        Self::check(&e, ctx, &subject_name(subject), permission)
     }
 
-    async fn permissions(&self, ctx: &Ctx, user: UserId) -> Result<Vec<Permission>, StoreError> {
+    async fn permissions(
+        &self,
+        ctx: &Ctx,
+        subject: Subject,
+    ) -> Result<Vec<Permission>, StoreError> {
         let e = self.enforcer(ctx.tenant()).await?;
+        let sub = subject_name(subject);
         let mut out = Vec::new();
         for p in Permission::ALL {
-            if Self::check(&e, ctx, user, *p)? {
+            if Self::check(&e, ctx, &sub, *p)? {
                 out.push(*p);
             }
         }

@@ -11,6 +11,9 @@ mod m20261121_000004_guest_search_indexes;
 mod m20261121_000005_promotions;
 mod m20261121_000006_jobs;
 mod m20261121_000007_tenant_directory;
+mod m20261121_000008_api_keys;
+mod m20261121_000009_webhooks;
+mod m20261121_000010_integrations;
 pub mod rls;
 
 /// All migrations in order.
@@ -27,6 +30,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_promotions::Migration),
             Box::new(m20261121_000006_jobs::Migration),
             Box::new(m20261121_000007_tenant_directory::Migration),
+            Box::new(m20261121_000008_api_keys::Migration),
+            Box::new(m20261121_000009_webhooks::Migration),
+            Box::new(m20261121_000010_integrations::Migration),
         ]
     }
 }

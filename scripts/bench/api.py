@@ -6,6 +6,11 @@
   api.py history PORT TOKENS GUESTS CHECKS WORKERS RUN
                                                 CHECKS processChecks for each guest in GUESTS
                                                 (lines: tenant_id guest_id), WORKERS in parallel
+  api.py integrations PORT TOKENS OUT           create a POS integration per tenant;
+                                                OUT: tenant_id integration_id secret
+  api.py sign INTEGRATIONS PHONES N RUN OUT     N signed check.closed deliveries (timestamp now:
+                                                valid for 300 s); PHONES: tenant_id phone;
+                                                OUT: integration_id<TAB>X-Signature<TAB>body
 Any HTTP error or GraphQL error stops with a message.
 """
 
@@ -118,6 +123,54 @@ def history(port, tokens, guests, checks, workers, run):
             pass
 
 
+CREATE_INTEGRATION = """mutation($l: ID!) {
+  createIntegration(input: { kind: POS, locationId: $l, name: "Bench POS" }) {
+    secret integration { id }
+  }
+}"""
+
+
+def integrations(port, tokens, out):
+    c = Client(port)
+    with open(out, "w") as f:
+        for line in open(tokens):
+            tenant, token, loc = line.split()
+            d = c.gql(CREATE_INTEGRATION, {"l": loc}, token=token)["createIntegration"]
+            f.write(f"{tenant} {d['integration']['id']} {d['secret']}\n")
+
+
+def sign(integrations_file, phones_file, n, run, out):
+    import hashlib
+    import hmac
+    import time
+
+    by_tenant = {}
+    for line in open(integrations_file):
+        tenant, integration, secret = line.split()
+        by_tenant[tenant] = (integration, secret)
+    phones = {}
+    for line in open(phones_file):
+        tenant, phone = line.split()
+        phones.setdefault(tenant, []).append(phone)
+    tenants = sorted(by_tenant)
+    t = str(int(time.time()))
+    with open(out, "w") as f:
+        for k in range(int(n)):
+            tenant = tenants[k % len(tenants)]
+            integration, secret = by_tenant[tenant]
+            total = random.randint(1_000, 500_000)
+            body = json.dumps({
+                "type": "check.closed",
+                "externalId": f"wh-{run}-{k}",
+                "guest": {"phone": random.choice(phones[tenant])},
+                "totalMinor": total,
+                "payments": [{"method": "card", "amountMinor": total}],
+            }, separators=(",", ":"))
+            mac = hmac.new(secret.encode(), (t + "." + body).encode(), hashlib.sha256).hexdigest()
+            f.write(f"{integration}\tt={t},v1={mac}\t{body}\n")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"signup": signup, "login": login, "history": history}[cmd](*args)
+    {"signup": signup, "login": login, "history": history,
+     "integrations": integrations, "sign": sign}[cmd](*args)

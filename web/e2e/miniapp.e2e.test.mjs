@@ -56,6 +56,13 @@ function signInitData(fields, botToken) {
     .join('&');
 }
 
+/** A calendar day in the business's time (UTC+3, the default) `days` from today: `YYYY-MM-DD`. */
+function businessDay(days) {
+  return new Date(Date.now() + 3 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const BOT_USERNAME = 'maxloyalty_e2e_bot';
+
 function launchHash(initData, theme) {
   return `#tgWebAppData=${encodeURIComponent(initData)}&tgWebAppVersion=8.0&tgWebAppPlatform=android&tgWebAppThemeParams=${encodeURIComponent(JSON.stringify(theme))}`;
 }
@@ -115,6 +122,15 @@ test('a guest opens the Mini App, a check is processed at the till, the points a
     const ownerToken = data.signUp.accessToken;
     const bot = await server.gql(`mutation($token: String!) { setTelegramBot(token: $token) { botId } }`, { token: BOT_TOKEN }, ownerToken);
     assert.equal(bot.setTelegramBot.botId, '1234567890');
+    // Promotions the guest will see (none of them changes the first check's +30: the multiplier starts next week).
+    const create = `mutation($input: PromotionInput!) { createPromotion(input: $input) { id kind } }`;
+    await server.gql(create, { input: { name: 'Бонус на день рождения', rule: { birthday: { points: 300, daysBefore: 3, daysAfter: 3 } } } }, ownerToken);
+    await server.gql(create, { input: { name: 'Приведи друга', rule: { referral: { referrerPoints: 100, refereePoints: 50 } } } }, ownerToken);
+    await server.gql(
+      create,
+      { input: { name: 'Двойные выходные', startsOn: businessDay(7), rule: { multiplier: { factorPercent: 200, weekdays: ['SAT', 'SUN'] } } } },
+      ownerToken,
+    );
   });
 
   await step('2. context B (phone): the Mini App signs in with Telegram initData and shows balance 0, the card code and the QR', async () => {
@@ -133,6 +149,26 @@ test('a guest opens the Mini App, a check is processed at the till, the points a
     await expectVisible(pageB, 'miniapp-level-name');
     await expectVisible(pageB, 'miniapp-history-empty');
     await expectVisible(pageB, 'miniapp-promotions');
+    // The promotions: a birthday bonus asking for the birthday, the referral with the card code to share, the announced multiplier.
+    const promo = (kind) => pageB.locator(`[data-testid="miniapp-promotion"][data-kind="${kind}"]`);
+    await promo('BIRTHDAY').waitFor();
+    assert.equal(await byTestId(pageB, 'miniapp-promotion').count(), 3);
+    assert.equal(await promo('BIRTHDAY').getByTestId('miniapp-promotion-text').textContent(), '+300 баллов на день рождения.');
+    await promo('BIRTHDAY').getByTestId('miniapp-promotion-set-birthday').waitFor();
+    assert.match(await promo('REFERRAL').getByTestId('miniapp-promotion-text').textContent(), /^Пригласите друга: \+50 баллов ему и \+100 баллов вам/);
+    assert.equal(await promo('REFERRAL').getByTestId('miniapp-share').getAttribute('data-kind'), 'code', 'no bot username in the link: the card code');
+    assert.equal((await promo('REFERRAL').getByTestId('miniapp-share-value').textContent()).trim(), cardCode);
+    assert.equal(await promo('MULTIPLIER').getByTestId('miniapp-promotion-text').textContent(), 'Больше баллов за покупки: ×2 Сб, Вс.');
+    assert.match(await promo('MULTIPLIER').getByTestId('miniapp-promotion-note').first().textContent(), /^Начнётся /);
+    // Copy the card code.
+    await pageB.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
+    await promo('REFERRAL').getByTestId('miniapp-share-copy').click();
+    await waitForText(pageB, 'miniapp-share-copy', (s) => s === 'Скопировано', 'the copy confirmation');
+    assert.equal(await pageB.evaluate(() => navigator.clipboard.readText()), cardCode);
+    // "Add my birthday" moves to the profile's birthday input.
+    await promo('BIRTHDAY').getByTestId('miniapp-promotion-set-birthday').click();
+    await pageB.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'miniapp-birthday');
+    await shot(pageB, 'B-promotions');
     // the theme colours became CSS variables
     const button = await pageB.evaluate(() => getComputedStyle(document.querySelector('[data-testid="miniapp"]')).getPropertyValue('--tg-button').trim());
     assert.equal(button, THEME.button_color);
@@ -196,6 +232,11 @@ test('a guest opens the Mini App, a check is processed at the till, the points a
     await expectVisible(pageB, 'miniapp-profile-saved');
     assert.equal(await byTestId(pageB, 'miniapp-birthday-error').count(), 0);
     await shot(pageB, 'B-profile-saved');
+    // With a birthday the card shows this guest's window (17 May ± 3 days) instead of the prompt.
+    const birthday = pageB.locator('[data-testid="miniapp-promotion"][data-kind="BIRTHDAY"]');
+    await birthday.getByTestId('miniapp-promotion-set-birthday').waitFor({ state: 'detached' });
+    assert.equal(await birthday.getByTestId('miniapp-promotion-note').first().textContent(), 'Бонус действует с 14 мая по 20 мая.');
+    await shot(pageB, 'B-promotions-birthday-window');
   });
 
   await step('6. a tampered initData shows a clear error screen', async () => {
@@ -214,6 +255,27 @@ test('a guest opens the Mini App, a check is processed at the till, the points a
       assert.match(await text(page, 'miniapp-error-message'), /Telegram/);
       assert.equal(await byTestId(page, 'miniapp-card').count(), 0);
       await shot(page, 'C-tampered-init-data');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  await step('7. with the bot named in the link, the referral card offers the invitation link', async () => {
+    const initData = signInitData(
+      { query_id: `AAH${run}d`, user: JSON.stringify(TG_USER), auth_date: String(Math.floor(Date.now() / 1000)) },
+      BOT_TOKEN,
+    );
+    const page = await newPage(browser, 'D', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await page.goto(`${server.baseUrl}/app?tenant=${tenantId}&bot=${BOT_USERNAME}${launchHash(initData, THEME)}`);
+      const referral = page.locator('[data-testid="miniapp-promotion"][data-kind="REFERRAL"]');
+      await referral.waitFor();
+      assert.equal(await referral.getByTestId('miniapp-share').getAttribute('data-kind'), 'link');
+      assert.equal(
+        (await referral.getByTestId('miniapp-share-value').textContent()).trim(),
+        `https://t.me/${BOT_USERNAME}?startapp=ref_${cardCode.replace('-', '')}`,
+      );
+      await shot(page, 'D-referral-link');
     } finally {
       await page.context().close();
     }

@@ -9,6 +9,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -143,6 +145,10 @@ async function startServer() {
     MAXLOYALTY_ENV: 'development',
     RUST_LOG: 'info',
     NO_COLOR: '1',
+    // the job worker processes the POS checks of step 8g and the webhook deliveries of 8j
+    MAXLOYALTY_WORKER_ENABLED: 'true',
+    // step 8j's receiver listens on 127.0.0.1
+    MAXLOYALTY_WEBHOOKS_ALLOW_PRIVATE: 'true',
   };
   server = spawn(bin, [], { env, cwd: tempDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   server.stdout.on('data', onServerOutput);
@@ -367,11 +373,16 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
       'nav-cashier',
       'nav-guests',
       'nav-levels',
+      'nav-promotions',
       'nav-loyaltySettings',
       'nav-staff',
       'nav-locations',
       'nav-roles',
       'nav-audit',
+      'nav-integrations',
+      'nav-apiKeys',
+      'nav-webhooks',
+      'nav-jobs',
     ]);
     await shot(pageA, 'A-owner-home');
   });
@@ -443,13 +454,15 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
     assert.ok(ids.includes('nav-locations'), 'locations link (read-only)');
     assert.equal(ids[0], 'nav-cashier', `the cashier screen comes first for a cashier (got ${ids.join(', ')})`);
     assert.ok(!ids.includes('nav-levels') && !ids.includes('nav-loyaltySettings'), 'no loyalty configuration for a cashier');
+    assert.ok(!ids.includes('nav-promotions'), 'no promotions for a cashier');
 
     // Typing the address of a forbidden page shows the no-access view (full page load).
     await pageB.goto(`${baseUrl}/staff`);
     await expectVisible(pageB, 'no-access');
     assert.equal(await byTestId(pageB, 'staff-page').count(), 0);
     await shot(pageB, 'B-cashier-staff-no-access');
-    for (const path of ['/roles', '/audit']) {
+    assert.ok(!ids.includes('nav-integrations') && !ids.includes('nav-apiKeys') && !ids.includes('nav-jobs'), 'no integration pages for a cashier');
+    for (const path of ['/roles', '/audit', '/promotions', '/integrations', '/api-keys', '/webhooks', '/jobs']) {
       await pageB.goto(`${baseUrl}${path}`);
       await expectVisible(pageB, 'no-access');
     }
@@ -500,6 +513,12 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
     await expectVisible(pageA, 'guest-create-form');
     await byTestId(pageA, 'guest-create-phone').fill(GUEST.phone);
     await byTestId(pageA, 'guest-create-name').fill(GUEST.name);
+    // An unknown referral code (the inviter's card) is refused under its field; nothing is created.
+    await byTestId(pageA, 'guest-create-referral').fill('ABCD-EFGH');
+    await byTestId(pageA, 'guest-create-submit').click();
+    await expectVisible(pageA, 'guest-create-referral-error');
+    assert.equal(await byTestId(pageA, 'guest-create-error').count(), 0);
+    await byTestId(pageA, 'guest-create-referral').fill('');
     await shot(pageA, 'A-owner-guest-create-filled');
     await byTestId(pageA, 'guest-create-submit').click();
 
@@ -680,6 +699,412 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
     assert.ok(csv.includes('Приветственный бонус'), 'Cyrillic survives');
     await shot(pageA, 'A-owner-audit-exported');
   }, ['8c']);
+
+  /**
+   * The server reads the promotions through its configuration cache (a few seconds), so what a check
+   * granted shows up on /promotions shortly after: reload until it does.
+   */
+  async function reloadUntil(page, locator, what) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await page.reload();
+      await expectVisible(page, 'promotions-table');
+      try {
+        await locator.waitFor({ timeout: 2_000 });
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`timed out reloading /promotions for ${what}: ${err.message}`);
+      }
+    }
+  }
+
+  /** Context B (the cashier): a 1000 check for the guest, nothing redeemed; returns the receipt's rules. */
+  async function cashierCheckWithoutRedemption(page, phone) {
+    if ((await byTestId(page, 'cashier-page').count()) === 0) {
+      await byTestId(page, 'nav-cashier').click();
+      await expectVisible(page, 'cashier-page');
+    }
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'cashier-query');
+    await page.keyboard.type(phone.slice(-4));
+    await page.locator('[data-testid="cashier-result"][aria-selected="true"]').waitFor();
+    await page.keyboard.press('Enter');
+    await expectVisible(page, 'cashier-guest');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'cashier-total');
+    await page.keyboard.type('1000');
+    await page.locator('[data-testid="cashier-max"][data-for-total="100000"]').waitFor();
+    await page.keyboard.press('Enter'); // total → points (selected)
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'cashier-redeem');
+    await page.keyboard.type('0');
+    await page.keyboard.press('Enter'); // confirm
+    await expectVisible(page, 'cashier-receipt');
+    return byTestId(page, 'cashier-receipt-rule').evaluateAll((els) =>
+      els.map((el) => ({ code: el.dataset.code, status: el.dataset.status, points: Number(el.dataset.points), text: el.textContent.trim() })),
+    );
+  }
+
+  await step('8e. promotions: the owner creates a ×2 multiplier, the cashier’s receipt shows its bonus, the budget runs out', async () => {
+    const NAME = 'Двойные баллы';
+    await byTestId(pageA, 'nav-promotions').click();
+    await expectVisible(pageA, 'promotions-page');
+    await expectVisible(pageA, 'promotions-empty');
+    await byTestId(pageA, 'promotion-new').click();
+    await expectVisible(pageA, 'promotion-form');
+    assert.equal(await byTestId(pageA, 'promotion-kind-select').inputValue(), 'MULTIPLIER');
+    await byTestId(pageA, 'promotion-name').fill(NAME);
+    // ×1 is no multiplier: refused under the field before anything is sent
+    await byTestId(pageA, 'promotion-factor').fill('1');
+    await byTestId(pageA, 'promotion-save').click();
+    await expectVisible(pageA, 'promotion-factor-error');
+    await byTestId(pageA, 'promotion-factor').fill('2');
+    await pageA.locator(`[data-testid="promotion-location"][data-name="${OWNER.locationName}"]`).check();
+    await byTestId(pageA, 'promotion-budget-input').fill('1000');
+    await shot(pageA, 'A-owner-promotion-form');
+    await byTestId(pageA, 'promotion-save').click();
+    await expectVisible(pageA, 'promotions-notice');
+    const row = pageA.locator(`[data-testid="promotion-row"][data-name="${NAME}"]`);
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-kind'), 'MULTIPLIER');
+    assert.equal(await row.getAttribute('data-status'), 'active');
+    assert.equal((await row.getByTestId('promotion-rule').textContent()).trim(), `×2 каждый день в точке «${OWNER.locationName}»`);
+    assert.equal(await row.getByTestId('promotion-granted').getAttribute('data-value'), '0');
+    await shot(pageA, 'A-owner-promotion-created');
+
+    // The cashier: 1000 ₽, nothing redeemed → 3 % = 30, doubled: +30 more.
+    const rules = await cashierCheckWithoutRedemption(pageB, GUEST.phone);
+    assert.equal(Number(await byTestId(pageB, 'cashier-receipt-earned').getAttribute('data-value')), 60);
+    const promo = rules.find((r) => r.code === 'promotion_multiplier');
+    assert.ok(promo, `a promotion line in the receipt: ${JSON.stringify(rules)}`);
+    assert.equal(promo.status, 'GRANTED');
+    assert.equal(promo.points, 30);
+    assert.match(promo.text, new RegExp(`^${NAME}: ×2\\s*\\+30$`));
+    await shot(pageB, 'B-cashier-receipt-with-promotion');
+
+    // The owner sees what was granted against the budget.
+    await reloadUntil(pageA, row.getByTestId('promotion-granted').and(pageA.locator('[data-value="30"]')), 'granted 30');
+    assert.equal(await row.getByTestId('promotion-budget-bar').getAttribute('aria-valuenow'), '3');
+
+    // Editing: the kind is fixed; a budget below what was granted is refused by the server, under the budget field.
+    await row.getByTestId('promotion-edit').click();
+    await expectVisible(pageA, 'promotion-kind-fixed');
+    assert.equal(await byTestId(pageA, 'promotion-factor').inputValue(), '2');
+    await byTestId(pageA, 'promotion-budget-input').fill('10');
+    await byTestId(pageA, 'promotion-save').click();
+    await expectVisible(pageA, 'promotion-budget-input-error');
+    assert.equal(await byTestId(pageA, 'promotion-error').count(), 0, 'the error is under the field, not at the form');
+    await shot(pageA, 'A-owner-promotion-budget-error');
+    // Exactly what was granted: the next grant would pass the cap.
+    await byTestId(pageA, 'promotion-budget-input').fill('30');
+    await byTestId(pageA, 'promotion-save').click();
+    await expectVisible(pageA, 'promotions-notice');
+    assert.equal(await byTestId(pageA, 'promotion-form').count(), 0);
+
+    // The next check: the multiplier is refused for the budget, the receipt says so.
+    await pageB.keyboard.press('Escape');
+    await expectVisible(pageB, 'cashier-search');
+    const rules2 = await cashierCheckWithoutRedemption(pageB, GUEST.phone);
+    assert.equal(Number(await byTestId(pageB, 'cashier-receipt-earned').getAttribute('data-value')), 30);
+    const refused = rules2.find((r) => r.code === 'promotion_multiplier');
+    assert.ok(refused, `the refused promotion in the receipt: ${JSON.stringify(rules2)}`);
+    assert.equal(refused.status, 'BUDGET_EXHAUSTED');
+    await expectVisible(pageB, 'cashier-receipt-rule-exhausted');
+    await shot(pageB, 'B-cashier-receipt-budget-exhausted');
+    await pageB.keyboard.press('Escape');
+    await expectVisible(pageB, 'cashier-search');
+
+    await reloadUntil(pageA, row.getByTestId('promotion-budget-exhausted'), 'the "budget exhausted" badge');
+    assert.equal(await row.getByTestId('promotion-budget-bar').getAttribute('aria-valuenow'), '100');
+    await shot(pageA, 'A-owner-promotion-budget-exhausted');
+
+    // A welcome bonus, archived right away (confirm() is accepted): gone from the list, shown with "show archived".
+    await byTestId(pageA, 'promotion-new').click();
+    await byTestId(pageA, 'promotion-kind-select').selectOption('WELCOME');
+    await byTestId(pageA, 'promotion-name').fill('Добро пожаловать');
+    await byTestId(pageA, 'promotion-points').fill('50');
+    await byTestId(pageA, 'promotion-save').click();
+    const welcome = pageA.locator('[data-testid="promotion-row"][data-name="Добро пожаловать"]');
+    await welcome.waitFor();
+    assert.equal((await welcome.getByTestId('promotion-rule').textContent()).trim(), '+50 баллов при регистрации');
+    await welcome.getByTestId('promotion-archive').click();
+    await expectVisible(pageA, 'promotions-notice');
+    await welcome.waitFor({ state: 'detached' });
+    await byTestId(pageA, 'promotions-show-archived').check();
+    await pageA.locator('[data-testid="promotion-row"][data-name="Добро пожаловать"][data-status="archived"]').waitFor();
+    assert.equal(await welcome.getByTestId('promotion-edit').count(), 0, 'an archived promotion is not editable');
+    await shot(pageA, 'A-owner-promotions-archived');
+
+    // Back where step 9 expects context B.
+    await byTestId(pageB, 'nav-locations').click();
+    await expectVisible(pageB, 'locations-page');
+  }, ['8b']);
+
+  await step('8f. context A: the business time zone (UTC offset) is saved and read back', async () => {
+    await pageA.goto(`${baseUrl}/loyalty-settings`);
+    await expectVisible(pageA, 'settings-form');
+    // Moscow (UTC+3) by default; the select offers UTC−12 … UTC+14.
+    assert.equal(await byTestId(pageA, 'settings-utc-offset').inputValue(), '180');
+    assert.match(await byTestId(pageA, 'settings-utc-offset').locator('option:checked').textContent(), /^UTC\+3 — Москва/);
+    await byTestId(pageA, 'settings-utc-offset').selectOption('300');
+    await byTestId(pageA, 'settings-save').click();
+    await expectVisible(pageA, 'settings-saved');
+    assert.equal(await byTestId(pageA, 'settings-utc-offset').inputValue(), '300');
+    await shot(pageA, 'A-owner-settings-utc-offset');
+    // Stored: a reload reads it back.
+    await pageA.reload();
+    await expectVisible(pageA, 'settings-form');
+    assert.equal(await byTestId(pageA, 'settings-utc-offset').inputValue(), '300', 'utcOffsetMinutes saved by updateLoyaltySettings is read back by loyaltySettings');
+  }, ['1']);
+
+  // ------------------------------------------------------------ integrations, API keys, job queue
+  /** Signs a body like a POS: `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>`. */
+  const signedPost = (url, secret, body, t = Math.floor(Date.now() / 1000)) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Signature': `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}` },
+      body,
+    });
+  /** Ticks "I saved it", closes the once-only dialog and checks the secret is gone from the page. */
+  const closeSecretDialog = async (page, secret) => {
+    assert.ok(await byTestId(page, 'secret-dialog-close').isDisabled(), 'the dialog stays until the secret is copied or "saved" is ticked');
+    await byTestId(page, 'secret-dialog-ack').check();
+    await byTestId(page, 'secret-dialog-close').click();
+    await byTestId(page, 'secret-dialog').waitFor({ state: 'detached' });
+    assert.ok(!(await page.content()).includes(secret), 'the secret is not in the page after the dialog is closed');
+  };
+
+  /** Presses the delivery log's Refresh until `locator` shows up (deliveries run in the worker). */
+  const reloadLogUntil = async (page, locator) => {
+    const deadline = Date.now() + UI_TIMEOUT;
+    while (Date.now() < deadline) {
+      if ((await locator.count()) > 0) return;
+      await page.waitForTimeout(500);
+      await byTestId(page, 'webhook-log-refresh').click();
+    }
+    await locator.first().waitFor({ timeout: 1 });
+  };
+
+  await step('8g. integrations: the owner creates a POS integration, a script sends a signed check, the event log shows it PROCESSED and the cashier screen shows it live', async () => {
+    await byTestId(pageA, 'nav-integrations').click();
+    await expectVisible(pageA, 'integrations-page');
+    await expectVisible(pageA, 'integrations-empty');
+    await byTestId(pageA, 'integration-kind').selectOption('POS');
+    await byTestId(pageA, 'integration-location').selectOption({ label: OWNER.locationName });
+    await byTestId(pageA, 'integration-name').fill('Касса 1');
+    await byTestId(pageA, 'integration-create-submit').click();
+
+    // The URL and the secret, shown once.
+    await expectVisible(pageA, 'secret-dialog');
+    assert.equal(await byTestId(pageA, 'secret-dialog').getAttribute('data-reason'), 'created');
+    await expectVisible(pageA, 'secret-dialog-once');
+    const url = await text(pageA, 'secret-dialog-url');
+    const secret = await text(pageA, 'secret-dialog-secret');
+    assert.match(new URL(url).pathname, /^\/webhooks\/pos\/[0-9a-f-]{36}$/);
+    assert.ok(secret.length >= 16, `a secret: ${secret}`);
+    await shot(pageA, 'A-owner-integration-secret-dialog');
+    await closeSecretDialog(pageA, secret);
+    const row = pageA.locator('[data-testid="integration-row"][data-name="Касса 1"]');
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-active'), 'true');
+    assert.equal(await row.getByTestId('integration-url').textContent(), url);
+    // The event log of the new integration is open (and empty).
+    await expectVisible(pageA, 'integration-events-empty');
+    // The help has a curl example for this URL.
+    await byTestId(pageA, 'integration-help').locator('summary').click();
+    assert.ok((await text(pageA, 'integration-help-curl')).includes(url));
+
+    // The cashier's screen at the same location, live.
+    await pageB.goto(`${baseUrl}/cashier`);
+    await expectVisible(pageB, 'cashier-page');
+    await pageB.locator('[data-testid="cashier-recent"][data-live="true"]').waitFor();
+    const before = await byTestId(pageB, 'cashier-recent-item').count();
+
+    // A wrong signature is refused (and logged as rejected).
+    const externalId = `E2E-${run}`;
+    const body = JSON.stringify({
+      type: 'check.closed',
+      externalId,
+      guest: { phone: GUEST.phone },
+      totalMinor: 50000,
+      payments: [{ method: 'card', amountMinor: 50000 }],
+    });
+    const refused = await signedPost(url, `${secret}x`, body);
+    assert.equal(refused.status, 401);
+    // The signed check: accepted at once, processed by the worker.
+    const res = await signedPost(url, secret, body);
+    const answer = await res.json();
+    assert.equal(res.status, 202, JSON.stringify(answer));
+    assert.equal(answer.status, 'accepted');
+    // The same delivery again: a duplicate, nothing happens twice.
+    const again = await signedPost(url, secret, body);
+    assert.equal(again.status, 200);
+    assert.equal((await again.json()).status, 'duplicate');
+
+    const event = pageA.locator(`[data-testid="integration-event-row"][data-external-id="${externalId}"][data-status="PROCESSED"]`);
+    await event.waitFor(); // the log re-reads itself while open
+    assert.match(await event.getAttribute('data-check-id'), /^[0-9a-f-]{36}$/);
+    await expectVisible(pageA, 'integration-event-check');
+    await event.getByTestId('integration-event-payload-toggle').click();
+    assert.ok((await text(pageA, 'integration-event-payload')).includes(externalId));
+    await pageA.locator('[data-testid="integration-event-row"][data-status="REJECTED"]').waitFor();
+    // Only rejected ones.
+    await byTestId(pageA, 'integration-events-status').selectOption('REJECTED');
+    await event.waitFor({ state: 'detached' });
+    await pageA.locator('[data-testid="integration-event-row"][data-status="REJECTED"]').first().waitFor();
+    assert.equal(await pageA.locator('[data-testid="integration-event-row"]:not([data-status="REJECTED"])').count(), 0);
+    await byTestId(pageA, 'integration-events-status').selectOption('');
+    await event.waitFor();
+    await shot(pageA, 'A-owner-integration-event-log');
+
+    // The check shows up on the cashier screen by itself, with the guest's name.
+    await pageB.waitForFunction(
+      ({ n, name }) => {
+        const items = [...document.querySelectorAll('[data-testid="cashier-recent-item"]')];
+        return items.length > n && items.some((el) => el.textContent.includes(name));
+      },
+      { n: before, name: GUEST.name },
+    );
+    await shot(pageB, 'B-cashier-live-pos-check');
+
+    // Rotation: a new secret, once; the old one still works during the overlap.
+    await row.getByTestId('integration-rotate').click();
+    await pageA.locator('[data-testid="secret-dialog"][data-reason="rotated"]').waitFor();
+    await expectVisible(pageA, 'secret-dialog-overlap');
+    const secret2 = await text(pageA, 'secret-dialog-secret');
+    assert.notEqual(secret2, secret);
+    await closeSecretDialog(pageA, secret2);
+    await row.getByTestId('integration-previous-valid').waitFor();
+    const old = await signedPost(url, secret, JSON.stringify({ type: 'guest.lookup', guest: { phone: GUEST.phone }, totalMinor: 10000 }));
+    assert.equal(old.status, 200, 'the previous secret is accepted during the overlap');
+
+    // Disabled: the POS is refused with 403; enabled again.
+    await row.getByTestId('integration-disable').click();
+    await pageA.locator('[data-testid="integration-row"][data-name="Касса 1"][data-active="false"]').waitFor();
+    const disabled = await signedPost(url, secret2, JSON.stringify({ ...JSON.parse(body), externalId: `${externalId}-2` }));
+    assert.equal(disabled.status, 403);
+    await row.getByTestId('integration-enable').click();
+    await pageA.locator('[data-testid="integration-row"][data-name="Касса 1"][data-active="true"]').waitFor();
+    await shot(pageA, 'A-owner-integrations');
+
+    // Back where step 9 expects context B.
+    await byTestId(pageB, 'nav-locations').click();
+    await expectVisible(pageB, 'locations-page');
+  }, ['8b']);
+
+  await step('8h. API keys: the owner creates a key with a scope (shown once), the key works, then it is revoked', async () => {
+    await byTestId(pageA, 'nav-apiKeys').click();
+    await expectVisible(pageA, 'api-keys-page');
+    await expectVisible(pageA, 'api-keys-empty');
+    // staff:manage and roles:manage are never offered
+    assert.equal(await pageA.locator('[data-testid="api-key-scope-option"][data-scope="staff:manage"]').count(), 0);
+    assert.equal(await pageA.locator('[data-testid="api-key-scope-option"][data-scope="roles:manage"]').count(), 0);
+    await byTestId(pageA, 'api-key-name').fill('CRM');
+    await byTestId(pageA, 'api-key-create-submit').click();
+    await expectVisible(pageA, 'api-key-scopes-error'); // a scope is needed
+    await pageA.locator('[data-testid="api-key-scope-option"][data-scope="guests:read"]').check();
+    await byTestId(pageA, 'api-key-create-submit').click();
+    await pageA.locator('[data-testid="secret-dialog"][data-what="apiKey"]').waitFor();
+    const key = await text(pageA, 'secret-dialog-secret');
+    await shot(pageA, 'A-owner-api-key-dialog');
+    await closeSecretDialog(pageA, key);
+    const row = pageA.locator('[data-testid="api-key-row"][data-name="CRM"]');
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-active'), 'true');
+    const prefix = (await row.getByTestId('api-key-prefix').textContent()).replace(/…$/, '');
+    assert.ok(key.startsWith(prefix), `the key ${key.slice(0, 12)}… starts with the listed prefix ${prefix}`);
+    assert.deepEqual(await row.getByTestId('api-key-scope').allTextContents(), ['guests:read']);
+
+    const asPartner = async () => {
+      const res = await fetch(`${baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: '{ guests(first: 1) { totalCount } }' }),
+      });
+      return res.json();
+    };
+    const ok = await asPartner();
+    assert.ok(ok.data?.guests?.totalCount >= 1, `the key reads guests: ${JSON.stringify(ok)}`);
+
+    await row.getByTestId('api-key-revoke').click(); // confirm() is accepted
+    await pageA.locator('[data-testid="api-key-row"][data-name="CRM"][data-active="false"]').waitFor();
+    assert.equal(await row.getByTestId('api-key-revoke').count(), 0);
+    const refused = await asPartner();
+    assert.equal(refused.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', JSON.stringify(refused));
+    await shot(pageA, 'A-owner-api-key-revoked');
+  }, ['8b']);
+
+  await step('8i. the job queue page shows the counters and the dead letters', async () => {
+    await byTestId(pageA, 'nav-jobs').click();
+    await expectVisible(pageA, 'jobs-page');
+    await expectVisible(pageA, 'jobs-stats');
+    assert.match(await byTestId(pageA, 'jobs-stat-dead').getAttribute('data-value'), /^\d+$/);
+    await pageA.locator('[data-testid="dead-jobs-empty"], [data-testid="dead-jobs-table"]').first().waitFor();
+    await shot(pageA, 'A-owner-jobs');
+  }, ['1']);
+
+  await step('8j. webhooks: the owner adds an endpoint (secret once), sends a test ping, sees it delivered, redelivers it, disables the endpoint', async () => {
+    // A local receiver that checks the Standard Webhooks signature with node:crypto.
+    const received = [];
+    let whsec = '';
+    const receiver = createHttpServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        const id = req.headers['webhook-id'];
+        const ts = req.headers['webhook-timestamp'];
+        const key = Buffer.from(whsec.replace(/^whsec_/, ''), 'base64');
+        const expected = createHmac('sha256', key).update(`${id}.${ts}.${raw}`).digest('base64');
+        const valid = String(req.headers['webhook-signature'] ?? '')
+          .split(' ')
+          .some((sig) => sig === `v1,${expected}`);
+        received.push({ id, valid, body: raw });
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('thanks');
+      });
+    });
+    await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+    const hookUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
+    try {
+      await byTestId(pageA, 'nav-webhooks').click();
+      await expectVisible(pageA, 'webhooks-page');
+      await expectVisible(pageA, 'webhooks-empty');
+      await byTestId(pageA, 'webhook-url').fill(hookUrl);
+      await byTestId(pageA, 'webhook-create-submit').click();
+      await expectVisible(pageA, 'webhook-event-types-error'); // an event type is needed
+      await pageA.locator('[data-testid="webhook-event-type"][data-type="check.processed"]').check();
+      await byTestId(pageA, 'webhook-description').fill('CRM');
+      await byTestId(pageA, 'webhook-create-submit').click();
+      await pageA.locator('[data-testid="secret-dialog"][data-what="webhook"]').waitFor();
+      whsec = await text(pageA, 'secret-dialog-secret');
+      assert.match(whsec, /^whsec_/);
+      await closeSecretDialog(pageA, whsec);
+      const row = pageA.locator(`[data-testid="webhook-row"][data-url="${hookUrl}"]`);
+      await row.waitFor();
+      assert.equal(await row.getAttribute('data-enabled'), 'true');
+
+      await row.getByTestId('webhook-test').click();
+      await expectVisible(pageA, 'webhook-delivery-log');
+      const delivered = pageA.locator('[data-testid="webhook-delivery-row"][data-event-type="webhook.test"][data-status="SUCCEEDED"]');
+      await reloadLogUntil(pageA, delivered);
+      assert.ok(received.length >= 1 && received.every((r) => r.valid), `signed deliveries: ${JSON.stringify(received.map((r) => r.valid))}`);
+      await delivered.first().getByTestId('webhook-delivery-toggle').click();
+      await expectVisible(pageA, 'webhook-attempts');
+      assert.ok((await text(pageA, 'webhook-attempts')).includes('200'));
+      await shot(pageA, 'A-owner-webhook-delivered');
+
+      // Redeliver: the same webhook-id again.
+      const firstId = received[0].id;
+      await delivered.first().getByTestId('webhook-redeliver').click();
+      await expectVisible(pageA, 'webhook-log-notice');
+      const deadline = Date.now() + UI_TIMEOUT;
+      while (received.filter((r) => r.id === firstId).length < 2 && Date.now() < deadline) await pageA.waitForTimeout(200);
+      assert.equal(received.filter((r) => r.id === firstId).length, 2, 'redelivered with the same webhook-id');
+
+      await row.getByTestId('webhook-disable').click();
+      await pageA.locator(`[data-testid="webhook-row"][data-url="${hookUrl}"][data-enabled="false"]`).waitFor();
+      await shot(pageA, 'A-owner-webhooks');
+    } finally {
+      receiver.close();
+    }
+  }, ['1']);
 
   await step('9. context B: switching to English is applied and survives a reload', async () => {
     await byTestId(pageB, 'lang-en').click();

@@ -1,4 +1,4 @@
-import type { ComponentType } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Layout } from './components/Layout';
 import { AuthShell, ErrorNotice, Loading, NoAccess, NotFound } from './components/ui';
 import { useI18n } from './i18n/I18nProvider';
@@ -20,17 +20,31 @@ import { StaffPage } from './pages/StaffPage';
 import { Redirect, useRouter } from './routing/router';
 import { useSession } from './session/SessionProvider';
 
+// Loaded on first visit: only owners and managers open it, and it keeps the main chunk small.
+const PromotionsPage = lazy(() => import('./pages/promotions/PromotionsPage').then((m) => ({ default: m.PromotionsPage })));
+
+// Integrations, API keys, webhooks and the job queue: admins only, one lazy chunk.
+const IntegrationsPage = lazy(() => import('./pages/integrations/IntegrationsPage').then((m) => ({ default: m.IntegrationsPage })));
+const ApiKeysPage = lazy(() => import('./pages/integrations/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })));
+const WebhooksPage = lazy(() => import('./pages/integrations/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
+const JobsPage = lazy(() => import('./pages/integrations/JobsPage').then((m) => ({ default: m.JobsPage })));
+
 const PAGES: Record<PageId, ComponentType> = {
   home: HomePage,
   cashier: CashierPage,
   guests: GuestsPage,
   guest: GuestPage,
   levels: LevelsPage,
+  promotions: PromotionsPage,
   loyaltySettings: LoyaltySettingsPage,
   staff: StaffPage,
   locations: LocationsPage,
   roles: RolesPage,
   audit: AuditPage,
+  integrations: IntegrationsPage,
+  apiKeys: ApiKeysPage,
+  webhooks: WebhooksPage,
+  jobs: JobsPage,
   profile: ProfilePage,
 };
 
@@ -75,7 +89,11 @@ export function App() {
   else {
     const Page = PAGES[access.item.id];
     // key: remount (fresh data) when switching pages (and between two guests' cards)
-    content = <Page key={access.item.id === 'guest' ? path : access.item.id} />;
+    content = (
+      <Suspense fallback={<Loading />}>
+        <Page key={access.item.id === 'guest' ? path : access.item.id} />
+      </Suspense>
+    );
   }
   return <Layout>{content}</Layout>;
 }

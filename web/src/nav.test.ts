@@ -26,7 +26,9 @@ describe('permission → navigation', () => {
   });
 
   it('shows the loyalty sections with their permissions', () => {
-    expect(ids(['loyalty:read'])).toEqual(['home', 'levels', 'loyaltySettings']);
+    expect(ids(['loyalty:read'])).toEqual(['home', 'levels', 'promotions', 'loyaltySettings']);
+    expect(accessFor('/promotions', ['loyalty:read']).kind).toBe('allowed');
+    expect(accessFor('/promotions', CASHIER).kind).toBe('forbidden');
     expect(ids(['loyalty:manage'])).toEqual(['home']);
     expect(ids(['guests:create'])).toEqual(['home']);
   });
@@ -101,5 +103,15 @@ describe('page access', () => {
     expect(safeNextPath('https://evil.example')).toBe('/');
     expect(safeNextPath('/login')).toBe('/');
     expect(safeNextPath(null)).toBe('/');
+  });
+});
+
+describe('integration pages', () => {
+  it('need integrations:manage', () => {
+    expect(ids(['integrations:manage'])).toEqual(['home', 'integrations', 'apiKeys', 'webhooks', 'jobs']);
+    for (const path of ['/integrations', '/api-keys', '/webhooks', '/jobs']) {
+      expect(accessFor(path, ['integrations:manage']).kind).toBe('allowed');
+      expect(accessFor(path, OWNER).kind).toBe('forbidden');
+    }
   });
 });

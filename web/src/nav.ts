@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   pointsAdjust: 'points:adjust',
   loyaltyRead: 'loyalty:read',
   loyaltyManage: 'loyalty:manage',
+  integrationsManage: 'integrations:manage',
 } as const;
 
 export type PageId =
@@ -25,11 +26,16 @@ export type PageId =
   | 'guests'
   | 'guest'
   | 'levels'
+  | 'promotions'
   | 'loyaltySettings'
   | 'staff'
   | 'locations'
   | 'roles'
   | 'audit'
+  | 'integrations'
+  | 'apiKeys'
+  | 'webhooks'
+  | 'jobs'
   | 'profile';
 
 export interface NavItem {
@@ -49,11 +55,16 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'cashier', path: '/cashier', labelKey: 'nav.cashier', permission: PERMISSIONS.checksProcess },
   { id: 'guests', path: '/guests', labelKey: 'nav.guests', permission: PERMISSIONS.guestsRead },
   { id: 'levels', path: '/levels', labelKey: 'nav.levels', permission: PERMISSIONS.loyaltyRead },
+  { id: 'promotions', path: '/promotions', labelKey: 'nav.promotions', permission: PERMISSIONS.loyaltyRead },
   { id: 'loyaltySettings', path: '/loyalty-settings', labelKey: 'nav.loyaltySettings', permission: PERMISSIONS.loyaltyRead },
   { id: 'staff', path: '/staff', labelKey: 'nav.staff', permission: PERMISSIONS.staffRead },
   { id: 'locations', path: '/locations', labelKey: 'nav.locations', permission: PERMISSIONS.locationsRead },
   { id: 'roles', path: '/roles', labelKey: 'nav.roles', permission: PERMISSIONS.rolesRead },
   { id: 'audit', path: '/audit', labelKey: 'nav.audit', permission: PERMISSIONS.auditRead },
+  { id: 'integrations', path: '/integrations', labelKey: 'nav.integrations', permission: PERMISSIONS.integrationsManage },
+  { id: 'apiKeys', path: '/api-keys', labelKey: 'nav.apiKeys', permission: PERMISSIONS.integrationsManage },
+  { id: 'webhooks', path: '/webhooks', labelKey: 'nav.webhooks', permission: PERMISSIONS.integrationsManage },
+  { id: 'jobs', path: '/jobs', labelKey: 'nav.jobs', permission: PERMISSIONS.integrationsManage },
   // The own profile: every signed-in role, linked from the user's name in the header.
   { id: 'profile', path: '/profile', labelKey: 'nav.profile', permission: null, inMenu: false },
   // One guest's card, opened from the guest list.

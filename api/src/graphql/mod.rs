@@ -3,13 +3,18 @@
 //! enforces it) and as an SDL directive (which documents it for clients and for
 //! the test that walks the schema):
 //! - `@public` — no credentials needed (the allow-list in [`PUBLIC_FIELDS`]);
-//! - `@authenticated` — any signed-in staff member ([`Authenticated`]);
-//! - `@requires(permission: "obj:act")` — the tenant's policy must grant it ([`Perm`]);
+//! - `@authenticated` — any signed-in staff member, about themselves ([`Authenticated`]);
+//! - `@requires(permission: "obj:act")` — the tenant's policy must grant it ([`Perm`]),
+//!   to a staff member through their role or to an API key through its scopes;
 //! - `@guest` — a guest signed in through the Mini App, about themselves only ([`GuestOnly`]).
+//!
+//! API keys reach only `@requires` fields (and `@public` ones).
 
 pub mod identity;
+pub mod integrations;
 pub mod jobs;
 pub mod loyalty;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,6 +52,9 @@ pub struct Query(
     loyalty::miniapp::MiniAppQuery,
     loyalty::promotions::PromotionQuery,
     jobs::JobsQuery,
+    integrations::IntegrationsQuery,
+    identity::api_keys::ApiKeyQuery,
+    webhooks::WebhooksQuery,
 );
 
 /// The root mutation.
@@ -57,6 +65,9 @@ pub struct Mutation(
     loyalty::miniapp::MiniAppMutation,
     loyalty::promotions::PromotionMutation,
     jobs::JobsMutation,
+    integrations::IntegrationsMutation,
+    identity::api_keys::ApiKeyMutation,
+    webhooks::WebhooksMutation,
 );
 
 /// The root subscription.
@@ -81,10 +92,14 @@ pub struct Limits {
 
 /// Builds the schema with its services.
 #[must_use]
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     identity: Arc<IdentityService>,
     loyalty: Arc<LoyaltyService>,
     jobs: Arc<domain::jobs::JobsAdmin>,
+    integrations: Arc<domain::integrations::IntegrationService>,
+    public_url: integrations::PublicUrl,
+    webhooks: Arc<domain::webhooks::WebhookService>,
     bus: crate::realtime::LocalBus,
     limits: Limits,
     introspection: bool,
@@ -97,6 +112,9 @@ pub fn build(
     .data(identity)
     .data(loyalty)
     .data(jobs)
+    .data(integrations)
+    .data(public_url)
+    .data(webhooks)
     .data(bus)
     .limit_depth(limits.depth)
     .limit_complexity(limits.complexity)
@@ -167,7 +185,8 @@ pub fn loyalty_service<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Ar
     ctx.data::<Arc<LoyaltyService>>()
 }
 
-/// The staff context of the caller (guards have already authorised the field).
+/// The tenant context of the caller: a staff member, or an API key on a
+/// `@requires` field (guards have already authorised the field).
 ///
 /// # Errors
 /// `UNAUTHENTICATED`.
@@ -175,7 +194,8 @@ pub fn staff_ctx<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a domain::
     caller(ctx)?.ctx().map_err(gql)
 }
 
-/// Guard: the caller holds a permission in their tenant.
+/// Guard: the caller holds a permission in their tenant (a staff member through
+/// their role, an API key through its scopes: one policy check for both).
 pub struct Perm(pub Permission);
 
 impl Guard for Perm {
@@ -188,16 +208,17 @@ impl Guard for Perm {
     }
 }
 
-/// Guard: the caller is a signed-in staff member.
+/// Guard: the caller is a signed-in staff member (these fields are about the
+/// person, so API keys are refused).
 pub struct Authenticated;
 
 impl Guard for Authenticated {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
-        staff_ctx(ctx).map(|_| ())
+        caller(ctx)?.person_ctx().map(|_| ()).map_err(gql)
     }
 }
 
-/// Guard: the caller is a guest (Mini App token); staff tokens are refused.
+/// Guard: the caller is a guest (Mini App token); staff tokens and API keys are refused.
 pub struct GuestOnly;
 
 impl Guard for GuestOnly {

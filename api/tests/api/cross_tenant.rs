@@ -1,11 +1,13 @@
-//! Cross-tenant isolation, generated from the schema: a user of tenant B calling
-//! any field that takes an id with tenant A's ids gets `NOT_FOUND` (or, for a
-//! filter, nothing of A's), and tenant A's data does not change.
+//! Cross-tenant isolation, generated from the schema: a user of tenant B, and an
+//! API key of tenant B, calling any field that takes an id with tenant A's ids
+//! gets `NOT_FOUND` (or, for a filter, nothing of A's; a key gets `FORBIDDEN` on
+//! fields no key may call), and tenant A's data does not change.
 
 use serde_json::{Value, json};
 
+use crate::api_keys::{NEVER_KEY_SCOPES, create_key, key_with_every_scope};
 use crate::both_backends;
-use crate::helpers::{Backend, Session, TestApp, code, schema_fields, spawn_app, unique_email};
+use crate::helpers::{Backend, Marker, TestApp, code, schema_fields, spawn_app, unique_email};
 
 /// What kind of A's object each id-taking field is called with.
 const OBJECT_FIELDS: &[(&str, &str)] = &[
@@ -31,16 +33,30 @@ const OBJECT_FIELDS: &[(&str, &str)] = &[
     ("updatePromotion", "promotion"),
     ("archivePromotion", "promotion"),
     ("redriveJob", "job"),
+    ("integrationEvents", "integration"),
+    ("rotateIntegrationSecret", "integration"),
+    ("disableIntegration", "integration"),
+    ("enableIntegration", "integration"),
+    ("reprocessIntegrationEvent", "inbound_event"),
+    ("revokeApiKey", "api_key"),
+    ("webhookDeliveries", "webhook_endpoint"),
+    ("updateWebhookEndpoint", "webhook_endpoint"),
+    ("disableWebhookEndpoint", "webhook_endpoint"),
+    ("enableWebhookEndpoint", "webhook_endpoint"),
+    ("rotateWebhookSecret", "webhook_endpoint"),
+    ("sendTestWebhook", "webhook_endpoint"),
+    ("redeliverWebhook", "webhook_delivery"),
 ];
 /// Fields whose id argument filters a list of the caller's own tenant.
 const FILTER_FIELDS: &[(&str, &str, &str)] = &[("auditLog", "actorId", "user")];
 
-async fn snapshot(app: &TestApp, a: &Session) -> Value {
+async fn snapshot(app: &TestApp, token: &str) -> Value {
     app.ok(
-        Some(&a.access),
+        Some(token),
         "{ locations { nodes { id name } } staff { nodes { id role active } } invitations { nodes { id status role } } auditLog { totalCount } \
          guests { nodes { id name phone account { balance held } } } levels { id name thresholdMinor } loyaltySettings { expiryDays pointValueMinor } \
-         promotions(includeArchived: true) { id name archived budget } deadJobs { totalCount nodes { id status } } }",
+         promotions(includeArchived: true) { id name archived budget } deadJobs { totalCount nodes { id status } } integrations { id active secretRotatedAt } \
+         apiKeys { id name revokedAt } webhookEndpoints { id url enabled eventTypes secretRotatedAt } }",
         json!({}),
     )
     .await
@@ -114,7 +130,61 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
         .expect("promotion")
         .to_owned();
     let job = crate::jobs::dead_job_of(&app, &a.tenant_id).await;
+    let integration = app
+        .ok(
+            Some(&a.access),
+            "mutation($l: ID!) { createIntegration(input: { kind: POS, locationId: $l, name: \"A\" }) { integration { id } } }",
+            json!({ "l": a_loc }),
+        )
+        .await["createIntegration"]["integration"]["id"]
+        .as_str()
+        .expect("integration")
+        .to_owned();
+    // An unsigned delivery is refused and logged: A's event.
+    let refused = app
+        .http
+        .post(format!("{}/webhooks/pos/{integration}", app.base))
+        .body("{}")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 401);
+    let inbound = app
+        .ok(
+            Some(&a.access),
+            "query($i: ID!) { integrationEvents(integrationId: $i) { nodes { id } } }",
+            json!({ "i": integration }),
+        )
+        .await["integrationEvents"]["nodes"][0]["id"]
+        .as_str()
+        .expect("event")
+        .to_owned();
+    let (api_key, _) = create_key(&app, &a.access, "A's partner", &["guests:read"]).await;
+    // A's webhook endpoint (a public address; the worker is off) and a pending test ping.
+    let webhook_endpoint = app
+        .ok(
+            Some(&a.access),
+            "mutation { createWebhookEndpoint(input: { url: \"https://203.0.113.10/hooks\", eventTypes: [\"guest.created\"] }) { endpoint { id } } }",
+            json!({}),
+        )
+        .await["createWebhookEndpoint"]["endpoint"]["id"]
+        .as_str()
+        .expect("webhook endpoint")
+        .to_owned();
+    let webhook_delivery = app
+        .ok(
+            Some(&a.access),
+            "mutation($e: ID!) { sendTestWebhook(endpointId: $e) { id } }",
+            json!({ "e": webhook_endpoint }),
+        )
+        .await["sendTestWebhook"]["id"]
+        .as_str()
+        .expect("webhook delivery")
+        .to_owned();
     let b = app.sign_up("Tenant B", &unique_email("b-owner")).await;
+    // B's calls are made by B's owner and again by a key of B holding all a key may.
+    let (_, b_key) = key_with_every_scope(&app, &b).await;
+    let callers = [b.access.as_str(), b_key.as_str()];
     let id_of = |kind: &str| -> String {
         match kind {
             "location" => a_loc.clone(),
@@ -127,11 +197,16 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
             "level" => level.clone(),
             "promotion" => promotion.clone(),
             "job" => job.clone(),
+            "integration" => integration.clone(),
+            "inbound_event" => inbound.clone(),
+            "api_key" => api_key.clone(),
+            "webhook_endpoint" => webhook_endpoint.clone(),
+            "webhook_delivery" => webhook_delivery.clone(),
             other => panic!("unknown kind {other}"),
         }
     };
 
-    let before = snapshot(&app, &a).await;
+    let before = snapshot(&app, &a.access).await;
     let (fields, types) = schema_fields(&app).await;
     let mut covered = 0;
     for f in fields.iter().filter(|f| !f.id_args.is_empty()) {
@@ -143,28 +218,47 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
                 .map(|n| (n.as_str(), id.as_str()))
                 .collect();
             let (q, vars) = f.operation_with_ids(&ids, &types);
-            let resp = app.gql(Some(&b.access), &q, vars).await;
-            assert_eq!(
-                code(&resp),
-                Some("NOT_FOUND"),
-                "{} with tenant A's id: {resp}",
-                f.name
-            );
-            let msg = resp["errors"][0]["message"].as_str().unwrap_or_default();
-            assert_eq!(
-                msg, "not found",
-                "the message says nothing about the other tenant"
-            );
+            // A key never reaches fields about a person or needing staff/roles:manage.
+            let key_may_call = match &f.marker {
+                Marker::Requires(p) => !NEVER_KEY_SCOPES.contains(&p.as_str()),
+                Marker::Public => true,
+                _ => false,
+            };
+            for (caller, token) in callers.iter().enumerate() {
+                let resp = app.gql(Some(token), &q, vars.clone()).await;
+                if caller == 1 && !key_may_call {
+                    assert_eq!(
+                        code(&resp),
+                        Some("FORBIDDEN"),
+                        "{} by B's key: {resp}",
+                        f.name
+                    );
+                    continue;
+                }
+                assert_eq!(
+                    code(&resp),
+                    Some("NOT_FOUND"),
+                    "{} with tenant A's id (caller {caller}): {resp}",
+                    f.name
+                );
+                let msg = resp["errors"][0]["message"].as_str().unwrap_or_default();
+                assert_eq!(
+                    msg, "not found",
+                    "the message says nothing about the other tenant"
+                );
+            }
         } else if let Some((_, arg, kind)) = FILTER_FIELDS.iter().find(|(n, _, _)| *n == f.name) {
             let id = id_of(kind);
             let (q, vars) = f.operation_with_ids(&[(arg, id.as_str())], &types);
             let q = q.replace("{ __typename }", "{ totalCount nodes { id } }");
-            let resp = app.ok(Some(&b.access), &q, vars).await;
-            assert_eq!(
-                resp[&f.name]["totalCount"], 0,
-                "{} shows none of A's rows: {resp}",
-                f.name
-            );
+            for token in callers {
+                let resp = app.ok(Some(token), &q, vars.clone()).await;
+                assert_eq!(
+                    resp[&f.name]["totalCount"], 0,
+                    "{} shows none of A's rows: {resp}",
+                    f.name
+                );
+            }
         } else {
             panic!(
                 "{} takes an id but the cross-tenant test does not cover it: add it to OBJECT_FIELDS or FILTER_FIELDS",
@@ -181,55 +275,66 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(backend: Backend) 
         .as_str()
         .expect("b location")
         .to_owned();
-    // A's location in B's multiplier.
-    let r = app
-        .gql(
-            Some(&b.access),
-            "mutation($l: ID!) { createPromotion(input: { name: \"x\", rule: { multiplier: { factorPercent: 200, locationIds: [$l] } } }) { id } }",
-            json!({ "l": a_loc }),
-        )
-        .await;
-    assert_eq!(code(&r), Some("VALIDATION"), "{r}");
-    assert_eq!(r["errors"][0]["extensions"]["field"], "locations");
-    let process = "mutation($l: ID!, $g: ID!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: 1000, externalId: \"x-1\" }) { checkId } }";
-    for (l, g) in [
-        (b_loc.as_str(), guest.as_str()),
-        (a_loc.as_str(), guest.as_str()),
-    ] {
+    for token in callers {
+        // A's location in B's multiplier.
         let r = app
-            .gql(Some(&b.access), process, json!({ "l": l, "g": g }))
-            .await;
-        assert_eq!(code(&r), Some("NOT_FOUND"), "{r}");
-    }
-    let hold_other = app
-        .gql(
-            Some(&b.access),
-            "mutation($g: ID!) { holdPoints(input: { guest: { id: $g }, points: 1 }) { id } }",
-            json!({ "g": guest }),
-        )
-        .await;
-    assert_eq!(code(&hold_other), Some("NOT_FOUND"));
-    for q in ["+79001112233", "2233", "Анна"] {
-        let found = app
-            .ok(
-                Some(&b.access),
-                "query($q: String) { guests(query: $q) { totalCount } }",
-                json!({ "q": q }),
+            .gql(
+                Some(token),
+                "mutation($l: ID!) { createPromotion(input: { name: \"x\", rule: { multiplier: { factorPercent: 200, locationIds: [$l] } } }) { id } }",
+                json!({ "l": a_loc }),
             )
             .await;
-        assert_eq!(
-            found["guests"]["totalCount"], 0,
-            "B finds none of A's guests by {q}"
-        );
+        assert_eq!(code(&r), Some("VALIDATION"), "{r}");
+        assert_eq!(r["errors"][0]["extensions"]["field"], "locations");
+        let process = "mutation($l: ID!, $g: ID!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: 1000, externalId: \"x-1\" }) { checkId } }";
+        for (l, g) in [
+            (b_loc.as_str(), guest.as_str()),
+            (a_loc.as_str(), guest.as_str()),
+        ] {
+            let r = app
+                .gql(Some(token), process, json!({ "l": l, "g": g }))
+                .await;
+            assert_eq!(code(&r), Some("NOT_FOUND"), "{r}");
+        }
+        let hold_other = app
+            .gql(
+                Some(token),
+                "mutation($g: ID!) { holdPoints(input: { guest: { id: $g }, points: 1 }) { id } }",
+                json!({ "g": guest }),
+            )
+            .await;
+        assert_eq!(code(&hold_other), Some("NOT_FOUND"));
+        for q in ["+79001112233", "2233", "Анна"] {
+            let found = app
+                .ok(
+                    Some(token),
+                    "query($q: String) { guests(query: $q) { totalCount } }",
+                    json!({ "q": q }),
+                )
+                .await;
+            assert_eq!(
+                found["guests"]["totalCount"], 0,
+                "B finds none of A's guests by {q}"
+            );
+        }
     }
-    let after = snapshot(&app, &a).await;
+    let after = snapshot(&app, &a.access).await;
     assert_eq!(before, after, "tenant A's data did not change");
 
-    // B's lists never show A's rows.
-    let b_view = snapshot(&app, &b).await;
-    let text = b_view.to_string();
-    for id in [&a_loc, &a_cashier.user_id, &inv, &a.user_id, &guest, &level] {
-        assert!(!text.contains(id.as_str()), "B sees A's id {id}");
+    // B's lists never show A's rows, to B's owner or to B's key.
+    for token in callers {
+        let text = snapshot(&app, token).await.to_string();
+        for id in [
+            &a_loc,
+            &a_cashier.user_id,
+            &inv,
+            &a.user_id,
+            &guest,
+            &level,
+            &api_key,
+        ] {
+            assert!(!text.contains(id.as_str()), "B sees A's id {id}");
+        }
     }
 }
 both_backends!(another_tenants_ids_are_not_found_and_change_nothing);

@@ -46,7 +46,7 @@ pub async fn dead_job_of(app: &TestApp, tenant: &str) -> String {
     id.to_string()
 }
 
-async fn wait_for<F, Fut>(what: &str, mut check: F)
+pub async fn wait_for<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,

@@ -4,14 +4,18 @@
 
 mod helpers;
 
+mod api_keys;
 mod jobs;
 mod ledger_workload;
 mod loyalty;
 mod miniapp;
+mod pos_webhooks;
 mod promotions;
+mod webhooks;
 
 mod auth_flow;
 mod bad_input;
+mod crash;
 mod cross_tenant;
 mod postgres_rls;
 mod profile_and_tenants;

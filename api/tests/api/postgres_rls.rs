@@ -29,6 +29,7 @@ async fn without_the_tenant_setting_queries_see_nothing_and_cannot_write() {
         json!({}),
     )
     .await;
+    crate::api_keys::create_key(&app, &a.access, "RLS", &["guests:read"]).await;
 
     // Connect as the application role, like the server does.
     let db = Database::connect(pg_app_url(&app.database_url).as_str())
@@ -53,6 +54,7 @@ async fn without_the_tenant_setting_queries_see_nothing_and_cannot_write() {
         "casbin_rule",
         "refresh_tokens",
         "invitations",
+        "api_keys",
     ] {
         let sql: &'static str =
             Box::leak(format!("SELECT count(*)::bigint AS n FROM {table}").into_boxed_str());

@@ -640,3 +640,33 @@ async fn guests_see_their_promotions_and_invite_friends_by_link(backend: Backend
     sign_in_guest(&app, &s, 500_003, Some("ref_nonsense")).await;
 }
 both_backends!(guests_see_their_promotions_and_invite_friends_by_link);
+
+async fn the_business_time_zone_is_saved_and_validated(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let update = "mutation($o: Int) { updateLoyaltySettings(input: { expiryDays: 365, spendBasis: LIFETIME, pointValueMinor: 100, holdTtlSeconds: 900, utcOffsetMinutes: $o }) { utcOffsetMinutes } }";
+    let read = "{ loyaltySettings { utcOffsetMinutes } }";
+    assert_eq!(
+        app.ok(Some(&s.owner.access), read, json!({})).await["loyaltySettings"]["utcOffsetMinutes"],
+        180
+    );
+    app.ok(Some(&s.owner.access), update, json!({ "o": 300 }))
+        .await;
+    assert_eq!(
+        app.ok(Some(&s.owner.access), read, json!({})).await["loyaltySettings"]["utcOffsetMinutes"],
+        300
+    );
+    // Omitted: unchanged.
+    app.ok(Some(&s.owner.access), update, json!({ "o": null }))
+        .await;
+    assert_eq!(
+        app.ok(Some(&s.owner.access), read, json!({})).await["loyaltySettings"]["utcOffsetMinutes"],
+        300
+    );
+    let bad = app
+        .gql(Some(&s.owner.access), update, json!({ "o": 900 }))
+        .await;
+    assert_eq!(code(&bad), Some("VALIDATION"));
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "utcOffsetMinutes");
+}
+both_backends!(the_business_time_zone_is_saved_and_validated);

@@ -1,11 +1,13 @@
 //! The role matrix, generated from the schema: for every guarded field and every
 //! role, the call is allowed exactly when the tenant's policy grants the field's
-//! permission; policy and role changes apply on the next request.
+//! permission, and for every API key exactly when its scopes hold it; fields
+//! about a person refuse keys; policy and role changes apply on the next request.
 
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use crate::api_keys::{NEVER_KEY_SCOPES, catalogue, create_key, key_with_every_scope};
 use crate::both_backends;
 use crate::helpers::{Backend, Marker, code, schema_fields, spawn_app, unique_email};
 
@@ -80,6 +82,74 @@ async fn every_guarded_field_follows_the_tenant_policy_for_every_role(backend: B
     assert_eq!(checked, guarded.len() * 4);
 }
 both_backends!(every_guarded_field_follows_the_tenant_policy_for_every_role);
+
+async fn every_guarded_field_follows_an_api_keys_scopes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.sign_up("Матрица ключей", &unique_email("owner")).await;
+    let all = catalogue(&app, &owner).await;
+    let holdable: Vec<&str> = all
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !NEVER_KEY_SCOPES.contains(p))
+        .collect();
+    // For every permission: a key holding only it (when a key may hold it), and
+    // a key holding everything a key may hold but it.
+    let mut only = HashMap::new();
+    let mut all_but = HashMap::new();
+    for p in &all {
+        if holdable.contains(&p.as_str()) {
+            let (_, key) = create_key(&app, &owner.access, &format!("only {p}"), &[p]).await;
+            only.insert(p.clone(), key);
+        }
+        let rest: Vec<&str> = holdable.iter().copied().filter(|h| h != p).collect();
+        let (_, key) = create_key(&app, &owner.access, &format!("all but {p}"), &rest).await;
+        all_but.insert(p.clone(), key);
+    }
+    let (_, everything) = key_with_every_scope(&app, &owner).await;
+
+    let (fields, types) = schema_fields(&app).await;
+    let mut checked = 0;
+    for f in &fields {
+        let (q, vars) = f.dummy_operation(&types);
+        match &f.marker {
+            Marker::Requires(perm) => {
+                if let Some(key) = only.get(perm) {
+                    let resp = app.gql(Some(key), &q, vars.clone()).await;
+                    let c = code(&resp);
+                    assert!(
+                        c != Some("FORBIDDEN") && c != Some("UNAUTHENTICATED"),
+                        "a key holding {perm} should be allowed {}: {resp}",
+                        f.name
+                    );
+                } else {
+                    assert!(NEVER_KEY_SCOPES.contains(&perm.as_str()), "{perm}");
+                }
+                let resp = app.gql(Some(&all_but[perm]), &q, vars).await;
+                assert_eq!(
+                    code(&resp),
+                    Some("FORBIDDEN"),
+                    "a key without {perm} must be refused {}: {resp}",
+                    f.name
+                );
+                assert!(resp["data"].is_null() || resp["data"][&f.name].is_null());
+            }
+            // About a person (staff or guest): no key, whatever its scopes.
+            Marker::Authenticated | Marker::Guest => {
+                let resp = app.gql(Some(&everything), &q, vars).await;
+                assert_eq!(
+                    code(&resp),
+                    Some("FORBIDDEN"),
+                    "{} is about a person and must refuse API keys: {resp}",
+                    f.name
+                );
+            }
+            Marker::Public | Marker::None => continue,
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} fields were checked");
+}
+both_backends!(every_guarded_field_follows_an_api_keys_scopes);
 
 fn perms(v: &Value) -> Vec<String> {
     v.as_array()

@@ -273,3 +273,63 @@ async fn a_processed_check_reaches_the_live_cashier_screen_of_its_location_only(
         assert!(nothing.is_err(), "another tenant received {nothing:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_key_subscribes_within_its_scopes_and_never_as_a_person() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let owner = app.sign_up("Live key", &unique_email("owner")).await;
+    let location = app
+        .ok(
+            Some(&owner.access),
+            "{ locations { nodes { id } } }",
+            json!({}),
+        )
+        .await["locations"]["nodes"][0]["id"]
+        .as_str()
+        .expect("loc")
+        .to_owned();
+    let guest = app
+        .ok(
+            Some(&owner.access),
+            "mutation { createGuest(input: { phone: \"+79005550202\" }) { id } }",
+            json!({}),
+        )
+        .await["createGuest"]["id"]
+        .as_str()
+        .expect("guest")
+        .to_owned();
+    let (_, key) =
+        crate::api_keys::create_key(&app, &owner.access, "Screen", &["checks:process"]).await;
+    let checks = "subscription($l: ID!) { checkProcessed(locationId: $l) { externalId } }";
+    let mut screen = subscribe(&app.base, &key, checks, json!({ "l": location })).await;
+    let mut person = subscribe(
+        &app.base,
+        &key,
+        "subscription { meChanged { role } }",
+        json!({}),
+    )
+    .await;
+    let refused = next_json(&mut person).await;
+    assert!(refused.to_string().contains("FORBIDDEN"), "{refused}");
+    let mut unscoped = subscribe(
+        &app.base,
+        &key,
+        "subscription($g: ID!) { guestUpdated(guestId: $g) { balance } }",
+        json!({ "g": guest }),
+    )
+    .await;
+    let refused = next_json(&mut unscoped).await;
+    assert!(refused.to_string().contains("FORBIDDEN"), "{refused}");
+
+    app.ok(
+        Some(&key),
+        "mutation($l: ID!, $g: ID!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: 50000, externalId: \"key-1\" }) { earned } }",
+        json!({ "l": location, "g": guest }),
+    )
+    .await;
+    let got = next_json(&mut screen).await;
+    assert_eq!(
+        got["payload"]["data"]["checkProcessed"]["externalId"], "key-1",
+        "{got}"
+    );
+}

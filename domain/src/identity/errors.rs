@@ -174,6 +174,14 @@ pub enum AccessError {
     /// The caller's role does not allow this.
     #[error("your role does not allow this")]
     Forbidden,
+    /// An API key that is malformed, unknown or revoked.
+    #[error("this API key is not valid or has been revoked")]
+    InvalidApiKey,
+    /// An API key called a field that acts for a signed-in person.
+    #[error(
+        "API keys cannot use this field: it is for people signed in to the panel or the Mini App"
+    )]
+    NotForApiKeys,
     /// Internal failure.
     #[error("internal error: {0}")]
     Internal(String),
@@ -182,8 +190,10 @@ from_store!(AccessError);
 impl DomainError for AccessError {
     fn class(&self) -> ErrorClass {
         match self {
-            Self::Unauthenticated | Self::Expired => ErrorClass::Unauthenticated,
-            Self::Forbidden => ErrorClass::Forbidden,
+            Self::Unauthenticated | Self::Expired | Self::InvalidApiKey => {
+                ErrorClass::Unauthenticated
+            }
+            Self::Forbidden | Self::NotForApiKeys => ErrorClass::Forbidden,
             Self::Internal(_) => ErrorClass::Internal,
         }
     }
@@ -552,6 +562,63 @@ impl DomainError for ChangePasswordError {
         match self {
             Self::Throttled { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
+        }
+    }
+}
+
+/// Creating an API key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CreateApiKeyError {
+    /// The name or the scopes are invalid (scopes beyond the creator's included).
+    #[error(transparent)]
+    Invalid(#[from] InvalidValue),
+    /// The caller is not staff or a key of the business.
+    #[error("only the business's staff can create API keys")]
+    NotAllowed,
+    /// Internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+from_store!(CreateApiKeyError);
+impl DomainError for CreateApiKeyError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Invalid(_) => ErrorClass::Validation,
+            Self::NotAllowed => ErrorClass::Forbidden,
+            Self::Internal(_) => ErrorClass::Internal,
+        }
+    }
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid(v) => Some(v.field),
+            _ => None,
+        }
+    }
+}
+
+/// Revoking an API key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RevokeApiKeyError {
+    /// No such key here.
+    #[error("not found")]
+    NotFound,
+    /// Internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+impl From<StoreError> for RevokeApiKeyError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+impl DomainError for RevokeApiKeyError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::NotFound => ErrorClass::NotFound,
+            Self::Internal(_) => ErrorClass::Internal,
         }
     }
 }

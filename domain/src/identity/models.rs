@@ -561,8 +561,10 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     /// Who (a staff user), if a person.
     pub actor: Option<UserId>,
-    /// The actor's e-mail at the time.
+    /// The actor's e-mail (or, for an API key, its name and prefix) at the time.
     pub actor_label: Option<String>,
+    /// The API key that acted, if a partner app did.
+    pub api_key: Option<crate::ids::ApiKeyId>,
     /// What, e.g. `staff.invite`.
     pub action: String,
     /// On what kind of object.

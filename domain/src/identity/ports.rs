@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use super::api_keys::ApiKey;
 use super::errors::StoreError;
 use super::models::{
     AccessClaims, AuditEntry, AuditRecord, Email, GuestClaims, Invitation, InvitationStatus,
@@ -12,7 +13,7 @@ use super::models::{
     UserCredentials,
 };
 use crate::ctx::Ctx;
-use crate::ids::{InvitationId, LocationId, RefreshTokenId, SessionId, UserId};
+use crate::ids::{ApiKeyId, InvitationId, LocationId, RefreshTokenId, SessionId, UserId};
 use crate::page::{Page, PageRequest};
 
 /// Staff users (global: a login spans tenants).
@@ -397,26 +398,106 @@ pub trait PolicyRepository: Send + Sync {
     ) -> Result<(), StoreError>;
 }
 
-/// Decides whether a user may do something in the context's tenant.
+/// Whom a policy decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// A staff user, through the role they hold in the tenant.
+    User(UserId),
+    /// An API key, through its scopes (granted to the key itself).
+    ApiKey(ApiKeyId),
+}
+
+impl From<UserId> for Subject {
+    fn from(u: UserId) -> Self {
+        Self::User(u)
+    }
+}
+
+/// Decides whether a user or an API key may do something in the context's tenant.
 #[async_trait]
 pub trait Authorizer: Send + Sync {
-    /// Whether `user` holds `permission` in `ctx.tenant()`.
+    /// Whether `subject` holds `permission` in `ctx.tenant()`.
     ///
     /// # Errors
     /// Policy store failure.
     async fn allowed(
         &self,
         ctx: &Ctx,
-        user: UserId,
+        subject: Subject,
         permission: Permission,
     ) -> Result<bool, StoreError>;
-    /// Every permission `user` holds in `ctx.tenant()`.
+    /// Every permission `subject` holds in `ctx.tenant()`.
     ///
     /// # Errors
     /// Policy store failure.
-    async fn permissions(&self, ctx: &Ctx, user: UserId) -> Result<Vec<Permission>, StoreError>;
+    async fn permissions(&self, ctx: &Ctx, subject: Subject)
+    -> Result<Vec<Permission>, StoreError>;
     /// Forgets cached policies of the tenant after they changed.
     fn invalidate(&self, ctx: &Ctx);
+}
+
+/// API keys of the caller's tenant. A key's scopes are also policy rules of the
+/// tenant granted to [`Subject::ApiKey`], written in the same transaction as the
+/// key: the authoriser checks keys like people.
+#[async_trait]
+pub trait ApiKeyRepository: Send + Sync {
+    /// Stores a new key under the digest of its secret, grants its scopes to it,
+    /// and writes the audit record, in one transaction. Returns the key as
+    /// stored (with the creator's label filled in).
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn create(
+        &self,
+        ctx: &Ctx,
+        key: &ApiKey,
+        token_hash: &str,
+        audit: AuditRecord,
+    ) -> Result<ApiKey, StoreError>;
+    /// Every key of the tenant (revoked ones too), oldest first.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn list(&self, ctx: &Ctx) -> Result<Vec<ApiKey>, StoreError>;
+    /// One key.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    async fn get(&self, ctx: &Ctx, id: ApiKeyId) -> Result<ApiKey, StoreError>;
+    /// The key with this digest, revoked or not.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn find_by_digest(
+        &self,
+        ctx: &Ctx,
+        token_hash: &str,
+    ) -> Result<Option<ApiKey>, StoreError>;
+    /// Marks a key revoked at `at` and removes its policy rules, with the audit
+    /// record, in one transaction; a key already revoked is left as it is.
+    ///
+    /// # Errors
+    /// `NotFound`, storage failure.
+    async fn revoke(
+        &self,
+        ctx: &Ctx,
+        id: ApiKeyId,
+        at: DateTime<Utc>,
+        audit: AuditRecord,
+    ) -> Result<ApiKey, StoreError>;
+    /// Sets the key's last-used time to `at` unless it is already after
+    /// `unless_after` (a conditional write, so several processes write it at
+    /// most once per interval).
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn record_use(
+        &self,
+        ctx: &Ctx,
+        id: ApiKeyId,
+        at: DateTime<Utc>,
+        unless_after: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 }
 
 /// Filters of the audit log.

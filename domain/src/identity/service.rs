@@ -17,12 +17,12 @@ use super::models::{
     Tenant, TimeZoneName, User,
 };
 use super::ports::{
-    AuditFilter, AuditRepository, Authorizer, EmailMessage, InvitationRepository, Joiner,
-    LocationRepository, LoginThrottleStore, Mailer, NewRefreshToken, NewTenantBundle,
-    PasswordHasher, PolicyRepository, SecretGenerator, SessionRepository, StaffRepository,
+    ApiKeyRepository, AuditFilter, AuditRepository, Authorizer, EmailMessage, InvitationRepository,
+    Joiner, LocationRepository, LoginThrottleStore, Mailer, NewRefreshToken, NewTenantBundle,
+    PasswordHasher, PolicyRepository, SecretGenerator, SessionRepository, StaffRepository, Subject,
     TenantRepository, ThrottleState, TokenCodec, TokenRejection, UserRepository,
 };
-use crate::ctx::{Ctx, RequestMeta};
+use crate::ctx::{Actor, Ctx, RequestMeta};
 use crate::ids::{InvitationId, LocationId, RefreshTokenId, SessionId, TenantId, UserId};
 use crate::money::Currency;
 use crate::page::{Page, PageRequest};
@@ -82,6 +82,8 @@ pub struct IdentityDeps {
     pub policies: Arc<dyn PolicyRepository>,
     /// Authorisation decisions.
     pub authorizer: Arc<dyn Authorizer>,
+    /// Partner API keys.
+    pub api_keys: Arc<dyn ApiKeyRepository>,
     /// The audit log.
     pub audit: Arc<dyn AuditRepository>,
     /// Password hashing.
@@ -146,7 +148,7 @@ fn parse_token(prefix: &str, token: &str) -> Option<TenantId> {
 
 /// The identity use cases.
 pub struct IdentityService {
-    d: IdentityDeps,
+    pub(super) d: IdentityDeps,
     policy: SessionPolicy,
 }
 
@@ -163,7 +165,7 @@ impl IdentityService {
         &self.policy
     }
 
-    fn now(&self) -> DateTime<Utc> {
+    pub(super) fn now(&self) -> DateTime<Utc> {
         self.d.clock.now()
     }
 
@@ -201,13 +203,14 @@ impl IdentityService {
         Ok(Ctx::guest(claims.tenant, claims.guest, meta))
     }
 
-    /// Checks that the context's actor holds `permission` in its tenant.
+    /// Checks that the context's actor holds `permission` in its tenant: a staff
+    /// member through their role, an API key through its scopes.
     ///
     /// # Errors
-    /// `Forbidden`, or `Unauthenticated` for an actor that is not a person.
+    /// `Forbidden`, or `Unauthenticated` for an actor that is neither.
     pub async fn authorize(&self, ctx: &Ctx, permission: Permission) -> Result<(), AccessError> {
-        let user = ctx.actor().user_id().ok_or(AccessError::Unauthenticated)?;
-        if self.d.authorizer.allowed(ctx, user, permission).await? {
+        let subject = subject_of(ctx).ok_or(AccessError::Unauthenticated)?;
+        if self.d.authorizer.allowed(ctx, subject, permission).await? {
             Ok(())
         } else {
             Err(AccessError::Forbidden)
@@ -235,7 +238,7 @@ impl IdentityService {
         let permissions = self
             .d
             .authorizer
-            .permissions(ctx, user.id)
+            .permissions(ctx, user.id.into())
             .await
             .map_err(|e| e.to_string())?;
         Ok(AuthSession {
@@ -701,7 +704,7 @@ impl IdentityService {
             Err(e) => return Err(e.into()),
         };
         let tenant = self.d.tenants.get(ctx).await?;
-        let permissions = self.d.authorizer.permissions(ctx, user).await?;
+        let permissions = self.d.authorizer.permissions(ctx, user.into()).await?;
         Ok(MeView {
             user: member.user,
             tenant,
@@ -721,9 +724,12 @@ impl IdentityService {
     // ----- staff ------------------------------------------------------------
 
     async fn actor_role(&self, ctx: &Ctx) -> Result<Role, StoreError> {
-        match ctx.actor().user_id() {
-            Some(u) => Ok(self.d.staff.get(ctx, u).await?.role),
-            None => Ok(Role::Owner),
+        match ctx.actor() {
+            Actor::Staff(u) => Ok(self.d.staff.get(ctx, u).await?.role),
+            Actor::System => Ok(Role::Owner),
+            // Not a person: never counted as an owner (keys cannot hold
+            // `staff:manage` anyway, and guests reach no staff operation).
+            Actor::ApiKey(_) | Actor::Guest(_) => Ok(Role::Cashier),
         }
     }
 
@@ -967,7 +973,7 @@ impl IdentityService {
         password: &str,
         role: Role,
     ) -> Result<UserId, AcceptInvitationError> {
-        if ctx.actor() != crate::ctx::Actor::System {
+        if ctx.actor() != Actor::System {
             return Err(AcceptInvitationError::NotFound);
         }
         let email = Email::parse(email)?;
@@ -1282,6 +1288,15 @@ impl IdentityService {
         page: PageRequest,
     ) -> Result<Page<AuditEntry>, ReadError> {
         Ok(self.d.audit.list(ctx, filter, page).await?)
+    }
+}
+
+/// Whom the authoriser asks about for this context's actor.
+pub(super) const fn subject_of(ctx: &Ctx) -> Option<Subject> {
+    match ctx.actor() {
+        Actor::Staff(u) => Some(Subject::User(u)),
+        Actor::ApiKey(k) => Some(Subject::ApiKey(k)),
+        Actor::Guest(_) | Actor::System => None,
     }
 }
 

@@ -4,6 +4,8 @@
 pub mod errors;
 pub mod events;
 pub mod models;
+pub mod outbox;
+pub mod phone_link;
 pub mod ports;
 pub mod promotion_service;
 pub mod promotions;

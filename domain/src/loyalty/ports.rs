@@ -14,6 +14,7 @@ use crate::ctx::Ctx;
 use crate::identity::errors::StoreError;
 use crate::identity::models::AuditRecord;
 use crate::ids::{CheckId, GuestId, HoldId, LevelId, LocationId, PromotionId};
+use crate::jobs::NewJob;
 use crate::page::{Page, PageRequest};
 
 /// A processed check as stored.
@@ -220,14 +221,44 @@ pub enum BatchError {
     Store(#[from] StoreError),
 }
 
-/// Builds the result stored with the idempotency key, inside the transaction.
-pub type Finish<'a> = &'a (dyn Fn(&BatchOutcome) -> serde_json::Value + Send + Sync);
+/// What a batch's [`Finish`] callback builds inside the transaction.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Finished {
+    /// The result stored with the idempotency key (and returned).
+    pub result: serde_json::Value,
+    /// Outbox jobs (e.g. durable events) enqueued in the batch's transaction:
+    /// they exist iff the batch commits, and a replay enqueues nothing.
+    pub outbox: Vec<NewJob>,
+}
+
+impl Finished {
+    /// A result with no outbox jobs.
+    #[must_use]
+    pub fn result(result: serde_json::Value) -> Self {
+        Self {
+            result,
+            outbox: Vec::new(),
+        }
+    }
+
+    /// Adds outbox jobs.
+    #[must_use]
+    pub fn with_outbox(mut self, jobs: Vec<NewJob>) -> Self {
+        self.outbox.extend(jobs);
+        self
+    }
+}
+
+/// Builds, inside the transaction, the result stored with the idempotency key
+/// and the outbox jobs of the batch (from the state after its operations).
+pub type Finish<'a> = &'a (dyn Fn(&BatchOutcome) -> Finished + Send + Sync);
 
 /// The points ledger.
 #[async_trait]
 pub trait LedgerStore: Send + Sync {
     /// Applies a batch atomically and returns `finish`'s result (stored with the
-    /// idempotency key, returned again for a replay).
+    /// idempotency key, returned again for a replay); `finish`'s outbox jobs are
+    /// enqueued in the same transaction (not for a replay).
     ///
     /// # Errors
     /// See [`BatchError`]; nothing is applied on error.
@@ -339,13 +370,20 @@ pub trait GuestStore: Send + Sync {
         ctx: &Ctx,
         guest: &Guest,
         audit: AuditRecord,
-        outbox: &[crate::jobs::NewJob],
+        outbox: &[NewJob],
     ) -> Result<(), StoreError>;
-    /// Replaces a guest's editable fields.
+    /// Replaces a guest's editable fields, and enqueues `outbox` jobs in the
+    /// same transaction.
     ///
     /// # Errors
     /// `NotFound`, `Conflict(…)`.
-    async fn update(&self, ctx: &Ctx, guest: &Guest, audit: AuditRecord) -> Result<(), StoreError>;
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        guest: &Guest,
+        audit: AuditRecord,
+        outbox: &[NewJob],
+    ) -> Result<(), StoreError>;
     /// One guest.
     ///
     /// # Errors
@@ -501,8 +539,27 @@ pub enum InitDataRejection {
     Expired,
 }
 
+/// A phone the guest shared from the Mini App (Telegram's `requestContact`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedContact {
+    /// Whose contact it is.
+    pub user_id: i64,
+    /// The phone as Telegram sends it (digits, maybe without `+`).
+    pub phone: String,
+}
+
 /// Checks Telegram Mini App `initData` against a bot token.
 pub trait InitDataVerifier: Send + Sync {
+    /// The contact of a signed `requestContact` answer, as of `now_unix`.
+    ///
+    /// # Errors
+    /// See [`InitDataRejection`].
+    fn verify_contact(
+        &self,
+        data: &str,
+        bot_token: &str,
+        now_unix: i64,
+    ) -> Result<SharedContact, InitDataRejection>;
     /// The Telegram user of valid data, as of `now_unix`.
     ///
     /// # Errors

@@ -8,15 +8,17 @@ use serde_json::json;
 use super::errors::{ConfigError, GuestAuthError, LedgerError};
 use super::events::LoyaltyEvent;
 use super::models::{AppliedRule, Guest, LoyaltySettings};
-use super::ports::{Batch, BatchError, BatchOutcome, LedgerOp};
+use super::outbox::{self as events_v1, GrantInfo};
+use super::ports::{Batch, BatchError, BatchOutcome, Finished, LedgerOp};
 use super::promotions::{
     GrantStatus, Promotion, PromotionDraft, PromotionGrant, PromotionKind, PromotionRule,
     birthday_keys, birthday_window_hit,
 };
 use super::service::LoyaltyService;
 use crate::ctx::Ctx;
+use crate::events::{DomainEvent, jobs_of};
 use crate::identity::models::{AuditRecord, InvalidValue, Name};
-use crate::ids::{CheckId, GuestId, LocationId, PromotionId};
+use crate::ids::{CheckId, GuestId, LocationId, PromotionId, TenantId};
 
 /// A promotion as a guest sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +67,17 @@ fn promotion_json(p: &Promotion) -> serde_json::Value {
         "name": p.name, "kind": p.rule.kind().as_str(), "rule": rule,
         "startsOn": p.starts_on, "endsOn": p.ends_on, "budget": p.budget, "archived": p.archived,
     })
+}
+
+/// The promotion kind behind a grant, from its once key.
+fn grant_kind(once_key: &str) -> &'static str {
+    match once_key.split(':').next() {
+        Some("check") => "multiplier",
+        Some("welcome") => "welcome",
+        Some("birthday") => "birthday",
+        Some("referral") => "referral",
+        _ => "other",
+    }
 }
 
 fn factor_text(pct: u32) -> String {
@@ -268,11 +281,14 @@ impl LoyaltyService {
             // The outcome is kept from inside the transaction; it is used only
             // once the transaction has committed.
             let slot = std::sync::Mutex::new(None);
+            let tenant = ctx.tenant();
+            let ops = batch.ops.clone();
             let finish = |o: &BatchOutcome| {
                 if let Ok(mut s) = slot.lock() {
                     *s = Some(o.clone());
                 }
-                serde_json::Value::Null
+                Finished::result(serde_json::Value::Null)
+                    .with_outbox(jobs_of(&Self::grant_events(tenant, &ops, None, o)))
             };
             let outcome = match self.d.ledger.apply(ctx, batch, &finish).await {
                 Ok(_) => slot
@@ -293,6 +309,38 @@ impl LoyaltyService {
             out.push(status);
         }
         Ok(out)
+    }
+
+    /// The durable `promotion.granted` events of the grants among `ops` that
+    /// were granted (one per guest credited), built inside their transaction.
+    pub(super) fn grant_events(
+        tenant: TenantId,
+        ops: &[LedgerOp],
+        check: Option<CheckId>,
+        outcome: &BatchOutcome,
+    ) -> Vec<DomainEvent> {
+        let mut out = Vec::new();
+        for op in ops {
+            let LedgerOp::GrantPromotion(g) = op else {
+                continue;
+            };
+            if outcome.grant(g.promotion, &g.once_key) != Some(GrantStatus::Granted) {
+                continue;
+            }
+            let info = GrantInfo {
+                promotion: g.promotion,
+                name: &g.name,
+                kind: grant_kind(&g.once_key),
+                check: g.check.or(check),
+            };
+            for (guest, points) in &g.credits {
+                let account = outcome.accounts.iter().find(|a| a.guest == *guest);
+                out.push(events_v1::promotion_granted(
+                    tenant, outcome.at, &info, *guest, *points, account,
+                ));
+            }
+        }
+        out
     }
 
     /// Publishes a grant's events (after its transaction committed).

@@ -13,13 +13,15 @@ use super::models::{
     LevelRef, LoyaltySettings, Receipt, Redeem, SpendBasis, default_levels, level_for,
     max_redeemable, next_level,
 };
+use super::outbox::{self as events_v1, LevelChange};
 use super::ports::{
-    Batch, BatchError, BatchOutcome, CheckRecord, GuestQuery, GuestStore, IdempotencyKey, LedgerOp,
-    LedgerStore, LoyaltyConfigStore,
+    Batch, BatchError, BatchOutcome, CheckRecord, Finished, GuestQuery, GuestStore, IdempotencyKey,
+    LedgerOp, LedgerStore, LoyaltyConfigStore,
 };
 use super::promotions::GrantStatus;
 use super::values::{CardCode, Phone, PhoneFragment, QrPayload, Tags, validate_birthday};
 use crate::ctx::Ctx;
+use crate::events::{DomainEvent, jobs_of};
 use crate::identity::errors::StoreError;
 use crate::identity::models::{AuditRecord, Email, InvalidValue, Name};
 use crate::identity::ports::{LocationRepository, SecretGenerator, TenantRepository};
@@ -170,6 +172,15 @@ fn external_id(raw: &str) -> Result<String, InvalidValue> {
         ));
     }
     Ok(s.to_owned())
+}
+
+/// Builds, inside a batch's transaction, the durable events of the batch from
+/// its outcome and the guest's account after it.
+type Events<'a> = &'a (dyn Fn(&BatchOutcome, Option<&Account>) -> Vec<DomainEvent> + Send + Sync);
+
+/// For batches that emit no durable event (holds, merges).
+fn no_events(_: &BatchOutcome, _: Option<&Account>) -> Vec<DomainEvent> {
+    Vec::new()
 }
 
 /// The loyalty use cases.
@@ -488,10 +499,11 @@ impl LoyaltyService {
         let welcome = self.d.promotions.running(ctx).await?.iter().any(|p| {
             p.runs_on(today) && p.rule.kind() == super::promotions::PromotionKind::Welcome
         });
-        let outbox: Vec<_> = welcome
+        let mut outbox: Vec<_> = welcome
             .then(|| super::tasks::welcome_job(ctx, guest.id))
             .into_iter()
             .collect();
+        outbox.push(events_v1::guest_created(ctx.tenant(), guest.created_at, &guest).to_job());
         self.d.guests.create(ctx, &guest, audit, &outbox).await?;
         if welcome {
             // Failure here is retried by the job.
@@ -544,7 +556,12 @@ impl LoyaltyService {
             "before": { "phone": before.phone.as_ref().map(Phone::masked), "name": before.name, "consent": before.marketing_consent },
             "after": { "phone": g.phone.as_ref().map(Phone::masked), "name": g.name, "consent": g.marketing_consent },
         }));
-        self.d.guests.update(ctx, &g, audit).await?;
+        let changed =
+            events_v1::guest_updated(ctx.tenant(), self.d.clock.now(), &before, &g).into_iter();
+        self.d
+            .guests
+            .update(ctx, &g, audit, &jobs_of(&changed.collect::<Vec<_>>()))
+            .await?;
         Ok(g)
     }
 
@@ -573,7 +590,14 @@ impl LoyaltyService {
             ..g
         };
         let audit = AuditRecord::new("guest.forget", "guest", id);
-        self.d.guests.update(ctx, &anonymous, audit).await?;
+        let changed: Vec<_> =
+            events_v1::guest_updated(ctx.tenant(), self.d.clock.now(), &g, &anonymous)
+                .into_iter()
+                .collect();
+        self.d
+            .guests
+            .update(ctx, &anonymous, audit, &jobs_of(&changed))
+            .await?;
         Ok(anonymous)
     }
 
@@ -605,7 +629,7 @@ impl LoyaltyService {
             audit: AuditRecord::new("guest.merge", "guest", target)
                 .details(json!({ "source": source.to_string(), "target": target.to_string() })),
         };
-        self.account_after(ctx, batch, target).await?;
+        self.account_after(ctx, batch, target, &no_events).await?;
         Ok(self.d.guests.get(ctx, target).await?)
     }
 
@@ -975,6 +999,14 @@ impl LoyaltyService {
 
     // ----- the ledger --------------------------------------------------------------------
 
+    /// The guest a reference names (not forgotten).
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn find_guest(&self, ctx: &Ctx, by: &GuestRef) -> Result<Guest, LedgerError> {
+        self.resolve(ctx, by).await
+    }
+
     async fn resolve(&self, ctx: &Ctx, by: &GuestRef) -> Result<Guest, LedgerError> {
         match self.d.guests.find(ctx, by).await? {
             Some(g) if !g.forgotten => Ok(g),
@@ -1153,6 +1185,7 @@ impl LoyaltyService {
             name: l.name.clone(),
         });
         let slot = std::sync::Mutex::new(None);
+        let tenant_id = ctx.tenant();
         let finish = |o: &BatchOutcome| {
             if let Ok(mut s) = slot.lock() {
                 *s = Some(o.clone());
@@ -1193,7 +1226,31 @@ impl LoyaltyService {
                 level_after: level_after.or_else(|| level_before.clone()),
                 processed_at: o.at,
             };
-            serde_json::to_value(receipt).unwrap_or(serde_json::Value::Null)
+            // Durable events, enqueued with the check (a replay never gets here).
+            let mut events = vec![events_v1::check_processed(
+                tenant_id,
+                &receipt,
+                &input.source,
+            )];
+            let (from, to) = (receipt.level_before.as_ref(), receipt.level_after.as_ref());
+            if from.map(|l| l.id) != to.map(|l| l.id) {
+                events.push(events_v1::level_changed(
+                    tenant_id,
+                    o.at,
+                    guest.id,
+                    from,
+                    to,
+                    LevelChange::Check(check_id),
+                ));
+            }
+            events.extend(Self::grant_events(
+                tenant_id,
+                &grants.ops,
+                Some(check_id),
+                o,
+            ));
+            Finished::result(serde_json::to_value(&receipt).unwrap_or(serde_json::Value::Null))
+                .with_outbox(jobs_of(&events))
         };
         let (stored, fresh) = match self.d.ledger.apply(ctx, batch, &finish).await {
             Ok(v) => (v, true),
@@ -1315,7 +1372,20 @@ impl LoyaltyService {
             audit: AuditRecord::new("check.reverse", "check", id)
                 .details(json!({ "reason": reason, "earned": earned, "redeemed": check.redeemed })),
         };
-        self.account_after(ctx, batch, check.guest).await
+        let tenant = ctx.tenant();
+        let events = |o: &BatchOutcome, account: Option<&Account>| {
+            vec![events_v1::check_reversed(
+                tenant,
+                o.at,
+                id,
+                check.guest,
+                &reason,
+                earned,
+                check.redeemed,
+                account,
+            )]
+        };
+        self.account_after(ctx, batch, check.guest, &events).await
     }
 
     async fn account_after(
@@ -1323,10 +1393,12 @@ impl LoyaltyService {
         ctx: &Ctx,
         batch: Batch,
         guest: GuestId,
+        events: Events<'_>,
     ) -> Result<Account, LedgerError> {
         let finish = move |o: &BatchOutcome| {
             let a = o.accounts.iter().find(|a| a.guest == guest).copied();
-            serde_json::to_value(a).unwrap_or(serde_json::Value::Null)
+            Finished::result(serde_json::to_value(a).unwrap_or(serde_json::Value::Null))
+                .with_outbox(jobs_of(&events(o, a.as_ref())))
         };
         let (v, fresh) = match self.d.ledger.apply(ctx, batch, &finish).await {
             Ok(v) => (v, true),
@@ -1427,7 +1499,13 @@ impl LoyaltyService {
             audit: AuditRecord::new("points.adjust", "guest", guest)
                 .details(json!({ "points": delta, "reason": reason })),
         };
-        self.account_after(ctx, batch, guest).await
+        let tenant = ctx.tenant();
+        let events = |o: &BatchOutcome, account: Option<&Account>| {
+            vec![events_v1::points_adjusted(
+                tenant, o.at, guest, delta, &reason, account,
+            )]
+        };
+        self.account_after(ctx, batch, guest, &events).await
     }
 
     /// Reserves points for an open check; they stop counting as available until
@@ -1473,7 +1551,7 @@ impl LoyaltyService {
             audit: AuditRecord::new("points.hold", "hold", hold.id)
                 .details(json!({ "guest": guest.id.to_string(), "points": points })),
         };
-        self.account_after(ctx, batch, guest.id).await?;
+        self.account_after(ctx, batch, guest.id, &no_events).await?;
         Ok(hold)
     }
 
@@ -1493,7 +1571,8 @@ impl LoyaltyService {
             ops: vec![op],
             audit: AuditRecord::new(action, "hold", id),
         };
-        self.account_after(ctx, batch, hold.guest).await?;
+        self.account_after(ctx, batch, hold.guest, &no_events)
+            .await?;
         Ok(self.d.ledger.hold(ctx, id).await?)
     }
 
@@ -1596,17 +1675,33 @@ impl LoyaltyService {
                 if target == g.level_id {
                     continue;
                 }
-                let name = |id: Option<LevelId>| {
+                let level_ref = |id: Option<LevelId>| {
                     id.and_then(|id| levels.iter().find(|l| l.id == id))
-                        .map(|l| l.name.clone())
+                        .map(|l| LevelRef {
+                            id: l.id,
+                            name: l.name.clone(),
+                        })
                 };
+                let name = |id: Option<LevelId>| level_ref(id).map(|l| l.name);
                 let batch = Batch {
                     idempotency: None,
                     ops: vec![LedgerOp::SetLevel { guest: g.id, level: target }],
                     audit: AuditRecord::new("loyalty.level_review", "guest", g.id)
                         .details(json!({ "before": name(g.level_id), "after": name(target), "spendMinor": spend })),
                 };
-                self.account_after(ctx, batch, g.id).await?;
+                let (tenant, guest, from, to) =
+                    (ctx.tenant(), g.id, level_ref(g.level_id), level_ref(target));
+                let events = |o: &BatchOutcome, _: Option<&Account>| {
+                    vec![events_v1::level_changed(
+                        tenant,
+                        o.at,
+                        guest,
+                        from.as_ref(),
+                        to.as_ref(),
+                        LevelChange::Review,
+                    )]
+                };
+                self.account_after(ctx, batch, g.id, &events).await?;
                 changed += 1;
             }
             match (batch_of.has_next, batch_of.items.last()) {
@@ -1640,7 +1735,20 @@ impl LoyaltyService {
                 ops: vec![LedgerOp::ExpireLots { guest, now }],
                 audit: AuditRecord::new("points.expire", "guest", guest),
             };
-            self.account_after(ctx, batch, guest).await?;
+            let tenant = ctx.tenant();
+            let events = |o: &BatchOutcome, account: Option<&Account>| {
+                let expired: i64 = o
+                    .entries
+                    .iter()
+                    .filter(|e| e.guest == guest && e.kind == EntryKind::Expiry)
+                    .map(|e| -e.amount)
+                    .sum();
+                (expired > 0)
+                    .then(|| events_v1::points_expired(tenant, o.at, guest, expired, account))
+                    .into_iter()
+                    .collect()
+            };
+            self.account_after(ctx, batch, guest, &events).await?;
         }
         Ok(n)
     }

@@ -171,6 +171,7 @@ pub mod audit_log {
         pub ip: Option<String>,
         pub details: String,
         pub created_at: DateTimeUtc,
+        pub api_key_id: Option<Uuid>,
     }
     no_relations!();
 }
@@ -422,6 +423,167 @@ pub mod telegram_bots {
         pub bot_id: i64,
         pub token_sealed: String,
         pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// POS integrations (secrets sealed).
+pub mod integrations {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "integrations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub kind: String,
+        pub name: String,
+        pub location_id: Uuid,
+        pub active: bool,
+        pub secret_sealed: String,
+        pub previous_secret_sealed: Option<String>,
+        pub previous_valid_until: Option<DateTimeUtc>,
+        pub secret_rotated_at: DateTimeUtc,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// The event log of integrations.
+pub mod inbound_events {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "inbound_events")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub integration_id: Uuid,
+        pub kind: String,
+        pub external_id: Option<String>,
+        pub fingerprint: Option<String>,
+        pub payload: String,
+        pub status: String,
+        pub error: Option<String>,
+        pub check_id: Option<Uuid>,
+        pub received_at: DateTimeUtc,
+        pub processed_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// Partner API keys (the secret only as a digest).
+pub mod api_keys {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_keys")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub name: String,
+        pub prefix: String,
+        pub token_hash: String,
+        pub scopes: String,
+        pub created_by_user_id: Option<Uuid>,
+        pub created_by_key_id: Option<Uuid>,
+        pub created_by_label: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub last_used_at: Option<DateTimeUtc>,
+        pub revoked_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// Outbound webhook endpoints (secrets sealed).
+pub mod webhook_endpoints {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "webhook_endpoints")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub url: String,
+        pub description: Option<String>,
+        pub event_types: String,
+        pub enabled: bool,
+        pub disabled_reason: Option<String>,
+        pub disabled_at: Option<DateTimeUtc>,
+        pub failing_since: Option<DateTimeUtc>,
+        pub secret_sealed: String,
+        pub previous_secret_sealed: Option<String>,
+        pub previous_secret_expires_at: Option<DateTimeUtc>,
+        pub secret_rotated_at: DateTimeUtc,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Events sent to webhook endpoints (their exact body).
+pub mod webhook_events {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "webhook_events")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub event_type: String,
+        pub occurred_at: DateTimeUtc,
+        pub body: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Webhook deliveries: one event to one endpoint.
+pub mod webhook_deliveries {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "webhook_deliveries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub endpoint_id: Uuid,
+        pub event_id: Uuid,
+        pub event_type: String,
+        pub status: String,
+        pub attempt_count: i32,
+        pub last_status_code: Option<i32>,
+        pub last_error: Option<String>,
+        pub next_attempt_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Attempts of webhook deliveries (append-only).
+pub mod webhook_attempts {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "webhook_attempts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub delivery_id: Uuid,
+        pub number: i32,
+        pub attempted_at: DateTimeUtc,
+        pub status_code: Option<i32>,
+        pub latency_ms: i64,
+        pub response_excerpt: Option<String>,
+        pub error: Option<String>,
     }
     no_relations!();
 }

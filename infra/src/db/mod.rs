@@ -16,7 +16,7 @@ use sea_orm::{
 };
 
 pub(crate) use repos::policy_rule;
-pub use repos::{SqlBotVault, SqlStore};
+pub use repos::{SqlBotVault, SqlIntegrations, SqlStore, SqlWebhooks};
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -250,6 +250,19 @@ impl Db {
     pub async fn directory_tx(&self) -> Result<DatabaseTransaction, StoreError> {
         let txn = self.conn.begin().await.map_err(internal)?;
         self.set(&txn, "app.directory", "on".to_owned())
+            .await
+            .map_err(internal)?;
+        Ok(txn)
+    }
+
+    /// A transaction that may read one integration by its id (an endpoint URL
+    /// names no tenant).
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn integration_tx(&self, id: uuid::Uuid) -> Result<DatabaseTransaction, StoreError> {
+        let txn = self.conn.begin().await.map_err(internal)?;
+        self.set(&txn, "app.integration_id", id.to_string())
             .await
             .map_err(internal)?;
         Ok(txn)

@@ -104,6 +104,7 @@ pub struct InitData {
     query_id: Option<String>,
     start_param: Option<String>,
     chat_type: Option<String>,
+    contact: Option<String>,
 }
 
 impl InitData {
@@ -143,6 +144,12 @@ impl InitData {
     #[must_use]
     pub fn chat_type(&self) -> Option<&str> {
         self.chat_type.as_deref()
+    }
+
+    /// The `contact` JSON of a `requestContact` answer (signed like `initData`).
+    #[must_use]
+    pub fn contact(&self) -> Option<&str> {
+        self.contact.as_deref()
     }
 }
 
@@ -209,6 +216,7 @@ pub fn validate(
         query_id: field("query_id"),
         start_param: field("start_param"),
         chat_type: field("chat_type"),
+        contact: field("contact"),
     })
 }
 

@@ -2,7 +2,9 @@
 
 pub mod init_data;
 
-use domain::loyalty::ports::{InitDataRejection, InitDataVerifier, TelegramIdentity};
+use domain::loyalty::ports::{
+    InitDataRejection, InitDataVerifier, SharedContact, TelegramIdentity,
+};
 
 /// The [`InitDataVerifier`] port: HMAC validation with the tenant's bot token and
 /// a maximum age.
@@ -40,6 +42,35 @@ impl InitDataVerifier for MiniAppAuth {
             last_name: user.last_name().map(str::to_owned),
             language: user.language_code().map(str::to_owned),
             start_param: parsed.start_param().map(str::to_owned),
+        })
+    }
+
+    fn verify_contact(
+        &self,
+        data: &str,
+        bot_token: &str,
+        now_unix: i64,
+    ) -> Result<SharedContact, InitDataRejection> {
+        let parsed = init_data::validate(data, bot_token, now_unix, self.max_age_secs).map_err(
+            |e| match e {
+                init_data::InitDataError::Expired => InitDataRejection::Expired,
+                _ => InitDataRejection::Invalid,
+            },
+        )?;
+        let contact: serde_json::Value = parsed
+            .contact()
+            .and_then(|c| serde_json::from_str(c).ok())
+            .ok_or(InitDataRejection::Invalid)?;
+        Ok(SharedContact {
+            user_id: contact
+                .get("user_id")
+                .and_then(serde_json::Value::as_i64)
+                .ok_or(InitDataRejection::Invalid)?,
+            phone: contact
+                .get("phone_number")
+                .and_then(serde_json::Value::as_str)
+                .ok_or(InitDataRejection::Invalid)?
+                .to_owned(),
         })
     }
 }

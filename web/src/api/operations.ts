@@ -299,7 +299,7 @@ export const ReceiptFieldsFragment = graphql(`
     redeemed
     redeemedValueMinor
     earned
-    rules { code description points }
+    rules { code description points promotionId status }
     balance
     available
     levelBefore { id name }
@@ -346,13 +346,66 @@ export const DeleteLevelDocument = graphql(`
 
 export const LoyaltySettingsDocument = graphql(`
   query LoyaltySettings {
-    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds }
+    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds utcOffsetMinutes }
   }
 `);
 
 export const UpdateLoyaltySettingsDocument = graphql(`
   mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {
-    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds }
+    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds utcOffsetMinutes }
+  }
+`);
+
+// ---- promotions ----
+
+export const PromotionRuleFieldsFragment = graphql(`
+  fragment PromotionRuleFields on PromotionRule {
+    __typename
+    ... on WelcomeRule { points }
+    ... on BirthdayRule { points daysBefore daysAfter }
+    ... on MultiplierRule { factorPercent weekdays hours { from to } locationIds }
+    ... on ReferralRule { referrerPoints refereePoints }
+  }
+`);
+
+export const PromotionFieldsFragment = graphql(`
+  fragment PromotionFields on Promotion {
+    id
+    name
+    kind
+    rule { ...PromotionRuleFields }
+    startsOn
+    endsOn
+    budget
+    budgetExhaustedAt
+    archived
+    createdAt
+    granted
+    remainingBudget
+  }
+`);
+
+export const PromotionsDocument = graphql(`
+  query Promotions($includeArchived: Boolean!) {
+    promotions(includeArchived: $includeArchived) { ...PromotionFields }
+  }
+`);
+
+export const CreatePromotionDocument = graphql(`
+  mutation CreatePromotion($input: PromotionInput!) {
+    createPromotion(input: $input) { ...PromotionFields }
+  }
+`);
+
+export const UpdatePromotionDocument = graphql(`
+  mutation UpdatePromotion($id: ID!, $input: PromotionInput!) {
+    updatePromotion(id: $id, input: $input) { ...PromotionFields }
+  }
+`);
+
+export const ArchivePromotionDocument = graphql(`
+  mutation ArchivePromotion($id: ID!) {
+    archivePromotion(id: $id) { ...PromotionFields }
   }
 `);
 
@@ -380,7 +433,7 @@ export const GuestSignInDocument = graphql(`
 
 export const MyCardFieldsFragment = graphql(`
   fragment MyCardFields on MyCard {
-    guest { id name cardCode qrPayload birthday marketingConsent }
+    guest { id name phone cardCode qrPayload birthday marketingConsent }
     account { balance held available }
     level { id name cashbackBp }
     nextLevel { id name thresholdMinor }
@@ -414,5 +467,252 @@ export const UpdateMyGuestProfileDocument = graphql(`
 export const MyCardUpdatedDocument = graphql(`
   subscription MyCardUpdated {
     myCardUpdated { guestId balance held available levelId }
+  }
+`);
+
+export const MyPromotionsDocument = graphql(`
+  query MyPromotions {
+    myPromotions {
+      id
+      name
+      kind
+      rule { ...PromotionRuleFields }
+      startsOn
+      endsOn
+      windowStartsOn
+      windowEndsOn
+      granted
+    }
+  }
+`);
+
+// ---- integrations (integrations:manage) ----
+
+export const IntegrationFieldsFragment = graphql(`
+  fragment IntegrationFields on Integration {
+    id
+    kind
+    name
+    locationId
+    active
+    endpointUrl
+    secretRotatedAt
+    previousSecretValidUntil
+    createdAt
+  }
+`);
+
+export const IntegrationsDocument = graphql(`
+  query Integrations {
+    integrations { ...IntegrationFields }
+  }
+`);
+
+export const CreateIntegrationDocument = graphql(`
+  mutation CreateIntegration($input: CreateIntegrationInput!) {
+    createIntegration(input: $input) { secret integration { ...IntegrationFields } }
+  }
+`);
+
+export const RotateIntegrationSecretDocument = graphql(`
+  mutation RotateIntegrationSecret($id: ID!) {
+    rotateIntegrationSecret(id: $id) { secret integration { ...IntegrationFields } }
+  }
+`);
+
+export const DisableIntegrationDocument = graphql(`
+  mutation DisableIntegration($id: ID!) {
+    disableIntegration(id: $id) { ...IntegrationFields }
+  }
+`);
+
+export const EnableIntegrationDocument = graphql(`
+  mutation EnableIntegration($id: ID!) {
+    enableIntegration(id: $id) { ...IntegrationFields }
+  }
+`);
+
+export const InboundEventFieldsFragment = graphql(`
+  fragment InboundEventFields on InboundEvent {
+    id
+    kind
+    externalId
+    status
+    error
+    checkId
+    payload
+    receivedAt
+    processedAt
+  }
+`);
+
+export const IntegrationEventsDocument = graphql(`
+  query IntegrationEvents($integrationId: ID!, $statuses: [InboundEventStatus!], $first: Int, $after: String, $last: Int, $before: String) {
+    integrationEvents(integrationId: $integrationId, statuses: $statuses, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      nodes { ...InboundEventFields }
+    }
+  }
+`);
+
+export const ReprocessIntegrationEventDocument = graphql(`
+  mutation ReprocessIntegrationEvent($id: ID!) {
+    reprocessIntegrationEvent(id: $id) { ...InboundEventFields }
+  }
+`);
+
+// ---- job queue (integrations:manage) ----
+
+export const JobQueueStatsDocument = graphql(`
+  query JobQueueStats {
+    jobQueueStats { queued running dead oldestQueuedAgeSeconds }
+  }
+`);
+
+export const DeadJobsDocument = graphql(`
+  query DeadJobs($first: Int, $after: String, $last: Int, $before: String) {
+    deadJobs(first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      nodes { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }
+    }
+  }
+`);
+
+export const RedriveJobDocument = graphql(`
+  mutation RedriveJob($id: ID!) {
+    redriveJob(id: $id) { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }
+  }
+`);
+
+// ---- partner API keys (integrations:manage) ----
+
+export const ApiKeyFieldsFragment = graphql(`
+  fragment ApiKeyFields on ApiKey {
+    id
+    name
+    prefix
+    scopes
+    createdBy
+    createdAt
+    lastUsedAt
+    revokedAt
+    active
+  }
+`);
+
+export const ApiKeysDocument = graphql(`
+  query ApiKeys {
+    apiKeys { ...ApiKeyFields }
+  }
+`);
+
+export const CreateApiKeyDocument = graphql(`
+  mutation CreateApiKey($name: String!, $scopes: [String!]!) {
+    createApiKey(name: $name, scopes: $scopes) { key apiKey { ...ApiKeyFields } }
+  }
+`);
+
+export const RevokeApiKeyDocument = graphql(`
+  mutation RevokeApiKey($id: ID!) {
+    revokeApiKey(id: $id) { ...ApiKeyFields }
+  }
+`);
+
+// ---- outbound webhook endpoints (integrations:manage) ----
+
+export const WebhookEndpointFieldsFragment = graphql(`
+  fragment WebhookEndpointFields on WebhookEndpoint {
+    id
+    url
+    description
+    eventTypes
+    enabled
+    disabledReason
+    disabledAt
+    failingSince
+    secretRotatedAt
+    previousSecretExpiresAt
+    createdAt
+    updatedAt
+  }
+`);
+
+export const WebhookEndpointsDocument = graphql(`
+  query WebhookEndpoints {
+    webhookEndpoints { ...WebhookEndpointFields }
+    webhookEventTypes
+  }
+`);
+
+export const CreateWebhookEndpointDocument = graphql(`
+  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {
+    createWebhookEndpoint(input: $input) { secret endpoint { ...WebhookEndpointFields } }
+  }
+`);
+
+export const RotateWebhookSecretDocument = graphql(`
+  mutation RotateWebhookSecret($id: ID!) {
+    rotateWebhookSecret(id: $id) { secret endpoint { ...WebhookEndpointFields } }
+  }
+`);
+
+export const DisableWebhookEndpointDocument = graphql(`
+  mutation DisableWebhookEndpoint($id: ID!) {
+    disableWebhookEndpoint(id: $id) { ...WebhookEndpointFields }
+  }
+`);
+
+export const EnableWebhookEndpointDocument = graphql(`
+  mutation EnableWebhookEndpoint($id: ID!) {
+    enableWebhookEndpoint(id: $id) { ...WebhookEndpointFields }
+  }
+`);
+
+export const WebhookDeliveryFieldsFragment = graphql(`
+  fragment WebhookDeliveryFields on WebhookDelivery {
+    id
+    endpointId
+    eventId
+    eventType
+    status
+    attemptCount
+    lastStatusCode
+    lastError
+    nextAttemptAt
+    createdAt
+    updatedAt
+    attempts { number attemptedAt statusCode latencyMs responseExcerpt error }
+  }
+`);
+
+export const WebhookDeliveriesDocument = graphql(`
+  query WebhookDeliveries($endpointId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+    webhookDeliveries(endpointId: $endpointId, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      nodes { ...WebhookDeliveryFields }
+    }
+  }
+`);
+
+export const RedeliverWebhookDocument = graphql(`
+  mutation RedeliverWebhook($deliveryId: ID) {
+    redeliverWebhook(deliveryId: $deliveryId) { ...WebhookDeliveryFields }
+  }
+`);
+
+export const SendTestWebhookDocument = graphql(`
+  mutation SendTestWebhook($endpointId: ID!) {
+    sendTestWebhook(endpointId: $endpointId) { ...WebhookDeliveryFields }
+  }
+`);
+
+// ---- Mini App: the phone shared through Telegram ----
+
+export const LinkMyPhoneDocument = graphql(`
+  mutation LinkMyPhone($contactData: String!) {
+    linkMyPhone(contactData: $contactData) { token expiresAt created }
   }
 `);

@@ -97,11 +97,17 @@ type SelectFieldProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'onChange'
   options: ReadonlyArray<{ value: string; label: string }>;
   testId?: string;
   invalid?: boolean;
+  hint?: string;
+  /** A message shown under the select (marks it invalid); its test id is `<testId>-error`. */
+  error?: string;
 };
 
-export function SelectField({ label, value, onValueChange, options, testId, invalid, id, ...rest }: SelectFieldProps) {
+export function SelectField({ label, value, onValueChange, options, testId, invalid, hint, error, id, ...rest }: SelectFieldProps) {
   const autoId = useId();
   const selectId = id ?? autoId;
+  const hintId = hint ? `${selectId}-hint` : undefined;
+  const errorId = error ? `${selectId}-error` : undefined;
+  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={selectId}>{label}</label>
@@ -110,7 +116,8 @@ export function SelectField({ label, value, onValueChange, options, testId, inva
         value={value}
         onChange={(e) => onValueChange(e.target.value)}
         data-testid={testId}
-        aria-invalid={invalid || undefined}
+        aria-invalid={invalid || Boolean(error) || undefined}
+        aria-describedby={describedBy}
         {...rest}
       >
         {options.map((o) => (
@@ -119,6 +126,16 @@ export function SelectField({ label, value, onValueChange, options, testId, inva
           </option>
         ))}
       </select>
+      {error ? (
+        <small id={errorId} className="field-error" data-testid={testId ? `${testId}-error` : undefined}>
+          {error}
+        </small>
+      ) : null}
+      {hint ? (
+        <small id={hintId} className="field-hint">
+          {hint}
+        </small>
+      ) : null}
     </div>
   );
 }

@@ -49,23 +49,57 @@ type Documents = {
     "\n  mutation CreateGuest($input: CreateGuestInput!) {\n    createGuest(input: $input) { ...GuestCard }\n  }\n": typeof types.CreateGuestDocument,
     "\n  mutation UpdateGuest($id: ID!, $input: UpdateGuestInput!) {\n    updateGuest(id: $id, input: $input) { ...GuestCard }\n  }\n": typeof types.UpdateGuestDocument,
     "\n  mutation AdjustPoints($guestId: ID!, $points: Int!, $reason: String!, $idempotencyKey: String) {\n    adjustPoints(guestId: $guestId, points: $points, reason: $reason, idempotencyKey: $idempotencyKey) {\n      guestId\n      balance\n      available\n      held\n    }\n  }\n": typeof types.AdjustPointsDocument,
-    "\n  fragment ReceiptFields on Receipt {\n    checkId\n    guestId\n    locationId\n    externalId\n    totalMinor\n    currency\n    redeemed\n    redeemedValueMinor\n    earned\n    rules { code description points }\n    balance\n    available\n    levelBefore { id name }\n    levelAfter { id name }\n    processedAt\n  }\n": typeof types.ReceiptFieldsFragmentDoc,
+    "\n  fragment ReceiptFields on Receipt {\n    checkId\n    guestId\n    locationId\n    externalId\n    totalMinor\n    currency\n    redeemed\n    redeemedValueMinor\n    earned\n    rules { code description points promotionId status }\n    balance\n    available\n    levelBefore { id name }\n    levelAfter { id name }\n    processedAt\n  }\n": typeof types.ReceiptFieldsFragmentDoc,
     "\n  mutation ProcessCheck($input: ProcessCheckInput!) {\n    processCheck(input: $input) { ...ReceiptFields }\n  }\n": typeof types.ProcessCheckDocument,
     "\n  fragment LevelFields on Level { id name thresholdMinor cashbackBp maxRedeemBp }\n": typeof types.LevelFieldsFragmentDoc,
     "\n  query Levels {\n    levels { ...LevelFields }\n  }\n": typeof types.LevelsDocument,
     "\n  mutation CreateLevel($input: LevelInput!) {\n    createLevel(input: $input) { ...LevelFields }\n  }\n": typeof types.CreateLevelDocument,
     "\n  mutation UpdateLevel($id: ID!, $input: LevelInput!) {\n    updateLevel(id: $id, input: $input) { ...LevelFields }\n  }\n": typeof types.UpdateLevelDocument,
     "\n  mutation DeleteLevel($id: ID!) {\n    deleteLevel(id: $id) { ...LevelFields }\n  }\n": typeof types.DeleteLevelDocument,
-    "\n  query LoyaltySettings {\n    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n": typeof types.LoyaltySettingsDocument,
-    "\n  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {\n    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n": typeof types.UpdateLoyaltySettingsDocument,
+    "\n  query LoyaltySettings {\n    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds utcOffsetMinutes }\n  }\n": typeof types.LoyaltySettingsDocument,
+    "\n  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {\n    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds utcOffsetMinutes }\n  }\n": typeof types.UpdateLoyaltySettingsDocument,
+    "\n  fragment PromotionRuleFields on PromotionRule {\n    __typename\n    ... on WelcomeRule { points }\n    ... on BirthdayRule { points daysBefore daysAfter }\n    ... on MultiplierRule { factorPercent weekdays hours { from to } locationIds }\n    ... on ReferralRule { referrerPoints refereePoints }\n  }\n": typeof types.PromotionRuleFieldsFragmentDoc,
+    "\n  fragment PromotionFields on Promotion {\n    id\n    name\n    kind\n    rule { ...PromotionRuleFields }\n    startsOn\n    endsOn\n    budget\n    budgetExhaustedAt\n    archived\n    createdAt\n    granted\n    remainingBudget\n  }\n": typeof types.PromotionFieldsFragmentDoc,
+    "\n  query Promotions($includeArchived: Boolean!) {\n    promotions(includeArchived: $includeArchived) { ...PromotionFields }\n  }\n": typeof types.PromotionsDocument,
+    "\n  mutation CreatePromotion($input: PromotionInput!) {\n    createPromotion(input: $input) { ...PromotionFields }\n  }\n": typeof types.CreatePromotionDocument,
+    "\n  mutation UpdatePromotion($id: ID!, $input: PromotionInput!) {\n    updatePromotion(id: $id, input: $input) { ...PromotionFields }\n  }\n": typeof types.UpdatePromotionDocument,
+    "\n  mutation ArchivePromotion($id: ID!) {\n    archivePromotion(id: $id) { ...PromotionFields }\n  }\n": typeof types.ArchivePromotionDocument,
     "\n  query GuestName($id: ID!) {\n    guest(id: $id) { id name phone }\n  }\n": typeof types.GuestNameDocument,
     "\n  subscription CheckProcessed($locationId: ID!) {\n    checkProcessed(locationId: $locationId) { ...ReceiptFields }\n  }\n": typeof types.CheckProcessedDocument,
     "\n  mutation GuestSignIn($tenantId: ID!, $initData: String!) {\n    guestSignIn(tenantId: $tenantId, initData: $initData) { token expiresAt created }\n  }\n": typeof types.GuestSignInDocument,
-    "\n  fragment MyCardFields on MyCard {\n    guest { id name cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n": typeof types.MyCardFieldsFragmentDoc,
+    "\n  fragment MyCardFields on MyCard {\n    guest { id name phone cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n": typeof types.MyCardFieldsFragmentDoc,
     "\n  query MyCard {\n    myCard { ...MyCardFields }\n  }\n": typeof types.MyCardDocument,
     "\n  query MyLedger($last: Int, $before: String) {\n    myLedger(last: $last, before: $before) {\n      nodes { id kind amount createdAt reason }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.MyLedgerDocument,
     "\n  mutation UpdateMyGuestProfile($input: UpdateMyGuestProfileInput!) {\n    updateMyGuestProfile(input: $input) { ...MyCardFields }\n  }\n": typeof types.UpdateMyGuestProfileDocument,
     "\n  subscription MyCardUpdated {\n    myCardUpdated { guestId balance held available levelId }\n  }\n": typeof types.MyCardUpdatedDocument,
+    "\n  query MyPromotions {\n    myPromotions {\n      id\n      name\n      kind\n      rule { ...PromotionRuleFields }\n      startsOn\n      endsOn\n      windowStartsOn\n      windowEndsOn\n      granted\n    }\n  }\n": typeof types.MyPromotionsDocument,
+    "\n  fragment IntegrationFields on Integration {\n    id\n    kind\n    name\n    locationId\n    active\n    endpointUrl\n    secretRotatedAt\n    previousSecretValidUntil\n    createdAt\n  }\n": typeof types.IntegrationFieldsFragmentDoc,
+    "\n  query Integrations {\n    integrations { ...IntegrationFields }\n  }\n": typeof types.IntegrationsDocument,
+    "\n  mutation CreateIntegration($input: CreateIntegrationInput!) {\n    createIntegration(input: $input) { secret integration { ...IntegrationFields } }\n  }\n": typeof types.CreateIntegrationDocument,
+    "\n  mutation RotateIntegrationSecret($id: ID!) {\n    rotateIntegrationSecret(id: $id) { secret integration { ...IntegrationFields } }\n  }\n": typeof types.RotateIntegrationSecretDocument,
+    "\n  mutation DisableIntegration($id: ID!) {\n    disableIntegration(id: $id) { ...IntegrationFields }\n  }\n": typeof types.DisableIntegrationDocument,
+    "\n  mutation EnableIntegration($id: ID!) {\n    enableIntegration(id: $id) { ...IntegrationFields }\n  }\n": typeof types.EnableIntegrationDocument,
+    "\n  fragment InboundEventFields on InboundEvent {\n    id\n    kind\n    externalId\n    status\n    error\n    checkId\n    payload\n    receivedAt\n    processedAt\n  }\n": typeof types.InboundEventFieldsFragmentDoc,
+    "\n  query IntegrationEvents($integrationId: ID!, $statuses: [InboundEventStatus!], $first: Int, $after: String, $last: Int, $before: String) {\n    integrationEvents(integrationId: $integrationId, statuses: $statuses, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...InboundEventFields }\n    }\n  }\n": typeof types.IntegrationEventsDocument,
+    "\n  mutation ReprocessIntegrationEvent($id: ID!) {\n    reprocessIntegrationEvent(id: $id) { ...InboundEventFields }\n  }\n": typeof types.ReprocessIntegrationEventDocument,
+    "\n  query JobQueueStats {\n    jobQueueStats { queued running dead oldestQueuedAgeSeconds }\n  }\n": typeof types.JobQueueStatsDocument,
+    "\n  query DeadJobs($first: Int, $after: String, $last: Int, $before: String) {\n    deadJobs(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n    }\n  }\n": typeof types.DeadJobsDocument,
+    "\n  mutation RedriveJob($id: ID!) {\n    redriveJob(id: $id) { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n  }\n": typeof types.RedriveJobDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdBy\n    createdAt\n    lastUsedAt\n    revokedAt\n    active\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys {\n    apiKeys { ...ApiKeyFields }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($name: String!, $scopes: [String!]!) {\n    createApiKey(name: $name, scopes: $scopes) { key apiKey { ...ApiKeyFields } }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) { ...ApiKeyFields }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  fragment WebhookEndpointFields on WebhookEndpoint {\n    id\n    url\n    description\n    eventTypes\n    enabled\n    disabledReason\n    disabledAt\n    failingSince\n    secretRotatedAt\n    previousSecretExpiresAt\n    createdAt\n    updatedAt\n  }\n": typeof types.WebhookEndpointFieldsFragmentDoc,
+    "\n  query WebhookEndpoints {\n    webhookEndpoints { ...WebhookEndpointFields }\n    webhookEventTypes\n  }\n": typeof types.WebhookEndpointsDocument,
+    "\n  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { ...WebhookEndpointFields } }\n  }\n": typeof types.CreateWebhookEndpointDocument,
+    "\n  mutation RotateWebhookSecret($id: ID!) {\n    rotateWebhookSecret(id: $id) { secret endpoint { ...WebhookEndpointFields } }\n  }\n": typeof types.RotateWebhookSecretDocument,
+    "\n  mutation DisableWebhookEndpoint($id: ID!) {\n    disableWebhookEndpoint(id: $id) { ...WebhookEndpointFields }\n  }\n": typeof types.DisableWebhookEndpointDocument,
+    "\n  mutation EnableWebhookEndpoint($id: ID!) {\n    enableWebhookEndpoint(id: $id) { ...WebhookEndpointFields }\n  }\n": typeof types.EnableWebhookEndpointDocument,
+    "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    id\n    endpointId\n    eventId\n    eventType\n    status\n    attemptCount\n    lastStatusCode\n    lastError\n    nextAttemptAt\n    createdAt\n    updatedAt\n    attempts { number attemptedAt statusCode latencyMs responseExcerpt error }\n  }\n": typeof types.WebhookDeliveryFieldsFragmentDoc,
+    "\n  query WebhookDeliveries($endpointId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    webhookDeliveries(endpointId: $endpointId, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...WebhookDeliveryFields }\n    }\n  }\n": typeof types.WebhookDeliveriesDocument,
+    "\n  mutation RedeliverWebhook($deliveryId: ID) {\n    redeliverWebhook(deliveryId: $deliveryId) { ...WebhookDeliveryFields }\n  }\n": typeof types.RedeliverWebhookDocument,
+    "\n  mutation SendTestWebhook($endpointId: ID!) {\n    sendTestWebhook(endpointId: $endpointId) { ...WebhookDeliveryFields }\n  }\n": typeof types.SendTestWebhookDocument,
+    "\n  mutation LinkMyPhone($contactData: String!) {\n    linkMyPhone(contactData: $contactData) { token expiresAt created }\n  }\n": typeof types.LinkMyPhoneDocument,
 };
 const documents: Documents = {
     "\n  fragment MeFields on Me {\n    user { id email displayName locale }\n    tenant { id name currency createdAt }\n    role\n    permissions\n  }\n": types.MeFieldsFragmentDoc,
@@ -102,23 +136,57 @@ const documents: Documents = {
     "\n  mutation CreateGuest($input: CreateGuestInput!) {\n    createGuest(input: $input) { ...GuestCard }\n  }\n": types.CreateGuestDocument,
     "\n  mutation UpdateGuest($id: ID!, $input: UpdateGuestInput!) {\n    updateGuest(id: $id, input: $input) { ...GuestCard }\n  }\n": types.UpdateGuestDocument,
     "\n  mutation AdjustPoints($guestId: ID!, $points: Int!, $reason: String!, $idempotencyKey: String) {\n    adjustPoints(guestId: $guestId, points: $points, reason: $reason, idempotencyKey: $idempotencyKey) {\n      guestId\n      balance\n      available\n      held\n    }\n  }\n": types.AdjustPointsDocument,
-    "\n  fragment ReceiptFields on Receipt {\n    checkId\n    guestId\n    locationId\n    externalId\n    totalMinor\n    currency\n    redeemed\n    redeemedValueMinor\n    earned\n    rules { code description points }\n    balance\n    available\n    levelBefore { id name }\n    levelAfter { id name }\n    processedAt\n  }\n": types.ReceiptFieldsFragmentDoc,
+    "\n  fragment ReceiptFields on Receipt {\n    checkId\n    guestId\n    locationId\n    externalId\n    totalMinor\n    currency\n    redeemed\n    redeemedValueMinor\n    earned\n    rules { code description points promotionId status }\n    balance\n    available\n    levelBefore { id name }\n    levelAfter { id name }\n    processedAt\n  }\n": types.ReceiptFieldsFragmentDoc,
     "\n  mutation ProcessCheck($input: ProcessCheckInput!) {\n    processCheck(input: $input) { ...ReceiptFields }\n  }\n": types.ProcessCheckDocument,
     "\n  fragment LevelFields on Level { id name thresholdMinor cashbackBp maxRedeemBp }\n": types.LevelFieldsFragmentDoc,
     "\n  query Levels {\n    levels { ...LevelFields }\n  }\n": types.LevelsDocument,
     "\n  mutation CreateLevel($input: LevelInput!) {\n    createLevel(input: $input) { ...LevelFields }\n  }\n": types.CreateLevelDocument,
     "\n  mutation UpdateLevel($id: ID!, $input: LevelInput!) {\n    updateLevel(id: $id, input: $input) { ...LevelFields }\n  }\n": types.UpdateLevelDocument,
     "\n  mutation DeleteLevel($id: ID!) {\n    deleteLevel(id: $id) { ...LevelFields }\n  }\n": types.DeleteLevelDocument,
-    "\n  query LoyaltySettings {\n    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n": types.LoyaltySettingsDocument,
-    "\n  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {\n    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n": types.UpdateLoyaltySettingsDocument,
+    "\n  query LoyaltySettings {\n    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds utcOffsetMinutes }\n  }\n": types.LoyaltySettingsDocument,
+    "\n  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {\n    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds utcOffsetMinutes }\n  }\n": types.UpdateLoyaltySettingsDocument,
+    "\n  fragment PromotionRuleFields on PromotionRule {\n    __typename\n    ... on WelcomeRule { points }\n    ... on BirthdayRule { points daysBefore daysAfter }\n    ... on MultiplierRule { factorPercent weekdays hours { from to } locationIds }\n    ... on ReferralRule { referrerPoints refereePoints }\n  }\n": types.PromotionRuleFieldsFragmentDoc,
+    "\n  fragment PromotionFields on Promotion {\n    id\n    name\n    kind\n    rule { ...PromotionRuleFields }\n    startsOn\n    endsOn\n    budget\n    budgetExhaustedAt\n    archived\n    createdAt\n    granted\n    remainingBudget\n  }\n": types.PromotionFieldsFragmentDoc,
+    "\n  query Promotions($includeArchived: Boolean!) {\n    promotions(includeArchived: $includeArchived) { ...PromotionFields }\n  }\n": types.PromotionsDocument,
+    "\n  mutation CreatePromotion($input: PromotionInput!) {\n    createPromotion(input: $input) { ...PromotionFields }\n  }\n": types.CreatePromotionDocument,
+    "\n  mutation UpdatePromotion($id: ID!, $input: PromotionInput!) {\n    updatePromotion(id: $id, input: $input) { ...PromotionFields }\n  }\n": types.UpdatePromotionDocument,
+    "\n  mutation ArchivePromotion($id: ID!) {\n    archivePromotion(id: $id) { ...PromotionFields }\n  }\n": types.ArchivePromotionDocument,
     "\n  query GuestName($id: ID!) {\n    guest(id: $id) { id name phone }\n  }\n": types.GuestNameDocument,
     "\n  subscription CheckProcessed($locationId: ID!) {\n    checkProcessed(locationId: $locationId) { ...ReceiptFields }\n  }\n": types.CheckProcessedDocument,
     "\n  mutation GuestSignIn($tenantId: ID!, $initData: String!) {\n    guestSignIn(tenantId: $tenantId, initData: $initData) { token expiresAt created }\n  }\n": types.GuestSignInDocument,
-    "\n  fragment MyCardFields on MyCard {\n    guest { id name cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n": types.MyCardFieldsFragmentDoc,
+    "\n  fragment MyCardFields on MyCard {\n    guest { id name phone cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n": types.MyCardFieldsFragmentDoc,
     "\n  query MyCard {\n    myCard { ...MyCardFields }\n  }\n": types.MyCardDocument,
     "\n  query MyLedger($last: Int, $before: String) {\n    myLedger(last: $last, before: $before) {\n      nodes { id kind amount createdAt reason }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.MyLedgerDocument,
     "\n  mutation UpdateMyGuestProfile($input: UpdateMyGuestProfileInput!) {\n    updateMyGuestProfile(input: $input) { ...MyCardFields }\n  }\n": types.UpdateMyGuestProfileDocument,
     "\n  subscription MyCardUpdated {\n    myCardUpdated { guestId balance held available levelId }\n  }\n": types.MyCardUpdatedDocument,
+    "\n  query MyPromotions {\n    myPromotions {\n      id\n      name\n      kind\n      rule { ...PromotionRuleFields }\n      startsOn\n      endsOn\n      windowStartsOn\n      windowEndsOn\n      granted\n    }\n  }\n": types.MyPromotionsDocument,
+    "\n  fragment IntegrationFields on Integration {\n    id\n    kind\n    name\n    locationId\n    active\n    endpointUrl\n    secretRotatedAt\n    previousSecretValidUntil\n    createdAt\n  }\n": types.IntegrationFieldsFragmentDoc,
+    "\n  query Integrations {\n    integrations { ...IntegrationFields }\n  }\n": types.IntegrationsDocument,
+    "\n  mutation CreateIntegration($input: CreateIntegrationInput!) {\n    createIntegration(input: $input) { secret integration { ...IntegrationFields } }\n  }\n": types.CreateIntegrationDocument,
+    "\n  mutation RotateIntegrationSecret($id: ID!) {\n    rotateIntegrationSecret(id: $id) { secret integration { ...IntegrationFields } }\n  }\n": types.RotateIntegrationSecretDocument,
+    "\n  mutation DisableIntegration($id: ID!) {\n    disableIntegration(id: $id) { ...IntegrationFields }\n  }\n": types.DisableIntegrationDocument,
+    "\n  mutation EnableIntegration($id: ID!) {\n    enableIntegration(id: $id) { ...IntegrationFields }\n  }\n": types.EnableIntegrationDocument,
+    "\n  fragment InboundEventFields on InboundEvent {\n    id\n    kind\n    externalId\n    status\n    error\n    checkId\n    payload\n    receivedAt\n    processedAt\n  }\n": types.InboundEventFieldsFragmentDoc,
+    "\n  query IntegrationEvents($integrationId: ID!, $statuses: [InboundEventStatus!], $first: Int, $after: String, $last: Int, $before: String) {\n    integrationEvents(integrationId: $integrationId, statuses: $statuses, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...InboundEventFields }\n    }\n  }\n": types.IntegrationEventsDocument,
+    "\n  mutation ReprocessIntegrationEvent($id: ID!) {\n    reprocessIntegrationEvent(id: $id) { ...InboundEventFields }\n  }\n": types.ReprocessIntegrationEventDocument,
+    "\n  query JobQueueStats {\n    jobQueueStats { queued running dead oldestQueuedAgeSeconds }\n  }\n": types.JobQueueStatsDocument,
+    "\n  query DeadJobs($first: Int, $after: String, $last: Int, $before: String) {\n    deadJobs(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n    }\n  }\n": types.DeadJobsDocument,
+    "\n  mutation RedriveJob($id: ID!) {\n    redriveJob(id: $id) { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n  }\n": types.RedriveJobDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdBy\n    createdAt\n    lastUsedAt\n    revokedAt\n    active\n  }\n": types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys {\n    apiKeys { ...ApiKeyFields }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($name: String!, $scopes: [String!]!) {\n    createApiKey(name: $name, scopes: $scopes) { key apiKey { ...ApiKeyFields } }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) { ...ApiKeyFields }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  fragment WebhookEndpointFields on WebhookEndpoint {\n    id\n    url\n    description\n    eventTypes\n    enabled\n    disabledReason\n    disabledAt\n    failingSince\n    secretRotatedAt\n    previousSecretExpiresAt\n    createdAt\n    updatedAt\n  }\n": types.WebhookEndpointFieldsFragmentDoc,
+    "\n  query WebhookEndpoints {\n    webhookEndpoints { ...WebhookEndpointFields }\n    webhookEventTypes\n  }\n": types.WebhookEndpointsDocument,
+    "\n  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { ...WebhookEndpointFields } }\n  }\n": types.CreateWebhookEndpointDocument,
+    "\n  mutation RotateWebhookSecret($id: ID!) {\n    rotateWebhookSecret(id: $id) { secret endpoint { ...WebhookEndpointFields } }\n  }\n": types.RotateWebhookSecretDocument,
+    "\n  mutation DisableWebhookEndpoint($id: ID!) {\n    disableWebhookEndpoint(id: $id) { ...WebhookEndpointFields }\n  }\n": types.DisableWebhookEndpointDocument,
+    "\n  mutation EnableWebhookEndpoint($id: ID!) {\n    enableWebhookEndpoint(id: $id) { ...WebhookEndpointFields }\n  }\n": types.EnableWebhookEndpointDocument,
+    "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    id\n    endpointId\n    eventId\n    eventType\n    status\n    attemptCount\n    lastStatusCode\n    lastError\n    nextAttemptAt\n    createdAt\n    updatedAt\n    attempts { number attemptedAt statusCode latencyMs responseExcerpt error }\n  }\n": types.WebhookDeliveryFieldsFragmentDoc,
+    "\n  query WebhookDeliveries($endpointId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    webhookDeliveries(endpointId: $endpointId, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...WebhookDeliveryFields }\n    }\n  }\n": types.WebhookDeliveriesDocument,
+    "\n  mutation RedeliverWebhook($deliveryId: ID) {\n    redeliverWebhook(deliveryId: $deliveryId) { ...WebhookDeliveryFields }\n  }\n": types.RedeliverWebhookDocument,
+    "\n  mutation SendTestWebhook($endpointId: ID!) {\n    sendTestWebhook(endpointId: $endpointId) { ...WebhookDeliveryFields }\n  }\n": types.SendTestWebhookDocument,
+    "\n  mutation LinkMyPhone($contactData: String!) {\n    linkMyPhone(contactData: $contactData) { token expiresAt created }\n  }\n": types.LinkMyPhoneDocument,
 };
 
 /**
@@ -260,7 +328,7 @@ export function graphql(source: "\n  mutation AdjustPoints($guestId: ID!, $point
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ReceiptFields on Receipt {\n    checkId\n    guestId\n    locationId\n    externalId\n    totalMinor\n    currency\n    redeemed\n    redeemedValueMinor\n    earned\n    rules { code description points }\n    balance\n    available\n    levelBefore { id name }\n    levelAfter { id name }\n    processedAt\n  }\n"): typeof import('./graphql').ReceiptFieldsFragmentDoc;
+export function graphql(source: "\n  fragment ReceiptFields on Receipt {\n    checkId\n    guestId\n    locationId\n    externalId\n    totalMinor\n    currency\n    redeemed\n    redeemedValueMinor\n    earned\n    rules { code description points promotionId status }\n    balance\n    available\n    levelBefore { id name }\n    levelAfter { id name }\n    processedAt\n  }\n"): typeof import('./graphql').ReceiptFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -288,11 +356,35 @@ export function graphql(source: "\n  mutation DeleteLevel($id: ID!) {\n    delet
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query LoyaltySettings {\n    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n"): typeof import('./graphql').LoyaltySettingsDocument;
+export function graphql(source: "\n  query LoyaltySettings {\n    loyaltySettings { expiryDays spendBasis pointValueMinor holdTtlSeconds utcOffsetMinutes }\n  }\n"): typeof import('./graphql').LoyaltySettingsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {\n    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds }\n  }\n"): typeof import('./graphql').UpdateLoyaltySettingsDocument;
+export function graphql(source: "\n  mutation UpdateLoyaltySettings($input: LoyaltySettingsInput!) {\n    updateLoyaltySettings(input: $input) { expiryDays spendBasis pointValueMinor holdTtlSeconds utcOffsetMinutes }\n  }\n"): typeof import('./graphql').UpdateLoyaltySettingsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment PromotionRuleFields on PromotionRule {\n    __typename\n    ... on WelcomeRule { points }\n    ... on BirthdayRule { points daysBefore daysAfter }\n    ... on MultiplierRule { factorPercent weekdays hours { from to } locationIds }\n    ... on ReferralRule { referrerPoints refereePoints }\n  }\n"): typeof import('./graphql').PromotionRuleFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment PromotionFields on Promotion {\n    id\n    name\n    kind\n    rule { ...PromotionRuleFields }\n    startsOn\n    endsOn\n    budget\n    budgetExhaustedAt\n    archived\n    createdAt\n    granted\n    remainingBudget\n  }\n"): typeof import('./graphql').PromotionFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Promotions($includeArchived: Boolean!) {\n    promotions(includeArchived: $includeArchived) { ...PromotionFields }\n  }\n"): typeof import('./graphql').PromotionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreatePromotion($input: PromotionInput!) {\n    createPromotion(input: $input) { ...PromotionFields }\n  }\n"): typeof import('./graphql').CreatePromotionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdatePromotion($id: ID!, $input: PromotionInput!) {\n    updatePromotion(id: $id, input: $input) { ...PromotionFields }\n  }\n"): typeof import('./graphql').UpdatePromotionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ArchivePromotion($id: ID!) {\n    archivePromotion(id: $id) { ...PromotionFields }\n  }\n"): typeof import('./graphql').ArchivePromotionDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -308,7 +400,7 @@ export function graphql(source: "\n  mutation GuestSignIn($tenantId: ID!, $initD
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment MyCardFields on MyCard {\n    guest { id name cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n"): typeof import('./graphql').MyCardFieldsFragmentDoc;
+export function graphql(source: "\n  fragment MyCardFields on MyCard {\n    guest { id name phone cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n"): typeof import('./graphql').MyCardFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -325,6 +417,118 @@ export function graphql(source: "\n  mutation UpdateMyGuestProfile($input: Updat
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription MyCardUpdated {\n    myCardUpdated { guestId balance held available levelId }\n  }\n"): typeof import('./graphql').MyCardUpdatedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyPromotions {\n    myPromotions {\n      id\n      name\n      kind\n      rule { ...PromotionRuleFields }\n      startsOn\n      endsOn\n      windowStartsOn\n      windowEndsOn\n      granted\n    }\n  }\n"): typeof import('./graphql').MyPromotionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment IntegrationFields on Integration {\n    id\n    kind\n    name\n    locationId\n    active\n    endpointUrl\n    secretRotatedAt\n    previousSecretValidUntil\n    createdAt\n  }\n"): typeof import('./graphql').IntegrationFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Integrations {\n    integrations { ...IntegrationFields }\n  }\n"): typeof import('./graphql').IntegrationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateIntegration($input: CreateIntegrationInput!) {\n    createIntegration(input: $input) { secret integration { ...IntegrationFields } }\n  }\n"): typeof import('./graphql').CreateIntegrationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateIntegrationSecret($id: ID!) {\n    rotateIntegrationSecret(id: $id) { secret integration { ...IntegrationFields } }\n  }\n"): typeof import('./graphql').RotateIntegrationSecretDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableIntegration($id: ID!) {\n    disableIntegration(id: $id) { ...IntegrationFields }\n  }\n"): typeof import('./graphql').DisableIntegrationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnableIntegration($id: ID!) {\n    enableIntegration(id: $id) { ...IntegrationFields }\n  }\n"): typeof import('./graphql').EnableIntegrationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment InboundEventFields on InboundEvent {\n    id\n    kind\n    externalId\n    status\n    error\n    checkId\n    payload\n    receivedAt\n    processedAt\n  }\n"): typeof import('./graphql').InboundEventFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IntegrationEvents($integrationId: ID!, $statuses: [InboundEventStatus!], $first: Int, $after: String, $last: Int, $before: String) {\n    integrationEvents(integrationId: $integrationId, statuses: $statuses, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...InboundEventFields }\n    }\n  }\n"): typeof import('./graphql').IntegrationEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReprocessIntegrationEvent($id: ID!) {\n    reprocessIntegrationEvent(id: $id) { ...InboundEventFields }\n  }\n"): typeof import('./graphql').ReprocessIntegrationEventDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query JobQueueStats {\n    jobQueueStats { queued running dead oldestQueuedAgeSeconds }\n  }\n"): typeof import('./graphql').JobQueueStatsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeadJobs($first: Int, $after: String, $last: Int, $before: String) {\n    deadJobs(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n    }\n  }\n"): typeof import('./graphql').DeadJobsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RedriveJob($id: ID!) {\n    redriveJob(id: $id) { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n  }\n"): typeof import('./graphql').RedriveJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdBy\n    createdAt\n    lastUsedAt\n    revokedAt\n    active\n  }\n"): typeof import('./graphql').ApiKeyFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys {\n    apiKeys { ...ApiKeyFields }\n  }\n"): typeof import('./graphql').ApiKeysDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($name: String!, $scopes: [String!]!) {\n    createApiKey(name: $name, scopes: $scopes) { key apiKey { ...ApiKeyFields } }\n  }\n"): typeof import('./graphql').CreateApiKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) { ...ApiKeyFields }\n  }\n"): typeof import('./graphql').RevokeApiKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WebhookEndpointFields on WebhookEndpoint {\n    id\n    url\n    description\n    eventTypes\n    enabled\n    disabledReason\n    disabledAt\n    failingSince\n    secretRotatedAt\n    previousSecretExpiresAt\n    createdAt\n    updatedAt\n  }\n"): typeof import('./graphql').WebhookEndpointFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookEndpoints {\n    webhookEndpoints { ...WebhookEndpointFields }\n    webhookEventTypes\n  }\n"): typeof import('./graphql').WebhookEndpointsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { ...WebhookEndpointFields } }\n  }\n"): typeof import('./graphql').CreateWebhookEndpointDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateWebhookSecret($id: ID!) {\n    rotateWebhookSecret(id: $id) { secret endpoint { ...WebhookEndpointFields } }\n  }\n"): typeof import('./graphql').RotateWebhookSecretDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableWebhookEndpoint($id: ID!) {\n    disableWebhookEndpoint(id: $id) { ...WebhookEndpointFields }\n  }\n"): typeof import('./graphql').DisableWebhookEndpointDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnableWebhookEndpoint($id: ID!) {\n    enableWebhookEndpoint(id: $id) { ...WebhookEndpointFields }\n  }\n"): typeof import('./graphql').EnableWebhookEndpointDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    id\n    endpointId\n    eventId\n    eventType\n    status\n    attemptCount\n    lastStatusCode\n    lastError\n    nextAttemptAt\n    createdAt\n    updatedAt\n    attempts { number attemptedAt statusCode latencyMs responseExcerpt error }\n  }\n"): typeof import('./graphql').WebhookDeliveryFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookDeliveries($endpointId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    webhookDeliveries(endpointId: $endpointId, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...WebhookDeliveryFields }\n    }\n  }\n"): typeof import('./graphql').WebhookDeliveriesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RedeliverWebhook($deliveryId: ID) {\n    redeliverWebhook(deliveryId: $deliveryId) { ...WebhookDeliveryFields }\n  }\n"): typeof import('./graphql').RedeliverWebhookDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendTestWebhook($endpointId: ID!) {\n    sendTestWebhook(endpointId: $endpointId) { ...WebhookDeliveryFields }\n  }\n"): typeof import('./graphql').SendTestWebhookDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LinkMyPhone($contactData: String!) {\n    linkMyPhone(contactData: $contactData) { token expiresAt created }\n  }\n"): typeof import('./graphql').LinkMyPhoneDocument;
 
 
 export function graphql(source: string) {

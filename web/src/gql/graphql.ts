@@ -14,6 +14,16 @@ export type AcceptInvitationInput = {
   token: string;
 };
 
+/** A birthday bonus. */
+export type BirthdayRuleInput = {
+  /** Days after the birthday the window stays open (0–30). */
+  daysAfter: number;
+  /** Days before the birthday the window opens (0–30). */
+  daysBefore: number;
+  /** Points granted once a year. */
+  points: number;
+};
+
 /** A password change. */
 export type ChangePasswordInput = {
   /** The current password. */
@@ -34,8 +44,20 @@ export type CreateGuestInput = {
   name?: string | null | undefined;
   /** Phone (any common format). */
   phone: string;
+  /** The card code of the guest who invited this one (referral promotions). */
+  referralCode?: string | null | undefined;
   /** Tags. */
   tags?: Array<string>;
+};
+
+/** A new integration. */
+export type CreateIntegrationInput = {
+  /** Kind. */
+  kind: IntegrationKind;
+  /** Its location. */
+  locationId: string;
+  /** Name for people. */
+  name: string;
 };
 
 /** A new location. */
@@ -46,6 +68,16 @@ export type CreateLocationInput = {
   name: string;
   /** IANA time zone. */
   timezone?: string;
+};
+
+/** A new endpoint. */
+export type CreateWebhookEndpointInput = {
+  /** What it is for. */
+  description?: string | null | undefined;
+  /** Event types to receive (see `webhookEventTypes`). */
+  eventTypes: Array<string>;
+  /** Where to POST events (`https://…`; private addresses are refused). */
+  url: string;
 };
 
 /** ISO 4217 currency. */
@@ -76,6 +108,17 @@ export type EntryKind =
   /** Undoing an earlier entry. */
   | 'REVERSAL';
 
+/** What became of a rule's points. */
+export type GrantStatus =
+  /** Already granted before: nothing now. */
+  | 'ALREADY_GRANTED'
+  /** The promotion's budget is exhausted: nothing granted. */
+  | 'BUDGET_EXHAUSTED'
+  /** Granted. */
+  | 'GRANTED'
+  /** The promotion stopped meanwhile: nothing granted. */
+  | 'INACTIVE';
+
 /** How a guest is named: exactly one of these. */
 export type GuestRefInput =
   {   /** By card code (`XXXX-XXXX`, case and dashes ignored). */
@@ -86,6 +129,38 @@ export type GuestRefInput =
   phone: string; qr?: never; }
   |  { cardCode?: never; id?: never; phone?: never;   /** By the payload of the guest's QR code. */
   qr: string; };
+
+/** Hours of the day, `[from, to)` in the business's time; `from > to` spans midnight. */
+export type HourRangeInput = {
+  /** First hour (0–23). */
+  from: number;
+  /** Hour it stops (1–24). */
+  to: number;
+};
+
+/** Where an inbound event stands. */
+export type InboundEventStatus =
+  /** The same external id came with another payload. */
+  | 'CONFLICT'
+  /** Failed: reprocess it once fixed. */
+  | 'FAILED'
+  /** Nothing to do (see the error). */
+  | 'IGNORED'
+  /** Stored, waiting for the worker. */
+  | 'PENDING'
+  /** Done. */
+  | 'PROCESSED'
+  /** Refused at the door (signature, body, disabled). */
+  | 'REJECTED';
+
+/** What talks to an integration's endpoint. */
+export type IntegrationKind =
+  /** iikoCloud webhooks. */
+  | 'IIKO'
+  /** Any POS in our canonical signed format (`docs/POS_WEBHOOK.md`). */
+  | 'POS'
+  /** The r_keeper FarCards relay. */
+  | 'RKEEPER';
 
 /** Where an invitation stands. */
 export type InvitationStatus =
@@ -105,6 +180,17 @@ export type InviteStaffInput = {
   /** Their role. */
   role: Role;
 };
+
+/** Where a job stands. */
+export type JobStatus =
+  /** Failed for good: re-drive it once the cause is fixed. */
+  | 'DEAD'
+  /** Finished. */
+  | 'DONE'
+  /** Waiting to run (or to be retried). */
+  | 'QUEUED'
+  /** Held by a worker. */
+  | 'RUNNING';
 
 /** A level's values. */
 export type LevelInput = {
@@ -145,6 +231,23 @@ export type LoyaltySettingsInput = {
   pointValueMinor: number;
   /** Which spend decides levels. */
   spendBasis: SpendBasis;
+  /**
+   * The business's offset from UTC in minutes (promotion hours and birthdays);
+   * omitted = unchanged.
+   */
+  utcOffsetMinutes?: number | null | undefined;
+};
+
+/** A cashback multiplier. */
+export type MultiplierRuleInput = {
+  /** The factor in percent: 200 = ×2, 150 = ×1.5 (101–1000). */
+  factorPercent: number;
+  /** Hours it applies in; null = all day. */
+  hours?: HourRangeInput | null | undefined;
+  /** Locations it applies at; empty = all. */
+  locationIds?: Array<string>;
+  /** Weekdays it applies on; empty = every day. */
+  weekdays?: Array<Weekday>;
 };
 
 /** A check to process. */
@@ -161,6 +264,50 @@ export type ProcessCheckInput = {
   redeemPoints?: number | null | undefined;
   /** Total, minor units (kopecks, tiyn). */
   totalMinor: number;
+};
+
+/** A promotion's values. */
+export type PromotionInput = {
+  /** Most points it may grant in all; null = no cap. */
+  budget?: number | null | undefined;
+  /** Last day it applies; null = open-ended. */
+  endsOn?: string | null | undefined;
+  /** Name shown to staff and guests. */
+  name: string;
+  /** What it does (the kind cannot change later). */
+  rule: PromotionRuleInput;
+  /** First day it applies (business time); null = from now. */
+  startsOn?: string | null | undefined;
+};
+
+/** Kinds of promotions. */
+export type PromotionKind =
+  /** Points once a year around the birthday. */
+  | 'BIRTHDAY'
+  /** ×N cashback on chosen weekdays, hours and locations. */
+  | 'MULTIPLIER'
+  /** Points for both sides after the invited guest's first check. */
+  | 'REFERRAL'
+  /** Points on registration. */
+  | 'WELCOME';
+
+/** What a promotion does: exactly one kind. */
+export type PromotionRuleInput =
+  {   /** Birthday bonus. */
+  birthday: BirthdayRuleInput; multiplier?: never; referral?: never; welcome?: never; }
+  |  { birthday?: never;   /** Multiplier. */
+  multiplier: MultiplierRuleInput; referral?: never; welcome?: never; }
+  |  { birthday?: never; multiplier?: never;   /** Referral bonus. */
+  referral: ReferralRuleInput; welcome?: never; }
+  |  { birthday?: never; multiplier?: never; referral?: never;   /** Welcome bonus. */
+  welcome: WelcomeRuleInput; };
+
+/** A referral bonus. */
+export type ReferralRuleInput = {
+  /** Points for the invited guest. */
+  refereePoints: number;
+  /** Points for the guest who invited. */
+  referrerPoints: number;
 };
 
 /** A staff role within a business. */
@@ -231,6 +378,40 @@ export type UpdateMyProfileInput = {
   displayName?: string | null | undefined;
   /** Interface language. */
   locale?: Locale | null | undefined;
+};
+
+/** Where a delivery stands. */
+export type WebhookDeliveryStatus =
+  /** Not sent: the endpoint was disabled meanwhile. */
+  | 'CANCELLED'
+  /** Given up (schedule used up, 410, or the endpoint was disabled for failing). */
+  | 'FAILED'
+  /** Waiting for its first attempt or a retry. */
+  | 'PENDING'
+  /** The endpoint answered 2xx. */
+  | 'SUCCEEDED';
+
+/** Days of the week. */
+export type Weekday =
+  /** Friday. */
+  | 'FRI'
+  /** Monday. */
+  | 'MON'
+  /** Saturday. */
+  | 'SAT'
+  /** Sunday. */
+  | 'SUN'
+  /** Thursday. */
+  | 'THU'
+  /** Tuesday. */
+  | 'TUE'
+  /** Wednesday. */
+  | 'WED';
+
+/** A welcome bonus. */
+export type WelcomeRuleInput = {
+  /** Points granted on registration. */
+  points: number;
 };
 
 export type MeFieldsFragment = { role: Role, permissions: Array<string>, user: { id: string, email: string, displayName: string, locale: Locale }, tenant: { id: string, name: string, currency: Currency, createdAt: string } };
@@ -473,14 +654,14 @@ export type AdjustPointsMutationVariables = Exact<{
 
 export type AdjustPointsMutation = { adjustPoints: { guestId: string, balance: number, available: number, held: number } };
 
-export type ReceiptFieldsFragment = { checkId: string, guestId: string, locationId: string, externalId: string, totalMinor: number, currency: Currency, redeemed: number, redeemedValueMinor: number, earned: number, balance: number, available: number, processedAt: string, rules: Array<{ code: string, description: string, points: number }>, levelBefore: { id: string, name: string } | null, levelAfter: { id: string, name: string } | null };
+export type ReceiptFieldsFragment = { checkId: string, guestId: string, locationId: string, externalId: string, totalMinor: number, currency: Currency, redeemed: number, redeemedValueMinor: number, earned: number, balance: number, available: number, processedAt: string, rules: Array<{ code: string, description: string, points: number, promotionId: string | null, status: GrantStatus }>, levelBefore: { id: string, name: string } | null, levelAfter: { id: string, name: string } | null };
 
 export type ProcessCheckMutationVariables = Exact<{
   input: ProcessCheckInput;
 }>;
 
 
-export type ProcessCheckMutation = { processCheck: { checkId: string, guestId: string, locationId: string, externalId: string, totalMinor: number, currency: Currency, redeemed: number, redeemedValueMinor: number, earned: number, balance: number, available: number, processedAt: string, rules: Array<{ code: string, description: string, points: number }>, levelBefore: { id: string, name: string } | null, levelAfter: { id: string, name: string } | null } };
+export type ProcessCheckMutation = { processCheck: { checkId: string, guestId: string, locationId: string, externalId: string, totalMinor: number, currency: Currency, redeemed: number, redeemedValueMinor: number, earned: number, balance: number, available: number, processedAt: string, rules: Array<{ code: string, description: string, points: number, promotionId: string | null, status: GrantStatus }>, levelBefore: { id: string, name: string } | null, levelAfter: { id: string, name: string } | null } };
 
 export type LevelFieldsFragment = { id: string, name: string, thresholdMinor: number, cashbackBp: number, maxRedeemBp: number };
 
@@ -514,14 +695,85 @@ export type DeleteLevelMutation = { deleteLevel: Array<{ id: string, name: strin
 export type LoyaltySettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type LoyaltySettingsQuery = { loyaltySettings: { expiryDays: number | null, spendBasis: SpendBasis, pointValueMinor: number, holdTtlSeconds: number } };
+export type LoyaltySettingsQuery = { loyaltySettings: { expiryDays: number | null, spendBasis: SpendBasis, pointValueMinor: number, holdTtlSeconds: number, utcOffsetMinutes: number } };
 
 export type UpdateLoyaltySettingsMutationVariables = Exact<{
   input: LoyaltySettingsInput;
 }>;
 
 
-export type UpdateLoyaltySettingsMutation = { updateLoyaltySettings: { expiryDays: number | null, spendBasis: SpendBasis, pointValueMinor: number, holdTtlSeconds: number } };
+export type UpdateLoyaltySettingsMutation = { updateLoyaltySettings: { expiryDays: number | null, spendBasis: SpendBasis, pointValueMinor: number, holdTtlSeconds: number, utcOffsetMinutes: number } };
+
+type PromotionRuleFields_BirthdayRule_Fragment = { __typename: 'BirthdayRule', points: number, daysBefore: number, daysAfter: number };
+
+type PromotionRuleFields_MultiplierRule_Fragment = { __typename: 'MultiplierRule', factorPercent: number, weekdays: Array<Weekday>, locationIds: Array<string>, hours: { from: number, to: number } | null };
+
+type PromotionRuleFields_ReferralRule_Fragment = { __typename: 'ReferralRule', referrerPoints: number, refereePoints: number };
+
+type PromotionRuleFields_WelcomeRule_Fragment = { __typename: 'WelcomeRule', points: number };
+
+export type PromotionRuleFieldsFragment =
+  | PromotionRuleFields_BirthdayRule_Fragment
+  | PromotionRuleFields_MultiplierRule_Fragment
+  | PromotionRuleFields_ReferralRule_Fragment
+  | PromotionRuleFields_WelcomeRule_Fragment
+;
+
+export type PromotionFieldsFragment = { id: string, name: string, kind: PromotionKind, startsOn: string | null, endsOn: string | null, budget: number | null, budgetExhaustedAt: string | null, archived: boolean, createdAt: string, granted: number, remainingBudget: number | null, rule:
+    | { __typename: 'BirthdayRule', points: number, daysBefore: number, daysAfter: number }
+    | { __typename: 'MultiplierRule', factorPercent: number, weekdays: Array<Weekday>, locationIds: Array<string>, hours: { from: number, to: number } | null }
+    | { __typename: 'ReferralRule', referrerPoints: number, refereePoints: number }
+    | { __typename: 'WelcomeRule', points: number }
+   };
+
+export type PromotionsQueryVariables = Exact<{
+  includeArchived: boolean;
+}>;
+
+
+export type PromotionsQuery = { promotions: Array<{ id: string, name: string, kind: PromotionKind, startsOn: string | null, endsOn: string | null, budget: number | null, budgetExhaustedAt: string | null, archived: boolean, createdAt: string, granted: number, remainingBudget: number | null, rule:
+      | { __typename: 'BirthdayRule', points: number, daysBefore: number, daysAfter: number }
+      | { __typename: 'MultiplierRule', factorPercent: number, weekdays: Array<Weekday>, locationIds: Array<string>, hours: { from: number, to: number } | null }
+      | { __typename: 'ReferralRule', referrerPoints: number, refereePoints: number }
+      | { __typename: 'WelcomeRule', points: number }
+     }> };
+
+export type CreatePromotionMutationVariables = Exact<{
+  input: PromotionInput;
+}>;
+
+
+export type CreatePromotionMutation = { createPromotion: { id: string, name: string, kind: PromotionKind, startsOn: string | null, endsOn: string | null, budget: number | null, budgetExhaustedAt: string | null, archived: boolean, createdAt: string, granted: number, remainingBudget: number | null, rule:
+      | { __typename: 'BirthdayRule', points: number, daysBefore: number, daysAfter: number }
+      | { __typename: 'MultiplierRule', factorPercent: number, weekdays: Array<Weekday>, locationIds: Array<string>, hours: { from: number, to: number } | null }
+      | { __typename: 'ReferralRule', referrerPoints: number, refereePoints: number }
+      | { __typename: 'WelcomeRule', points: number }
+     } };
+
+export type UpdatePromotionMutationVariables = Exact<{
+  id: string;
+  input: PromotionInput;
+}>;
+
+
+export type UpdatePromotionMutation = { updatePromotion: { id: string, name: string, kind: PromotionKind, startsOn: string | null, endsOn: string | null, budget: number | null, budgetExhaustedAt: string | null, archived: boolean, createdAt: string, granted: number, remainingBudget: number | null, rule:
+      | { __typename: 'BirthdayRule', points: number, daysBefore: number, daysAfter: number }
+      | { __typename: 'MultiplierRule', factorPercent: number, weekdays: Array<Weekday>, locationIds: Array<string>, hours: { from: number, to: number } | null }
+      | { __typename: 'ReferralRule', referrerPoints: number, refereePoints: number }
+      | { __typename: 'WelcomeRule', points: number }
+     } };
+
+export type ArchivePromotionMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ArchivePromotionMutation = { archivePromotion: { id: string, name: string, kind: PromotionKind, startsOn: string | null, endsOn: string | null, budget: number | null, budgetExhaustedAt: string | null, archived: boolean, createdAt: string, granted: number, remainingBudget: number | null, rule:
+      | { __typename: 'BirthdayRule', points: number, daysBefore: number, daysAfter: number }
+      | { __typename: 'MultiplierRule', factorPercent: number, weekdays: Array<Weekday>, locationIds: Array<string>, hours: { from: number, to: number } | null }
+      | { __typename: 'ReferralRule', referrerPoints: number, refereePoints: number }
+      | { __typename: 'WelcomeRule', points: number }
+     } };
 
 export type GuestNameQueryVariables = Exact<{
   id: string;
@@ -535,7 +787,7 @@ export type CheckProcessedSubscriptionVariables = Exact<{
 }>;
 
 
-export type CheckProcessedSubscription = { checkProcessed: { checkId: string, guestId: string, locationId: string, externalId: string, totalMinor: number, currency: Currency, redeemed: number, redeemedValueMinor: number, earned: number, balance: number, available: number, processedAt: string, rules: Array<{ code: string, description: string, points: number }>, levelBefore: { id: string, name: string } | null, levelAfter: { id: string, name: string } | null } };
+export type CheckProcessedSubscription = { checkProcessed: { checkId: string, guestId: string, locationId: string, externalId: string, totalMinor: number, currency: Currency, redeemed: number, redeemedValueMinor: number, earned: number, balance: number, available: number, processedAt: string, rules: Array<{ code: string, description: string, points: number, promotionId: string | null, status: GrantStatus }>, levelBefore: { id: string, name: string } | null, levelAfter: { id: string, name: string } | null } };
 
 export type GuestSignInMutationVariables = Exact<{
   tenantId: string;
@@ -545,12 +797,12 @@ export type GuestSignInMutationVariables = Exact<{
 
 export type GuestSignInMutation = { guestSignIn: { token: string, expiresAt: string, created: boolean } };
 
-export type MyCardFieldsFragment = { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null };
+export type MyCardFieldsFragment = { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, phone: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null };
 
 export type MyCardQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyCardQuery = { myCard: { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null } };
+export type MyCardQuery = { myCard: { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, phone: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null } };
 
 export type MyLedgerQueryVariables = Exact<{
   last?: number | null | undefined;
@@ -565,12 +817,191 @@ export type UpdateMyGuestProfileMutationVariables = Exact<{
 }>;
 
 
-export type UpdateMyGuestProfileMutation = { updateMyGuestProfile: { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null } };
+export type UpdateMyGuestProfileMutation = { updateMyGuestProfile: { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, phone: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null } };
 
 export type MyCardUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MyCardUpdatedSubscription = { myCardUpdated: { guestId: string, balance: number, held: number, available: number, levelId: string | null } };
+
+export type MyPromotionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyPromotionsQuery = { myPromotions: Array<{ id: string, name: string, kind: PromotionKind, startsOn: string | null, endsOn: string | null, windowStartsOn: string | null, windowEndsOn: string | null, granted: boolean, rule:
+      | { __typename: 'BirthdayRule', points: number, daysBefore: number, daysAfter: number }
+      | { __typename: 'MultiplierRule', factorPercent: number, weekdays: Array<Weekday>, locationIds: Array<string>, hours: { from: number, to: number } | null }
+      | { __typename: 'ReferralRule', referrerPoints: number, refereePoints: number }
+      | { __typename: 'WelcomeRule', points: number }
+     }> };
+
+export type IntegrationFieldsFragment = { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string };
+
+export type IntegrationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type IntegrationsQuery = { integrations: Array<{ id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string }> };
+
+export type CreateIntegrationMutationVariables = Exact<{
+  input: CreateIntegrationInput;
+}>;
+
+
+export type CreateIntegrationMutation = { createIntegration: { secret: string, integration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string } } };
+
+export type RotateIntegrationSecretMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RotateIntegrationSecretMutation = { rotateIntegrationSecret: { secret: string, integration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string } } };
+
+export type DisableIntegrationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DisableIntegrationMutation = { disableIntegration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string } };
+
+export type EnableIntegrationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EnableIntegrationMutation = { enableIntegration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string } };
+
+export type InboundEventFieldsFragment = { id: string, kind: string, externalId: string | null, status: InboundEventStatus, error: string | null, checkId: string | null, payload: string, receivedAt: string, processedAt: string | null };
+
+export type IntegrationEventsQueryVariables = Exact<{
+  integrationId: string;
+  statuses?: Array<InboundEventStatus> | InboundEventStatus | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type IntegrationEventsQuery = { integrationEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, nodes: Array<{ id: string, kind: string, externalId: string | null, status: InboundEventStatus, error: string | null, checkId: string | null, payload: string, receivedAt: string, processedAt: string | null }> } };
+
+export type ReprocessIntegrationEventMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ReprocessIntegrationEventMutation = { reprocessIntegrationEvent: { id: string, kind: string, externalId: string | null, status: InboundEventStatus, error: string | null, checkId: string | null, payload: string, receivedAt: string, processedAt: string | null } };
+
+export type JobQueueStatsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type JobQueueStatsQuery = { jobQueueStats: { queued: number, running: number, dead: number, oldestQueuedAgeSeconds: number | null } };
+
+export type DeadJobsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type DeadJobsQuery = { deadJobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, nodes: Array<{ id: string, kind: string, payload: unknown, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, runAt: string, createdAt: string, updatedAt: string }> } };
+
+export type RedriveJobMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RedriveJobMutation = { redriveJob: { id: string, kind: string, payload: unknown, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, runAt: string, createdAt: string, updatedAt: string } };
+
+export type ApiKeyFieldsFragment = { id: string, name: string, prefix: string, scopes: Array<string>, createdBy: string | null, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, active: boolean };
+
+export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ApiKeysQuery = { apiKeys: Array<{ id: string, name: string, prefix: string, scopes: Array<string>, createdBy: string | null, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, active: boolean }> };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  name: string;
+  scopes: Array<string> | string;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey: { key: string, apiKey: { id: string, name: string, prefix: string, scopes: Array<string>, createdBy: string | null, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, active: boolean } } };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey: { id: string, name: string, prefix: string, scopes: Array<string>, createdBy: string | null, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, active: boolean } };
+
+export type WebhookEndpointFieldsFragment = { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledReason: string | null, disabledAt: string | null, failingSince: string | null, secretRotatedAt: string, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string };
+
+export type WebhookEndpointsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhookEndpointsQuery = { webhookEventTypes: Array<string>, webhookEndpoints: Array<{ id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledReason: string | null, disabledAt: string | null, failingSince: string | null, secretRotatedAt: string, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string }> };
+
+export type CreateWebhookEndpointMutationVariables = Exact<{
+  input: CreateWebhookEndpointInput;
+}>;
+
+
+export type CreateWebhookEndpointMutation = { createWebhookEndpoint: { secret: string, endpoint: { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledReason: string | null, disabledAt: string | null, failingSince: string | null, secretRotatedAt: string, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } } };
+
+export type RotateWebhookSecretMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RotateWebhookSecretMutation = { rotateWebhookSecret: { secret: string, endpoint: { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledReason: string | null, disabledAt: string | null, failingSince: string | null, secretRotatedAt: string, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } } };
+
+export type DisableWebhookEndpointMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DisableWebhookEndpointMutation = { disableWebhookEndpoint: { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledReason: string | null, disabledAt: string | null, failingSince: string | null, secretRotatedAt: string, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } };
+
+export type EnableWebhookEndpointMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EnableWebhookEndpointMutation = { enableWebhookEndpoint: { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledReason: string | null, disabledAt: string | null, failingSince: string | null, secretRotatedAt: string, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } };
+
+export type WebhookDeliveryFieldsFragment = { id: string, endpointId: string, eventId: string, eventType: string, status: WebhookDeliveryStatus, attemptCount: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, updatedAt: string, attempts: Array<{ number: number, attemptedAt: string, statusCode: number | null, latencyMs: number, responseExcerpt: string | null, error: string | null }> };
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  endpointId: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type WebhookDeliveriesQuery = { webhookDeliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, nodes: Array<{ id: string, endpointId: string, eventId: string, eventType: string, status: WebhookDeliveryStatus, attemptCount: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, updatedAt: string, attempts: Array<{ number: number, attemptedAt: string, statusCode: number | null, latencyMs: number, responseExcerpt: string | null, error: string | null }> }> } };
+
+export type RedeliverWebhookMutationVariables = Exact<{
+  deliveryId?: string | null | undefined;
+}>;
+
+
+export type RedeliverWebhookMutation = { redeliverWebhook: Array<{ id: string, endpointId: string, eventId: string, eventType: string, status: WebhookDeliveryStatus, attemptCount: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, updatedAt: string, attempts: Array<{ number: number, attemptedAt: string, statusCode: number | null, latencyMs: number, responseExcerpt: string | null, error: string | null }> }> };
+
+export type SendTestWebhookMutationVariables = Exact<{
+  endpointId: string;
+}>;
+
+
+export type SendTestWebhookMutation = { sendTestWebhook: { id: string, endpointId: string, eventId: string, eventType: string, status: WebhookDeliveryStatus, attemptCount: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, updatedAt: string, attempts: Array<{ number: number, attemptedAt: string, statusCode: number | null, latencyMs: number, responseExcerpt: string | null, error: string | null }> } };
+
+export type LinkMyPhoneMutationVariables = Exact<{
+  contactData: string;
+}>;
+
+
+export type LinkMyPhoneMutation = { linkMyPhone: { token: string, expiresAt: string, created: boolean } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -686,6 +1117,8 @@ export const ReceiptFieldsFragmentDoc = new TypedDocumentString(`
     code
     description
     points
+    promotionId
+    status
   }
   balance
   available
@@ -709,11 +1142,79 @@ export const LevelFieldsFragmentDoc = new TypedDocumentString(`
   maxRedeemBp
 }
     `, {"fragmentName":"LevelFields"}) as unknown as TypedDocumentString<LevelFieldsFragment, unknown>;
+export const PromotionRuleFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PromotionRuleFields on PromotionRule {
+  __typename
+  ... on WelcomeRule {
+    points
+  }
+  ... on BirthdayRule {
+    points
+    daysBefore
+    daysAfter
+  }
+  ... on MultiplierRule {
+    factorPercent
+    weekdays
+    hours {
+      from
+      to
+    }
+    locationIds
+  }
+  ... on ReferralRule {
+    referrerPoints
+    refereePoints
+  }
+}
+    `, {"fragmentName":"PromotionRuleFields"}) as unknown as TypedDocumentString<PromotionRuleFieldsFragment, unknown>;
+export const PromotionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PromotionFields on Promotion {
+  id
+  name
+  kind
+  rule {
+    ...PromotionRuleFields
+  }
+  startsOn
+  endsOn
+  budget
+  budgetExhaustedAt
+  archived
+  createdAt
+  granted
+  remainingBudget
+}
+    fragment PromotionRuleFields on PromotionRule {
+  __typename
+  ... on WelcomeRule {
+    points
+  }
+  ... on BirthdayRule {
+    points
+    daysBefore
+    daysAfter
+  }
+  ... on MultiplierRule {
+    factorPercent
+    weekdays
+    hours {
+      from
+      to
+    }
+    locationIds
+  }
+  ... on ReferralRule {
+    referrerPoints
+    refereePoints
+  }
+}`, {"fragmentName":"PromotionFields"}) as unknown as TypedDocumentString<PromotionFieldsFragment, unknown>;
 export const MyCardFieldsFragmentDoc = new TypedDocumentString(`
     fragment MyCardFields on MyCard {
   guest {
     id
     name
+    phone
     cardCode
     qrPayload
     birthday
@@ -739,6 +1240,84 @@ export const MyCardFieldsFragmentDoc = new TypedDocumentString(`
   progressPercent
 }
     `, {"fragmentName":"MyCardFields"}) as unknown as TypedDocumentString<MyCardFieldsFragment, unknown>;
+export const IntegrationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment IntegrationFields on Integration {
+  id
+  kind
+  name
+  locationId
+  active
+  endpointUrl
+  secretRotatedAt
+  previousSecretValidUntil
+  createdAt
+}
+    `, {"fragmentName":"IntegrationFields"}) as unknown as TypedDocumentString<IntegrationFieldsFragment, unknown>;
+export const InboundEventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment InboundEventFields on InboundEvent {
+  id
+  kind
+  externalId
+  status
+  error
+  checkId
+  payload
+  receivedAt
+  processedAt
+}
+    `, {"fragmentName":"InboundEventFields"}) as unknown as TypedDocumentString<InboundEventFieldsFragment, unknown>;
+export const ApiKeyFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  scopes
+  createdBy
+  createdAt
+  lastUsedAt
+  revokedAt
+  active
+}
+    `, {"fragmentName":"ApiKeyFields"}) as unknown as TypedDocumentString<ApiKeyFieldsFragment, unknown>;
+export const WebhookEndpointFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  disabledReason
+  disabledAt
+  failingSince
+  secretRotatedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"WebhookEndpointFields"}) as unknown as TypedDocumentString<WebhookEndpointFieldsFragment, unknown>;
+export const WebhookDeliveryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  endpointId
+  eventId
+  eventType
+  status
+  attemptCount
+  lastStatusCode
+  lastError
+  nextAttemptAt
+  createdAt
+  updatedAt
+  attempts {
+    number
+    attemptedAt
+    statusCode
+    latencyMs
+    responseExcerpt
+    error
+  }
+}
+    `, {"fragmentName":"WebhookDeliveryFields"}) as unknown as TypedDocumentString<WebhookDeliveryFieldsFragment, unknown>;
 export const LoginDocument = new TypedDocumentString(`
     mutation Login($input: LoginInput!) {
   login(input: $input) {
@@ -1404,6 +1983,8 @@ export const ProcessCheckDocument = new TypedDocumentString(`
     code
     description
     points
+    promotionId
+    status
   }
   balance
   available
@@ -1476,6 +2057,7 @@ export const LoyaltySettingsDocument = new TypedDocumentString(`
     spendBasis
     pointValueMinor
     holdTtlSeconds
+    utcOffsetMinutes
   }
 }
     `) as unknown as TypedDocumentString<LoyaltySettingsQuery, LoyaltySettingsQueryVariables>;
@@ -1486,9 +2068,194 @@ export const UpdateLoyaltySettingsDocument = new TypedDocumentString(`
     spendBasis
     pointValueMinor
     holdTtlSeconds
+    utcOffsetMinutes
   }
 }
     `) as unknown as TypedDocumentString<UpdateLoyaltySettingsMutation, UpdateLoyaltySettingsMutationVariables>;
+export const PromotionsDocument = new TypedDocumentString(`
+    query Promotions($includeArchived: Boolean!) {
+  promotions(includeArchived: $includeArchived) {
+    ...PromotionFields
+  }
+}
+    fragment PromotionRuleFields on PromotionRule {
+  __typename
+  ... on WelcomeRule {
+    points
+  }
+  ... on BirthdayRule {
+    points
+    daysBefore
+    daysAfter
+  }
+  ... on MultiplierRule {
+    factorPercent
+    weekdays
+    hours {
+      from
+      to
+    }
+    locationIds
+  }
+  ... on ReferralRule {
+    referrerPoints
+    refereePoints
+  }
+}
+fragment PromotionFields on Promotion {
+  id
+  name
+  kind
+  rule {
+    ...PromotionRuleFields
+  }
+  startsOn
+  endsOn
+  budget
+  budgetExhaustedAt
+  archived
+  createdAt
+  granted
+  remainingBudget
+}`) as unknown as TypedDocumentString<PromotionsQuery, PromotionsQueryVariables>;
+export const CreatePromotionDocument = new TypedDocumentString(`
+    mutation CreatePromotion($input: PromotionInput!) {
+  createPromotion(input: $input) {
+    ...PromotionFields
+  }
+}
+    fragment PromotionRuleFields on PromotionRule {
+  __typename
+  ... on WelcomeRule {
+    points
+  }
+  ... on BirthdayRule {
+    points
+    daysBefore
+    daysAfter
+  }
+  ... on MultiplierRule {
+    factorPercent
+    weekdays
+    hours {
+      from
+      to
+    }
+    locationIds
+  }
+  ... on ReferralRule {
+    referrerPoints
+    refereePoints
+  }
+}
+fragment PromotionFields on Promotion {
+  id
+  name
+  kind
+  rule {
+    ...PromotionRuleFields
+  }
+  startsOn
+  endsOn
+  budget
+  budgetExhaustedAt
+  archived
+  createdAt
+  granted
+  remainingBudget
+}`) as unknown as TypedDocumentString<CreatePromotionMutation, CreatePromotionMutationVariables>;
+export const UpdatePromotionDocument = new TypedDocumentString(`
+    mutation UpdatePromotion($id: ID!, $input: PromotionInput!) {
+  updatePromotion(id: $id, input: $input) {
+    ...PromotionFields
+  }
+}
+    fragment PromotionRuleFields on PromotionRule {
+  __typename
+  ... on WelcomeRule {
+    points
+  }
+  ... on BirthdayRule {
+    points
+    daysBefore
+    daysAfter
+  }
+  ... on MultiplierRule {
+    factorPercent
+    weekdays
+    hours {
+      from
+      to
+    }
+    locationIds
+  }
+  ... on ReferralRule {
+    referrerPoints
+    refereePoints
+  }
+}
+fragment PromotionFields on Promotion {
+  id
+  name
+  kind
+  rule {
+    ...PromotionRuleFields
+  }
+  startsOn
+  endsOn
+  budget
+  budgetExhaustedAt
+  archived
+  createdAt
+  granted
+  remainingBudget
+}`) as unknown as TypedDocumentString<UpdatePromotionMutation, UpdatePromotionMutationVariables>;
+export const ArchivePromotionDocument = new TypedDocumentString(`
+    mutation ArchivePromotion($id: ID!) {
+  archivePromotion(id: $id) {
+    ...PromotionFields
+  }
+}
+    fragment PromotionRuleFields on PromotionRule {
+  __typename
+  ... on WelcomeRule {
+    points
+  }
+  ... on BirthdayRule {
+    points
+    daysBefore
+    daysAfter
+  }
+  ... on MultiplierRule {
+    factorPercent
+    weekdays
+    hours {
+      from
+      to
+    }
+    locationIds
+  }
+  ... on ReferralRule {
+    referrerPoints
+    refereePoints
+  }
+}
+fragment PromotionFields on Promotion {
+  id
+  name
+  kind
+  rule {
+    ...PromotionRuleFields
+  }
+  startsOn
+  endsOn
+  budget
+  budgetExhaustedAt
+  archived
+  createdAt
+  granted
+  remainingBudget
+}`) as unknown as TypedDocumentString<ArchivePromotionMutation, ArchivePromotionMutationVariables>;
 export const GuestNameDocument = new TypedDocumentString(`
     query GuestName($id: ID!) {
   guest(id: $id) {
@@ -1518,6 +2285,8 @@ export const CheckProcessedDocument = new TypedDocumentString(`
     code
     description
     points
+    promotionId
+    status
   }
   balance
   available
@@ -1550,6 +2319,7 @@ export const MyCardDocument = new TypedDocumentString(`
   guest {
     id
     name
+    phone
     cardCode
     qrPayload
     birthday
@@ -1601,6 +2371,7 @@ export const UpdateMyGuestProfileDocument = new TypedDocumentString(`
   guest {
     id
     name
+    phone
     cardCode
     qrPayload
     birthday
@@ -1636,3 +2407,501 @@ export const MyCardUpdatedDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MyCardUpdatedSubscription, MyCardUpdatedSubscriptionVariables>;
+export const MyPromotionsDocument = new TypedDocumentString(`
+    query MyPromotions {
+  myPromotions {
+    id
+    name
+    kind
+    rule {
+      ...PromotionRuleFields
+    }
+    startsOn
+    endsOn
+    windowStartsOn
+    windowEndsOn
+    granted
+  }
+}
+    fragment PromotionRuleFields on PromotionRule {
+  __typename
+  ... on WelcomeRule {
+    points
+  }
+  ... on BirthdayRule {
+    points
+    daysBefore
+    daysAfter
+  }
+  ... on MultiplierRule {
+    factorPercent
+    weekdays
+    hours {
+      from
+      to
+    }
+    locationIds
+  }
+  ... on ReferralRule {
+    referrerPoints
+    refereePoints
+  }
+}`) as unknown as TypedDocumentString<MyPromotionsQuery, MyPromotionsQueryVariables>;
+export const IntegrationsDocument = new TypedDocumentString(`
+    query Integrations {
+  integrations {
+    ...IntegrationFields
+  }
+}
+    fragment IntegrationFields on Integration {
+  id
+  kind
+  name
+  locationId
+  active
+  endpointUrl
+  secretRotatedAt
+  previousSecretValidUntil
+  createdAt
+}`) as unknown as TypedDocumentString<IntegrationsQuery, IntegrationsQueryVariables>;
+export const CreateIntegrationDocument = new TypedDocumentString(`
+    mutation CreateIntegration($input: CreateIntegrationInput!) {
+  createIntegration(input: $input) {
+    secret
+    integration {
+      ...IntegrationFields
+    }
+  }
+}
+    fragment IntegrationFields on Integration {
+  id
+  kind
+  name
+  locationId
+  active
+  endpointUrl
+  secretRotatedAt
+  previousSecretValidUntil
+  createdAt
+}`) as unknown as TypedDocumentString<CreateIntegrationMutation, CreateIntegrationMutationVariables>;
+export const RotateIntegrationSecretDocument = new TypedDocumentString(`
+    mutation RotateIntegrationSecret($id: ID!) {
+  rotateIntegrationSecret(id: $id) {
+    secret
+    integration {
+      ...IntegrationFields
+    }
+  }
+}
+    fragment IntegrationFields on Integration {
+  id
+  kind
+  name
+  locationId
+  active
+  endpointUrl
+  secretRotatedAt
+  previousSecretValidUntil
+  createdAt
+}`) as unknown as TypedDocumentString<RotateIntegrationSecretMutation, RotateIntegrationSecretMutationVariables>;
+export const DisableIntegrationDocument = new TypedDocumentString(`
+    mutation DisableIntegration($id: ID!) {
+  disableIntegration(id: $id) {
+    ...IntegrationFields
+  }
+}
+    fragment IntegrationFields on Integration {
+  id
+  kind
+  name
+  locationId
+  active
+  endpointUrl
+  secretRotatedAt
+  previousSecretValidUntil
+  createdAt
+}`) as unknown as TypedDocumentString<DisableIntegrationMutation, DisableIntegrationMutationVariables>;
+export const EnableIntegrationDocument = new TypedDocumentString(`
+    mutation EnableIntegration($id: ID!) {
+  enableIntegration(id: $id) {
+    ...IntegrationFields
+  }
+}
+    fragment IntegrationFields on Integration {
+  id
+  kind
+  name
+  locationId
+  active
+  endpointUrl
+  secretRotatedAt
+  previousSecretValidUntil
+  createdAt
+}`) as unknown as TypedDocumentString<EnableIntegrationMutation, EnableIntegrationMutationVariables>;
+export const IntegrationEventsDocument = new TypedDocumentString(`
+    query IntegrationEvents($integrationId: ID!, $statuses: [InboundEventStatus!], $first: Int, $after: String, $last: Int, $before: String) {
+  integrationEvents(
+    integrationId: $integrationId
+    statuses: $statuses
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+      hasPreviousPage
+      startCursor
+    }
+    nodes {
+      ...InboundEventFields
+    }
+  }
+}
+    fragment InboundEventFields on InboundEvent {
+  id
+  kind
+  externalId
+  status
+  error
+  checkId
+  payload
+  receivedAt
+  processedAt
+}`) as unknown as TypedDocumentString<IntegrationEventsQuery, IntegrationEventsQueryVariables>;
+export const ReprocessIntegrationEventDocument = new TypedDocumentString(`
+    mutation ReprocessIntegrationEvent($id: ID!) {
+  reprocessIntegrationEvent(id: $id) {
+    ...InboundEventFields
+  }
+}
+    fragment InboundEventFields on InboundEvent {
+  id
+  kind
+  externalId
+  status
+  error
+  checkId
+  payload
+  receivedAt
+  processedAt
+}`) as unknown as TypedDocumentString<ReprocessIntegrationEventMutation, ReprocessIntegrationEventMutationVariables>;
+export const JobQueueStatsDocument = new TypedDocumentString(`
+    query JobQueueStats {
+  jobQueueStats {
+    queued
+    running
+    dead
+    oldestQueuedAgeSeconds
+  }
+}
+    `) as unknown as TypedDocumentString<JobQueueStatsQuery, JobQueueStatsQueryVariables>;
+export const DeadJobsDocument = new TypedDocumentString(`
+    query DeadJobs($first: Int, $after: String, $last: Int, $before: String) {
+  deadJobs(first: $first, after: $after, last: $last, before: $before) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+      hasPreviousPage
+      startCursor
+    }
+    nodes {
+      id
+      kind
+      payload
+      status
+      attempts
+      maxAttempts
+      lastError
+      runAt
+      createdAt
+      updatedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeadJobsQuery, DeadJobsQueryVariables>;
+export const RedriveJobDocument = new TypedDocumentString(`
+    mutation RedriveJob($id: ID!) {
+  redriveJob(id: $id) {
+    id
+    kind
+    payload
+    status
+    attempts
+    maxAttempts
+    lastError
+    runAt
+    createdAt
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<RedriveJobMutation, RedriveJobMutationVariables>;
+export const ApiKeysDocument = new TypedDocumentString(`
+    query ApiKeys {
+  apiKeys {
+    ...ApiKeyFields
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  scopes
+  createdBy
+  createdAt
+  lastUsedAt
+  revokedAt
+  active
+}`) as unknown as TypedDocumentString<ApiKeysQuery, ApiKeysQueryVariables>;
+export const CreateApiKeyDocument = new TypedDocumentString(`
+    mutation CreateApiKey($name: String!, $scopes: [String!]!) {
+  createApiKey(name: $name, scopes: $scopes) {
+    key
+    apiKey {
+      ...ApiKeyFields
+    }
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  scopes
+  createdBy
+  createdAt
+  lastUsedAt
+  revokedAt
+  active
+}`) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const RevokeApiKeyDocument = new TypedDocumentString(`
+    mutation RevokeApiKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    ...ApiKeyFields
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  scopes
+  createdBy
+  createdAt
+  lastUsedAt
+  revokedAt
+  active
+}`) as unknown as TypedDocumentString<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
+export const WebhookEndpointsDocument = new TypedDocumentString(`
+    query WebhookEndpoints {
+  webhookEndpoints {
+    ...WebhookEndpointFields
+  }
+  webhookEventTypes
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  disabledReason
+  disabledAt
+  failingSince
+  secretRotatedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<WebhookEndpointsQuery, WebhookEndpointsQueryVariables>;
+export const CreateWebhookEndpointDocument = new TypedDocumentString(`
+    mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {
+  createWebhookEndpoint(input: $input) {
+    secret
+    endpoint {
+      ...WebhookEndpointFields
+    }
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  disabledReason
+  disabledAt
+  failingSince
+  secretRotatedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateWebhookEndpointMutation, CreateWebhookEndpointMutationVariables>;
+export const RotateWebhookSecretDocument = new TypedDocumentString(`
+    mutation RotateWebhookSecret($id: ID!) {
+  rotateWebhookSecret(id: $id) {
+    secret
+    endpoint {
+      ...WebhookEndpointFields
+    }
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  disabledReason
+  disabledAt
+  failingSince
+  secretRotatedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<RotateWebhookSecretMutation, RotateWebhookSecretMutationVariables>;
+export const DisableWebhookEndpointDocument = new TypedDocumentString(`
+    mutation DisableWebhookEndpoint($id: ID!) {
+  disableWebhookEndpoint(id: $id) {
+    ...WebhookEndpointFields
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  disabledReason
+  disabledAt
+  failingSince
+  secretRotatedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<DisableWebhookEndpointMutation, DisableWebhookEndpointMutationVariables>;
+export const EnableWebhookEndpointDocument = new TypedDocumentString(`
+    mutation EnableWebhookEndpoint($id: ID!) {
+  enableWebhookEndpoint(id: $id) {
+    ...WebhookEndpointFields
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  disabledReason
+  disabledAt
+  failingSince
+  secretRotatedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<EnableWebhookEndpointMutation, EnableWebhookEndpointMutationVariables>;
+export const WebhookDeliveriesDocument = new TypedDocumentString(`
+    query WebhookDeliveries($endpointId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  webhookDeliveries(
+    endpointId: $endpointId
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+      hasPreviousPage
+      startCursor
+    }
+    nodes {
+      ...WebhookDeliveryFields
+    }
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  endpointId
+  eventId
+  eventType
+  status
+  attemptCount
+  lastStatusCode
+  lastError
+  nextAttemptAt
+  createdAt
+  updatedAt
+  attempts {
+    number
+    attemptedAt
+    statusCode
+    latencyMs
+    responseExcerpt
+    error
+  }
+}`) as unknown as TypedDocumentString<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
+export const RedeliverWebhookDocument = new TypedDocumentString(`
+    mutation RedeliverWebhook($deliveryId: ID) {
+  redeliverWebhook(deliveryId: $deliveryId) {
+    ...WebhookDeliveryFields
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  endpointId
+  eventId
+  eventType
+  status
+  attemptCount
+  lastStatusCode
+  lastError
+  nextAttemptAt
+  createdAt
+  updatedAt
+  attempts {
+    number
+    attemptedAt
+    statusCode
+    latencyMs
+    responseExcerpt
+    error
+  }
+}`) as unknown as TypedDocumentString<RedeliverWebhookMutation, RedeliverWebhookMutationVariables>;
+export const SendTestWebhookDocument = new TypedDocumentString(`
+    mutation SendTestWebhook($endpointId: ID!) {
+  sendTestWebhook(endpointId: $endpointId) {
+    ...WebhookDeliveryFields
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  endpointId
+  eventId
+  eventType
+  status
+  attemptCount
+  lastStatusCode
+  lastError
+  nextAttemptAt
+  createdAt
+  updatedAt
+  attempts {
+    number
+    attemptedAt
+    statusCode
+    latencyMs
+    responseExcerpt
+    error
+  }
+}`) as unknown as TypedDocumentString<SendTestWebhookMutation, SendTestWebhookMutationVariables>;
+export const LinkMyPhoneDocument = new TypedDocumentString(`
+    mutation LinkMyPhone($contactData: String!) {
+  linkMyPhone(contactData: $contactData) {
+    token
+    expiresAt
+    created
+  }
+}
+    `) as unknown as TypedDocumentString<LinkMyPhoneMutation, LinkMyPhoneMutationVariables>;

@@ -9,10 +9,11 @@ import { parsePoints } from '../money';
 import { hasPermission, PERMISSIONS } from '../nav';
 import { useMe, useSession } from '../session/SessionProvider';
 import { DECIMAL_ERROR_KEYS, useFormat } from '../useFormat';
+import { utcOffsetLabel, utcOffsetOptions } from './utcOffset';
 
 type Settings = LoyaltySettingsQuery['loyaltySettings'];
 const SPEND_BASES: readonly SpendBasis[] = ['LIFETIME', 'ROLLING_365'];
-const SETTINGS_FIELDS = ['expiryDays', 'spendBasis', 'pointValueMinor', 'holdTtlSeconds'] as const;
+const SETTINGS_FIELDS = ['expiryDays', 'spendBasis', 'pointValueMinor', 'holdTtlSeconds', 'utcOffsetMinutes'] as const;
 
 export function LoyaltySettingsPage() {
   const { t } = useI18n();
@@ -50,6 +51,7 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
   const [spendBasis, setSpendBasis] = useState<SpendBasis>(initial.spendBasis);
   const [pointValue, setPointValue] = useState(fmt.moneyInput(initial.pointValueMinor));
   const [holdTtl, setHoldTtl] = useState(String(initial.holdTtlSeconds));
+  const [utcOffset, setUtcOffset] = useState(String(initial.utcOffsetMinutes));
   const [local, setLocal] = useState<LocalErrors>({});
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
@@ -80,9 +82,11 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
           spendBasis,
           pointValueMinor: value.value,
           holdTtlSeconds: ttl.value,
+          utcOffsetMinutes: Number(utcOffset),
         },
       });
       setSaved(data.updateLoyaltySettings);
+      setUtcOffset(String(data.updateLoyaltySettings.utcOffsetMinutes));
       setDone(true);
     } catch (e) {
       setError(e);
@@ -150,6 +154,17 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
           hint={t('settings.holdTtlHint', { minutes: ttlMinutes ?? '—' })}
           error={local.holdTtl ?? serverFieldError(error, 'holdTtlSeconds', t)}
           testId="settings-hold-ttl"
+        />
+        <SelectField
+          label={t('field.utcOffsetMinutes')}
+          name="utcOffsetMinutes"
+          value={utcOffset}
+          onValueChange={setUtcOffset}
+          options={utcOffsetOptions(saved.utcOffsetMinutes).map((m) => ({ value: String(m), label: utcOffsetLabel(m, t) }))}
+          disabled={readOnly}
+          hint={t('settings.utcOffsetHint')}
+          error={serverFieldError(error, 'utcOffsetMinutes', t)}
+          testId="settings-utc-offset"
         />
         {!isFieldError(error, SETTINGS_FIELDS) ? <ErrorNotice error={error} testId="settings-error" /> : null}
         <SuccessNotice message={done ? t('settings.saved') : null} testId="settings-saved" onDismiss={() => setDone(false)} />

@@ -392,8 +392,10 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     /// Who (user id), if a person.
     pub actor_id: Option<ID>,
-    /// The actor's e-mail at the time.
+    /// The actor's e-mail at the time (for an API key: its name and prefix).
     pub actor_email: Option<String>,
+    /// The API key that acted, if a partner app did.
+    pub api_key_id: Option<ID>,
     /// What, e.g. `staff.invite`.
     pub action: String,
     /// Kind of object.
@@ -421,6 +423,7 @@ impl From<d::AuditEntry> for AuditEntry {
             at: e.at,
             actor_id: e.actor.map(|a| ID(a.to_string())),
             actor_email: e.actor_label,
+            api_key_id: e.api_key.map(|k| ID(k.to_string())),
             action: e.action,
             target_type: e.target_type,
             target_id: e.target_id,

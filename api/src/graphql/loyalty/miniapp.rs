@@ -160,6 +160,26 @@ impl MiniAppMutation {
         })
     }
 
+    /// Links the phone the guest shared with Telegram's contact request (pass the
+    /// signed answer as received). When the business already knew that phone,
+    /// the records become one and the answer carries a token for it: use it from now on.
+    #[graphql(guard = "GuestOnly", directive = guest::apply())]
+    async fn link_my_phone(
+        &self,
+        ctx: &Context<'_>,
+        contact_data: String,
+    ) -> Result<GuestAuthPayload> {
+        let s = svc(ctx)?
+            .link_my_phone(guest_ctx(ctx)?, &contact_data)
+            .await
+            .gql()?;
+        Ok(GuestAuthPayload {
+            token: s.token,
+            expires_at: s.expires_at,
+            created: false,
+        })
+    }
+
     /// The signed-in guest changes their name, birthday or marketing consent.
     #[graphql(guard = "GuestOnly", directive = guest::apply())]
     async fn update_my_guest_profile(

@@ -14,21 +14,22 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;
 
-use crate::ctx::Ctx;
+use crate::ctx::{Actor, Ctx};
+use crate::identity::api_keys::ApiKey;
 use crate::identity::errors::StoreError;
 use crate::identity::models::{
     AccessClaims, AuditEntry, AuditRecord, Email, Invitation, InvitationStatus, Locale, Location,
     MembershipRef, Password, Permission, Role, StaffMember, Tenant, User, UserCredentials,
 };
 use crate::identity::ports::{
-    AuditFilter, AuditRepository, Authorizer, EmailMessage, InvitationRepository, Joiner,
-    LocationRepository, LoginThrottleStore, Mailer, NewRefreshToken, NewTenantBundle,
+    ApiKeyRepository, AuditFilter, AuditRepository, Authorizer, EmailMessage, InvitationRepository,
+    Joiner, LocationRepository, LoginThrottleStore, Mailer, NewRefreshToken, NewTenantBundle,
     PasswordHasher, PolicyRepository, SecretGenerator, SessionRepository, StaffRepository,
-    StoredRefreshToken, TenantRepository, ThrottleState, TokenCodec, TokenRejection,
+    StoredRefreshToken, Subject, TenantRepository, ThrottleState, TokenCodec, TokenRejection,
     UserRepository,
 };
 use crate::ids::{
-    AuditEntryId, InvitationId, LocationId, RefreshTokenId, SessionId, TenantId, UserId,
+    ApiKeyId, AuditEntryId, InvitationId, LocationId, RefreshTokenId, SessionId, TenantId, UserId,
 };
 use crate::page::{Page, PageRequest};
 use crate::ports::Clock;
@@ -124,6 +125,8 @@ pub(crate) struct Tables {
     pub(crate) grants: BTreeMap<(TenantId, UserId), Role>,
     pub(crate) audit: Vec<(TenantId, AuditEntry)>,
     pub(crate) throttle: HashMap<String, ThrottleState>,
+    /// API keys with their tenant and digest; an active key's scopes are its `p` rules.
+    pub(crate) api_keys: Vec<(TenantId, ApiKey, String)>,
 }
 
 impl Tables {
@@ -132,11 +135,10 @@ impl Tables {
             id: AuditEntryId::new(),
             at: now,
             actor: ctx.actor().user_id(),
-            // Like the SQL adapter: an unlabelled record gets the staff user's e-mail.
-            actor_label: record.actor_label.or_else(|| {
-                let u = ctx.actor().user_id()?;
-                self.users.get(&u).map(|r| r.user.email.to_string())
-            }),
+            // Like the SQL adapter: an unlabelled record gets the staff user's
+            // e-mail, or the API key's label.
+            actor_label: record.actor_label.or_else(|| self.actor_label(ctx)),
+            api_key: ctx.actor().api_key_id(),
             action: record.action.to_owned(),
             target_type: record.target_type.to_owned(),
             target_id: record.target_id,
@@ -144,6 +146,18 @@ impl Tables {
             details: record.details,
         };
         self.audit.push((ctx.tenant(), entry));
+    }
+
+    fn actor_label(&self, ctx: &Ctx) -> Option<String> {
+        match ctx.actor() {
+            Actor::Staff(u) => self.users.get(&u).map(|r| r.user.email.to_string()),
+            Actor::ApiKey(k) => self
+                .api_keys
+                .iter()
+                .find(|(t, key, _)| *t == ctx.tenant() && key.id == k)
+                .map(|(_, key, _)| key.label()),
+            Actor::Guest(_) | Actor::System => None,
+        }
     }
 
     fn member(&self, tenant: TenantId, user: UserId) -> Result<StaffMember, StoreError> {
@@ -863,12 +877,111 @@ impl AuditRepository for InMemory {
     }
 }
 
+#[async_trait]
+impl ApiKeyRepository for InMemory {
+    async fn create(
+        &self,
+        ctx: &Ctx,
+        key: &ApiKey,
+        token_hash: &str,
+        audit: AuditRecord,
+    ) -> Result<ApiKey, StoreError> {
+        let now = self.now();
+        let mut t = self.tables();
+        let stored = ApiKey {
+            created_by_label: t.actor_label(ctx),
+            ..key.clone()
+        };
+        t.api_keys
+            .push((ctx.tenant(), stored.clone(), token_hash.to_owned()));
+        t.write_audit(ctx, audit, now);
+        Ok(stored)
+    }
+
+    async fn list(&self, ctx: &Ctx) -> Result<Vec<ApiKey>, StoreError> {
+        let mut keys: Vec<ApiKey> = self
+            .tables()
+            .api_keys
+            .iter()
+            .filter(|(t, _, _)| *t == ctx.tenant())
+            .map(|(_, k, _)| k.clone())
+            .collect();
+        keys.sort_by_key(|k| k.id);
+        Ok(keys)
+    }
+
+    async fn get(&self, ctx: &Ctx, id: ApiKeyId) -> Result<ApiKey, StoreError> {
+        self.tables()
+            .api_keys
+            .iter()
+            .find(|(t, k, _)| *t == ctx.tenant() && k.id == id)
+            .map(|(_, k, _)| k.clone())
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn find_by_digest(
+        &self,
+        ctx: &Ctx,
+        token_hash: &str,
+    ) -> Result<Option<ApiKey>, StoreError> {
+        Ok(self
+            .tables()
+            .api_keys
+            .iter()
+            .find(|(t, _, h)| *t == ctx.tenant() && h == token_hash)
+            .map(|(_, k, _)| k.clone()))
+    }
+
+    async fn revoke(
+        &self,
+        ctx: &Ctx,
+        id: ApiKeyId,
+        at: DateTime<Utc>,
+        audit: AuditRecord,
+    ) -> Result<ApiKey, StoreError> {
+        let mut t = self.tables();
+        let (_, key, _) = t
+            .api_keys
+            .iter_mut()
+            .find(|(x, k, _)| *x == ctx.tenant() && k.id == id)
+            .ok_or(StoreError::NotFound)?;
+        if key.revoked_at.is_some() {
+            return Ok(key.clone());
+        }
+        key.revoked_at = Some(at);
+        let key = key.clone();
+        t.write_audit(ctx, audit, at);
+        Ok(key)
+    }
+
+    async fn record_use(
+        &self,
+        ctx: &Ctx,
+        id: ApiKeyId,
+        at: DateTime<Utc>,
+        unless_after: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if let Some((_, key, _)) = t
+            .api_keys
+            .iter_mut()
+            .find(|(x, k, _)| *x == ctx.tenant() && k.id == id)
+            && key.last_used_at.is_none_or(|u| u <= unless_after)
+        {
+            key.last_used_at = Some(at);
+        }
+        Ok(())
+    }
+}
+
 // ----- authoriser -----------------------------------------------------------------
 
 #[derive(Debug, Clone, Default)]
 struct PolicySnapshot {
     policies: BTreeMap<Role, Vec<Permission>>,
     grants: BTreeMap<UserId, Role>,
+    /// The scopes of active API keys (like the casbin rules granted to a key).
+    keys: BTreeMap<ApiKeyId, Vec<Permission>>,
 }
 
 /// Evaluates the store's role permissions and grants; caches them per tenant
@@ -912,6 +1025,12 @@ impl FakeAuthorizer {
                         .filter(|((x, _), _)| *x == tenant)
                         .map(|((_, u), r)| (*u, *r))
                         .collect(),
+                    keys: t
+                        .api_keys
+                        .iter()
+                        .filter(|(x, k, _)| *x == tenant && k.is_active())
+                        .map(|(_, k, _)| (k.id, k.scopes.clone()))
+                        .collect(),
                 }
             })
             .clone()
@@ -923,20 +1042,27 @@ impl Authorizer for FakeAuthorizer {
     async fn allowed(
         &self,
         ctx: &Ctx,
-        user: UserId,
+        subject: Subject,
         permission: Permission,
     ) -> Result<bool, StoreError> {
-        Ok(self.permissions(ctx, user).await?.contains(&permission))
+        Ok(self.permissions(ctx, subject).await?.contains(&permission))
     }
 
-    async fn permissions(&self, ctx: &Ctx, user: UserId) -> Result<Vec<Permission>, StoreError> {
+    async fn permissions(
+        &self,
+        ctx: &Ctx,
+        subject: Subject,
+    ) -> Result<Vec<Permission>, StoreError> {
         let s = self.snapshot(ctx.tenant());
-        let granted = s
-            .grants
-            .get(&user)
-            .and_then(|role| s.policies.get(role))
-            .cloned()
-            .unwrap_or_default();
+        let granted = match subject {
+            Subject::User(user) => s
+                .grants
+                .get(&user)
+                .and_then(|role| s.policies.get(role))
+                .cloned()
+                .unwrap_or_default(),
+            Subject::ApiKey(key) => s.keys.get(&key).cloned().unwrap_or_default(),
+        };
         Ok(Permission::ALL
             .iter()
             .copied()

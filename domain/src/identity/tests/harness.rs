@@ -85,6 +85,7 @@ impl World {
             locations: store.clone(),
             policies: store.clone(),
             authorizer: authz.clone(),
+            api_keys: store.clone(),
             audit: store.clone(),
             hasher: hasher.clone(),
             tokens: Arc::new(FakeTokens),

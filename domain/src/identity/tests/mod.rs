@@ -5,6 +5,7 @@
 mod fakes;
 mod harness;
 
+mod api_keys;
 mod audit;
 mod invitations;
 mod locations;

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use domain::identity::ports::{AuditFilter, AuditRepository};
 use domain::identity::{AuditEntry, StoreError};
 use domain::page::{Page, PageRequest};
-use domain::{AuditEntryId, Ctx, UserId};
+use domain::{ApiKeyId, AuditEntryId, Ctx, UserId};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{IdOf, SqlStore, paginate};
@@ -19,6 +19,7 @@ fn to_entry(m: audit_log::Model) -> AuditEntry {
         at: m.created_at,
         actor: m.actor_id.map(UserId::from_uuid),
         actor_label: m.actor_label,
+        api_key: m.api_key_id.map(ApiKeyId::from_uuid),
         action: m.action,
         target_type: m.target_type,
         target_id: m.target_id,

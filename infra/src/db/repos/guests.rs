@@ -149,7 +149,14 @@ impl GuestStore for SqlStore {
         txn.commit().await.map_err(internal)
     }
 
-    async fn update(&self, ctx: &Ctx, g: &Guest, audit: AuditRecord) -> Result<(), StoreError> {
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        g: &Guest,
+        audit: AuditRecord,
+        outbox: &[domain::jobs::NewJob],
+    ) -> Result<(), StoreError> {
+        let now = self.now();
         let txn = self.db.tenant_tx(ctx).await?;
         let res = guests::Entity::update_many()
             .col_expr(
@@ -196,7 +203,12 @@ impl GuestStore for SqlStore {
         if res.rows_affected != 1 {
             return Err(StoreError::NotFound);
         }
-        write_audit(&txn, ctx, audit, self.now()).await?;
+        for job in outbox {
+            crate::jobs::enqueue_in(&txn, now, job)
+                .await
+                .map_err(internal)?;
+        }
+        write_audit(&txn, ctx, audit, now).await?;
         txn.commit().await.map_err(internal)
     }
 

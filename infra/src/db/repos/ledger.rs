@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::identity::StoreError;
 use domain::loyalty::ports::{
-    Batch, BatchError, BatchOutcome, CheckRecord, Finish, LedgerOp, LedgerStore,
+    Batch, BatchError, BatchOutcome, CheckRecord, Finish, Finished, LedgerOp, LedgerStore,
 };
 use domain::loyalty::{
     Account, EntryKind, GrantStatus, Hold, HoldStatus, LedgerEntry, Level, level_for,
@@ -873,7 +873,13 @@ impl LedgerStore for SqlStore {
             }
         }
         write_audit(&txn, ctx, batch.audit.clone(), out.at).await?;
-        let result = finish(&out);
+        let Finished { result, outbox } = finish(&out);
+        // The batch's durable events: they exist iff the batch commits.
+        for job in &outbox {
+            crate::jobs::enqueue_in(&txn, out.at, job)
+                .await
+                .map_err(store)?;
+        }
         if let Some(k) = &batch.idempotency {
             idempotency_keys::Entity::update_many()
                 .col_expr(

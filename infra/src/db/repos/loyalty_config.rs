@@ -130,6 +130,7 @@ impl LoyaltyConfigStore for SqlStore {
                         loyalty_settings::Column::SpendBasis,
                         loyalty_settings::Column::PointValueMinor,
                         loyalty_settings::Column::HoldTtlSecs,
+                        loyalty_settings::Column::UtcOffsetMinutes,
                         loyalty_settings::Column::UpdatedAt,
                     ])
                     .to_owned(),

@@ -2,8 +2,10 @@
 //! method opens a tenant transaction (see [`Db::tenant_tx`]) and also filters by
 //! `ctx.tenant()` explicitly: two walls, either of which isolates tenants.
 
+mod api_keys;
 mod audit;
 mod guests;
+mod integrations;
 mod invitations;
 mod ledger;
 mod locations;
@@ -16,11 +18,12 @@ mod telegram_bots;
 mod tenants;
 mod throttle;
 mod users;
+mod webhooks;
 
 use chrono::{DateTime, Utc};
 use domain::identity::{AuditRecord, Email, InvalidValue, Locale, Role, StoreError, User};
 use domain::page::{Page, PageRequest};
-use domain::{AuditEntryId, Ctx, UserId};
+use domain::{Actor, AuditEntryId, Ctx, UserId};
 use sea_orm::sea_query::IntoColumnRef;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -33,8 +36,10 @@ use super::{Db, internal};
 use domain::ports::Clock;
 use std::sync::Arc;
 
+pub use integrations::SqlIntegrations;
 pub(crate) use policies::{grant_role, revoke_roles, rule as policy_rule};
 pub use telegram_bots::SqlBotVault;
+pub use webhooks::SqlWebhooks;
 
 /// The SQL implementation of every identity repository port.
 #[derive(Clone)]
@@ -62,21 +67,17 @@ pub(crate) async fn write_audit<C: ConnectionTrait>(
     record: AuditRecord,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    // Every entry names its actor: fill in the staff user's e-mail when the
-    // caller did not (the label is kept as it was at the time).
-    let actor_label = match (record.actor_label, ctx.actor().user_id()) {
-        (Some(l), _) => Some(l),
-        (None, Some(u)) => user_rows::Entity::find_by_id(u.as_uuid())
-            .one(conn)
-            .await
-            .map_err(internal)?
-            .map(|m| m.email),
-        (None, None) => None,
+    // Every entry names its actor: fill in the staff user's e-mail (or the API
+    // key's name and prefix) when the caller did not (kept as it was at the time).
+    let actor_label = match record.actor_label {
+        Some(l) => Some(l),
+        None => actor_label(conn, ctx).await?,
     };
     let row = audit_log::ActiveModel {
         tenant_id: Set(ctx.tenant().as_uuid()),
         id: Set(AuditEntryId::new().as_uuid()),
         actor_id: Set(ctx.actor().user_id().map(|u| u.as_uuid())),
+        api_key_id: Set(ctx.actor().api_key_id().map(|k| k.as_uuid())),
         actor_label: Set(actor_label),
         action: Set(record.action.to_owned()),
         target_type: Set(record.target_type.to_owned()),
@@ -90,6 +91,25 @@ pub(crate) async fn write_audit<C: ConnectionTrait>(
         .await
         .map_err(internal)?;
     Ok(())
+}
+
+/// How the context's actor is named in the audit log: a staff user's e-mail, an
+/// API key's name and prefix (read in the caller's transaction).
+pub(crate) async fn actor_label<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+) -> Result<Option<String>, StoreError> {
+    match ctx.actor() {
+        Actor::Staff(u) => Ok(user_rows::Entity::find_by_id(u.as_uuid())
+            .one(conn)
+            .await
+            .map_err(internal)?
+            .map(|m| m.email)),
+        Actor::ApiKey(k) => Ok(api_keys::key_row(conn, ctx, k)
+            .await?
+            .map(|m| api_keys::to_key(m).label())),
+        Actor::Guest(_) | Actor::System => Ok(None),
+    }
 }
 
 /// Runs a page request over a query ordered by a time-ordered id column.

@@ -14,7 +14,6 @@ import {
 import { ErrorNotice, Loading } from '../../components/ui';
 import type { GuestCardFragment, GuestsQuery, ReceiptFieldsFragment } from '../../gql/graphql';
 import { useI18n } from '../../i18n/I18nProvider';
-import { isMessageKey } from '../../i18n/translate';
 import type { MessageKey } from '../../i18n/types';
 import { hasPermission, PERMISSIONS } from '../../nav';
 import { Link } from '../../routing/router';
@@ -32,6 +31,7 @@ import {
   maskPhone,
   pickLocation,
   prefillRedeem,
+  receiptRuleLine,
   REDEEM_ERROR_KEYS,
   SEARCH_DEBOUNCE_MS,
   validateRedeem,
@@ -244,7 +244,7 @@ export function CashierPage() {
     e.preventDefault();
     if (resultsCurrent) {
       if (hits.length > 0) pick(hits[Math.min(active, hits.length - 1)]);
-      else if (canRegister && queryKind === 'phone') setStep('register');
+      else if (canRegister && queryKind === 'phone') openRegister();
       return;
     }
     // Enter before the debounced search ran (a scanner types fast and ends with Enter).
@@ -390,12 +390,13 @@ export function CashierPage() {
   const [regName, setRegName] = useState('');
   const [regError, setRegError] = useState<unknown>(undefined);
   const [registering, setRegistering] = useState(false);
-  useEffect(() => {
-    if (step !== 'register') return;
+  /** Opens the registration, prefilled in the same render (an effect would show an empty phone first). */
+  const openRegister = () => {
     setRegPhone(queryKind === 'phone' ? trimmedQuery : '');
     setRegName('');
     setRegError(undefined);
-  }, [step]); // prefill once per opening
+    setStep('register');
+  };
 
   const register = async (event: FormEvent) => {
     event.preventDefault();
@@ -558,7 +559,7 @@ export function CashierPage() {
                 <div className="notice notice-info cashier-not-found" data-testid="cashier-not-found">
                   <p>{t('cashier.search.notFound')}</p>
                   {canRegister ? (
-                    <button type="button" className="button" onClick={() => setStep('register')} data-testid="cashier-register-open">
+                    <button type="button" className="button" onClick={openRegister} data-testid="cashier-register-open">
                       {t('cashier.register.open')}
                     </button>
                   ) : null}
@@ -888,15 +889,30 @@ function ReceiptView({
         <div className="receipt-rules">
           <h3>{t('cashier.receipt.rules')}</h3>
           <ul data-testid="cashier-receipt-rules">
-            {receipt.rules.map((rule) => (
-              <li key={rule.code}>
-                <span>
-                  {isMessageKey(`rule.${rule.code}`) ? t(`rule.${rule.code}` as MessageKey) : rule.description}
-                  {isMessageKey(`rule.${rule.code}`) ? <small className="muted"> ({rule.description})</small> : null}
-                </span>
-                <strong>{fmt.signedPoints(rule.points)}</strong>
-              </li>
-            ))}
+            {receipt.rules.map((rule, i) => {
+              const line = receiptRuleLine(rule, t);
+              return (
+                <li
+                  key={`${rule.code}-${rule.promotionId ?? ''}-${i}`}
+                  className={line.budgetExhausted ? 'receipt-rule-exhausted' : undefined}
+                  data-testid="cashier-receipt-rule"
+                  data-code={rule.code}
+                  data-status={rule.status}
+                  data-points={rule.points}
+                >
+                  <span>
+                    {line.text}
+                    {line.detail ? <small className="muted"> ({line.detail})</small> : null}
+                    {line.budgetExhausted ? (
+                      <small className="muted block" data-testid="cashier-receipt-rule-exhausted">
+                        {t('cashier.receipt.budgetExhausted')}
+                      </small>
+                    ) : null}
+                  </span>
+                  {line.budgetExhausted ? null : <strong>{fmt.signedPoints(line.points)}</strong>}
+                </li>
+              );
+            })}
           </ul>
         </div>
       ) : null}

@@ -10,8 +10,10 @@ import {
   maskPhone,
   pickLocation,
   prefillRedeem,
+  receiptRuleLine,
   validateRedeem,
 } from './logic';
+import { makeTranslator } from '../../i18n/translate';
 
 describe('classifyGuestQuery', () => {
   it('recognises QR payloads, phone digits, card codes and names', () => {
@@ -172,5 +174,32 @@ describe('small helpers', () => {
     expect(list.map((r) => r.checkId)).toEqual(['a', 'b']);
     for (let i = 0; i < 20; i++) list = addRecent(list, { checkId: `x${i}` }, 5);
     expect(list).toHaveLength(5);
+  });
+});
+
+describe('receipt rule lines', () => {
+  const ru = makeTranslator('ru');
+  it('translates the level cashback and keeps the server text as detail', () => {
+    const line = receiptRuleLine({ code: 'level_cashback', description: 'Bronze: 3.00 % cashback', points: 30, promotionId: null, status: 'GRANTED' }, ru);
+    expect(line).toMatchObject({ text: 'Кешбэк уровня', detail: 'Bronze: 3.00 % cashback', points: 30, budgetExhausted: false });
+  });
+
+  it('shows a multiplier by its name and factor', () => {
+    const line = receiptRuleLine({ code: 'promotion_multiplier', description: 'Двойные баллы: ×2', points: 30, promotionId: 'p', status: 'GRANTED' }, ru);
+    expect(line).toMatchObject({ text: 'Двойные баллы: ×2', detail: null, points: 30, budgetExhausted: false });
+  });
+
+  it('marks a rule refused by the budget and drops the English suffix', () => {
+    const line = receiptRuleLine(
+      { code: 'promotion_multiplier', description: 'Двойные баллы: ×2 — budget exhausted', points: 0, promotionId: 'p', status: 'BUDGET_EXHAUSTED' },
+      ru,
+    );
+    expect(line).toMatchObject({ text: 'Двойные баллы: ×2', budgetExhausted: true });
+  });
+
+  it('translates a referral bonus', () => {
+    const line = receiptRuleLine({ code: 'promotion_referral', description: 'Приведи друга: referral bonus', points: 50, promotionId: 'p', status: 'GRANTED' }, ru);
+    expect(line.text).toBe('Приведи друга: бонус за приглашение');
+    expect(receiptRuleLine({ code: 'something_new', description: '', points: 1, promotionId: null, status: 'GRANTED' }, ru).text).toBe('something_new');
   });
 });

@@ -1,4 +1,6 @@
 import { normalizeFieldName, toApiError } from '../../api/errors';
+import type { GrantStatus } from '../../gql/graphql';
+import { isMessageKey, type Translate } from '../../i18n/translate';
 import type { MessageKey } from '../../i18n/types';
 import { parsePoints } from '../../money';
 
@@ -147,4 +149,40 @@ export function levelChange(
 /** Newest first, at most `limit`, no duplicates (a replayed check returns the same receipt). */
 export function addRecent<T extends { checkId: string }>(list: readonly T[], item: T, limit = 10): T[] {
   return [item, ...list.filter((r) => r.checkId !== item.checkId)].slice(0, limit);
+}
+
+/** A receipt line ("Как начислены баллы"): a level's cashback or a promotion's bonus. */
+export interface ReceiptRuleLine {
+  /** The main text: "Кешбэк уровня", "Двойные баллы: ×2". */
+  text: string;
+  /** A secondary text in brackets (the server's own wording for well-known codes). */
+  detail: string | null;
+  points: number;
+  promotionId: string | null;
+  status: GrantStatus;
+  /** Shown muted with "budget exhausted" and no points. */
+  budgetExhausted: boolean;
+}
+
+const EXHAUSTED_SUFFIX = /\s+[—–-]\s+budget exhausted$/i;
+const REFERRAL_SUFFIX = ': referral bonus';
+
+/**
+ * One applied rule as the cashier reads it. The server describes a promotion's points as
+ * "<name>: ×2" (multiplier) or "<name>: referral bonus", with " — budget exhausted" when the
+ * cap refused them; the English parts are translated here, the name is kept.
+ */
+export function receiptRuleLine(
+  rule: { code: string; description: string; points: number; promotionId: string | null; status: GrantStatus },
+  t: Translate,
+): ReceiptRuleLine {
+  const budgetExhausted = rule.status === 'BUDGET_EXHAUSTED';
+  const base = { points: rule.points, promotionId: rule.promotionId, status: rule.status, budgetExhausted };
+  const description = rule.description.replace(EXHAUSTED_SUFFIX, '').trim();
+  if (rule.code === 'promotion_referral' && description.endsWith(REFERRAL_SUFFIX)) {
+    return { ...base, text: t('cashier.rule.referral', { name: description.slice(0, -REFERRAL_SUFFIX.length) }), detail: null };
+  }
+  const key = `rule.${rule.code}`;
+  if (rule.promotionId === null && isMessageKey(key)) return { ...base, text: t(key), detail: description || null };
+  return { ...base, text: description || rule.code, detail: null };
 }

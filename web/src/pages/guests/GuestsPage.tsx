@@ -10,7 +10,7 @@ import { useMe, useSession } from '../../session/SessionProvider';
 import { useFormat } from '../../useFormat';
 import { classifyGuestQuery } from '../cashier/logic';
 
-const GUEST_FIELDS = ['phone', 'name', 'email', 'birthday'] as const;
+const GUEST_FIELDS = ['phone', 'name', 'email', 'birthday', 'referralCode', 'cardCode'] as const;
 
 export function GuestsPage() {
   const { t, formatDate } = useI18n();
@@ -125,6 +125,7 @@ function CreateGuestForm({ onCancel }: { onCancel: () => void }) {
   const [email, setEmail] = useState('');
   const [birthday, setBirthday] = useState('');
   const [consent, setConsent] = useState(false);
+  const [referralCode, setReferralCode] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
 
@@ -135,7 +136,14 @@ function CreateGuestForm({ onCancel }: { onCancel: () => void }) {
     try {
       const opt = (v: string) => (v.trim() ? v.trim() : null);
       const data = await client.request(CreateGuestDocument, {
-        input: { phone: phone.trim(), name: opt(name), email: opt(email), birthday: opt(birthday), marketingConsent: consent },
+        input: {
+          phone: phone.trim(),
+          name: opt(name),
+          email: opt(email),
+          birthday: opt(birthday),
+          marketingConsent: consent,
+          referralCode: opt(referralCode),
+        },
       });
       navigate(`/guests/${data.createGuest.id}`);
     } catch (e) {
@@ -192,6 +200,20 @@ function CreateGuestForm({ onCancel }: { onCancel: () => void }) {
             onValueChange={setBirthday}
             error={serverFieldError(error, 'birthday', t)}
             testId="guest-create-birthday"
+          />
+          <TextField
+            label={t('field.referralCode')}
+            name="referralCode"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            maxLength={20}
+            placeholder="XXXX-XXXX"
+            value={referralCode}
+            onValueChange={setReferralCode}
+            hint={t('guests.referralHint')}
+            error={serverFieldError(error, ['referralCode', 'cardCode'], t)}
+            testId="guest-create-referral"
           />
         </div>
         <label className="checkbox">

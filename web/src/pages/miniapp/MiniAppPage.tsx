@@ -1,27 +1,31 @@
 import QRCode from 'qrcode';
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type FormEvent } from 'react';
 import { ApiError, describeError, normalizeFieldName, toApiError } from '../../api/errors';
-import { MyCardDocument, MyLedgerDocument, UpdateMyGuestProfileDocument } from '../../api/operations';
+import { LinkMyPhoneDocument, MyCardDocument, MyLedgerDocument, MyPromotionsDocument, UpdateMyGuestProfileDocument } from '../../api/operations';
 import type { MyCardFieldsFragment, MyLedgerQuery } from '../../gql/graphql';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/types';
 import { formatBp, formatPoints, formatSignedPoints } from '../../money';
+import { localIsoDate } from '../promotions/logic';
 import { GuestClient, ReopenRequiredError } from './guestClient';
 import {
   localeFromLanguageCode,
   parseLaunchParams,
   parseThemeParams,
+  resolveBotUsername,
   resolveTenantId,
   themeCssVars,
   userFromInitData,
   type ThemeParams,
 } from './launchParams';
 import { balanceGain, clampPercent, formatCardCode, formatMinorPlain, ledgerKindKey, pointsKey } from './logic';
+import { phoneShareMode, requestContactData, type ContactCapableWebApp } from './phone';
+import { promotionCard, type GuestPromotion } from './promotions';
 import './miniapp.css';
 
 type LedgerEntry = MyLedgerQuery['myLedger']['nodes'][number];
 
-interface TelegramWebApp {
+interface TelegramWebApp extends ContactCapableWebApp {
   initData?: string;
   themeParams?: ThemeParams;
   initDataUnsafe?: { start_param?: string };
@@ -38,6 +42,8 @@ interface Launch {
   initData: string | null;
   theme: ThemeParams;
   devMode: boolean;
+  /** The bot's username from `?bot=` (for the referral link), if the link names it. */
+  botUsername: string | null;
 }
 
 function readLaunch(): Launch {
@@ -52,6 +58,7 @@ function readLaunch(): Launch {
     initData,
     theme,
     devMode: import.meta.env.DEV || search.get('dev') === '1',
+    botUsername: resolveBotUsername(window.location.search),
   };
 }
 
@@ -101,7 +108,15 @@ export function MiniAppPage() {
       <ErrorScreen messageKey="miniapp.error.noInitData" code="NO_INIT_DATA" />
     );
   } else {
-    content = <SignedIn key={`${launch.tenantId}|${launch.initData}`} tenantId={launch.tenantId} initData={launch.initData} />;
+    content = (
+      <SignedIn
+        key={`${launch.tenantId}|${launch.initData}`}
+        tenantId={launch.tenantId}
+        initData={launch.initData}
+        botUsername={launch.botUsername}
+        devMode={launch.devMode}
+      />
+    );
   }
 
   return (
@@ -154,10 +169,12 @@ function DevForm({ tenantId, onSubmit }: { tenantId: string; onSubmit: (tenantId
   );
 }
 
-function SignedIn({ tenantId, initData }: { tenantId: string; initData: string }) {
+function SignedIn({ tenantId, initData, botUsername, devMode }: { tenantId: string; initData: string; botUsername: string | null; devMode: boolean }) {
   const { t } = useI18n();
   const [phase, setPhase] = useState<Phase>({ kind: 'signingIn' });
   const [attempt, setAttempt] = useState(0);
+  // Bumped when the guest token is replaced (linkMyPhone): the card screen starts over with it.
+  const [cardGeneration, setCardGeneration] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -188,7 +205,15 @@ function SignedIn({ tenantId, initData }: { tenantId: string; initData: string }
   if (phase.kind === 'error') {
     return <ErrorScreen messageKey={phase.messageKey} code={phase.code} onRetry={phase.retry ? () => setAttempt((n) => n + 1) : undefined} />;
   }
-  return <CardScreen client={phase.client} />;
+  return (
+    <CardScreen
+      key={cardGeneration}
+      client={phase.client}
+      botUsername={botUsername}
+      devMode={devMode}
+      onTokenReplaced={() => setCardGeneration((n) => n + 1)}
+    />
+  );
 }
 
 interface Toast {
@@ -196,7 +221,17 @@ interface Toast {
   points: number;
 }
 
-function CardScreen({ client }: { client: GuestClient }) {
+function CardScreen({
+  client,
+  botUsername,
+  devMode,
+  onTokenReplaced,
+}: {
+  client: GuestClient;
+  botUsername: string | null;
+  devMode: boolean;
+  onTokenReplaced: () => void;
+}) {
   const { t, locale } = useI18n();
   const [card, setCard] = useState<MyCardFieldsFragment | null>(null);
   const [fatal, setFatal] = useState<unknown>(null);
@@ -319,17 +354,70 @@ function CardScreen({ client }: { client: GuestClient }) {
         )}
       </section>
 
+      <PhoneShare client={client} phone={card.guest.phone} devMode={devMode} onLinked={onTokenReplaced} />
       <LevelCard card={card} />
       <QrCard payload={card.guest.qrPayload} code={card.guest.cardCode} />
 
-      <section className="ma-card" aria-labelledby="ma-promotions-title" data-testid="miniapp-promotions">
-        <h2 id="ma-promotions-title">{t('miniapp.promotions')}</h2>
-        <p className="ma-hint">{t('miniapp.promotionsEmpty')}</p>
-      </section>
+      <Promotions
+        client={client}
+        card={card}
+        botUsername={botUsername}
+        // read again after a visit (a referral bonus) and after the birthday is set (its window)
+        version={`${ledgerVersion}|${card.guest.birthday ?? ''}`}
+      />
 
       <History client={client} version={ledgerVersion} />
       <ProfileForm client={client} card={card} onSaved={setCard} />
     </main>
+  );
+}
+
+/**
+ * "Share my phone" when the card has no phone: Telegram's contact request, then `linkMyPhone` with
+ * the signed answer. The answer's token replaces the guest token (the record may have changed: the
+ * cashier may have registered that phone before) and the card is read again from scratch.
+ */
+function PhoneShare({ client, phone, devMode, onLinked }: { client: GuestClient; phone: string | null; devMode: boolean; onLinked: () => void }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const webApp = telegramWebApp();
+  const mode = phoneShareMode(phone, webApp, devMode);
+  if (mode === 'hidden') return null;
+
+  const share = async () => {
+    if (!webApp) return;
+    setMessage(null);
+    setBusy(true);
+    try {
+      const result = await requestContactData(webApp);
+      if (result.kind !== 'shared') {
+        setMessage(t('miniapp.phone.declined'));
+        return;
+      }
+      const data = await client.request(LinkMyPhoneDocument, { contactData: result.contactData });
+      client.replaceToken(data.linkMyPhone.token);
+      onLinked();
+    } catch (error) {
+      setMessage(describeError(toApiError(error), t).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="ma-card" aria-labelledby="ma-phone-title" data-testid="miniapp-phone" data-mode={mode}>
+      <h2 id="ma-phone-title">{t('miniapp.phone.title')}</h2>
+      <p className="ma-hint">{mode === 'devHint' ? t('miniapp.phone.devHint') : t('miniapp.phone.text')}</p>
+      <button type="button" className="ma-button" disabled={mode !== 'button' || busy} onClick={() => void share()} data-testid="miniapp-phone-share">
+        {busy ? t('miniapp.phone.sharing') : t('miniapp.phone.share')}
+      </button>
+      {message && (
+        <p className="ma-field-error" role="alert" data-testid="miniapp-phone-error">
+          {message}
+        </p>
+      )}
+    </section>
   );
 }
 
@@ -411,6 +499,155 @@ function QrCard({ payload, code }: { payload: string; code: string }) {
         <span data-testid="miniapp-card-code">{formatCardCode(code)}</span>
       </p>
     </section>
+  );
+}
+
+function Promotions({
+  client,
+  card,
+  botUsername,
+  version,
+}: {
+  client: GuestClient;
+  card: MyCardFieldsFragment;
+  botUsername: string | null;
+  version: string;
+}) {
+  const { t, locale } = useI18n();
+  const [list, setList] = useState<GuestPromotion[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    client
+      .request(MyPromotionsDocument, {})
+      .then((data) => {
+        if (cancelled) return;
+        setList(data.myPromotions);
+        setError(null);
+      })
+      .catch((e: unknown) => {
+        if (!cancelled) setError(e);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, version]);
+
+  const focusBirthday = () => {
+    const input = document.getElementById('ma-birthday');
+    input?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    input?.focus({ preventScroll: true });
+  };
+
+  const today = localIsoDate();
+  const cardCode = formatCardCode(card.guest.cardCode);
+  return (
+    <section className="ma-card" aria-labelledby="ma-promotions-title" data-testid="miniapp-promotions">
+      <h2 id="ma-promotions-title">{t('miniapp.promotions')}</h2>
+      {error !== null && list === null ? (
+        <p className="ma-field-error" role="alert">
+          {describeError(error, t).message}
+        </p>
+      ) : null}
+      {list === null ? (
+        error === null && <p className="ma-hint">{t('miniapp.loading')}</p>
+      ) : list.length === 0 ? (
+        <p className="ma-hint" data-testid="miniapp-promotions-empty">
+          {t('miniapp.promotionsEmpty')}
+        </p>
+      ) : (
+        <ul className="ma-promos">
+          {list.map((p) => {
+            const view = promotionCard(p, { t, locale, today, hasBirthday: Boolean(card.guest.birthday), cardCode, botUsername });
+            return (
+              <li key={p.id} className="ma-promo" data-testid="miniapp-promotion" data-kind={p.kind} data-granted={p.granted ? 'true' : 'false'}>
+                <h3 className="ma-promo-name">{p.name}</h3>
+                <p className="ma-promo-text" data-testid="miniapp-promotion-text">
+                  {view.text}
+                </p>
+                {view.notes.map((note) => (
+                  <p key={note} className="ma-hint" data-testid="miniapp-promotion-note">
+                    {note}
+                  </p>
+                ))}
+                {view.needsBirthday ? (
+                  <button type="button" className="ma-button ma-button-secondary" onClick={focusBirthday} data-testid="miniapp-promotion-set-birthday">
+                    {t('miniapp.promo.setBirthday')}
+                  </button>
+                ) : null}
+                {view.share ? <ShareBox kind={view.share.kind} value={view.share.value} /> : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through to the old way (some WebViews refuse the Clipboard API)
+  }
+  try {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    document.body.removeChild(area);
+    return ok;
+  } catch {
+    return false;
+  }
+}
+
+function ShareBox({ kind, value }: { kind: 'link' | 'code'; value: string }) {
+  const { t } = useI18n();
+  const [copied, setCopied] = useState<boolean | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const copy = async () => {
+    const ok = await copyText(value);
+    setCopied(ok);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => setCopied(null), 4000);
+  };
+  return (
+    <div className="ma-share" data-testid="miniapp-share" data-kind={kind}>
+      <p className="ma-hint">{kind === 'link' ? t('miniapp.promo.shareLink') : t('miniapp.promo.shareCode')}</p>
+      <p className={`ma-share-value${kind === 'code' ? ' ma-share-code' : ''}`} data-testid="miniapp-share-value">
+        {kind === 'link' ? (
+          <a href={value} target="_blank" rel="noreferrer">
+            {value}
+          </a>
+        ) : (
+          value
+        )}
+      </p>
+      <button type="button" className="ma-button" onClick={() => void copy()} data-testid="miniapp-share-copy">
+        {copied ? t('miniapp.promo.copied') : t('miniapp.promo.copy')}
+      </button>
+      {copied === false ? (
+        <p className="ma-field-error" role="alert" data-testid="miniapp-share-copy-failed">
+          {t('miniapp.promo.copyFailed')}
+        </p>
+      ) : null}
+      {copied ? (
+        <span className="ma-visually-hidden" role="status">
+          {t('miniapp.promo.copied')}
+        </span>
+      ) : null}
+    </div>
   );
 }
 
@@ -569,6 +806,7 @@ function ProfileForm({ client, card, onSaved }: { client: GuestClient; card: MyC
       <label className="ma-field">
         <span>{t('miniapp.birthday')}</span>
         <input
+          id="ma-birthday"
           type="date"
           value={birthday}
           max={todayIso()}

@@ -39,6 +39,14 @@ export class GuestClient {
     return { created: data.guestSignIn.created };
   }
 
+  /**
+   * Uses a token the server handed out for this guest (after `linkMyPhone` the guest record may be
+   * another one). The websocket must be reopened by the caller: its connection_init used the old one.
+   */
+  replaceToken(token: string): void {
+    this.token = token;
+  }
+
   private renew(): Promise<string> {
     if (!this.signingIn) {
       this.signingIn = (async () => {

@@ -148,3 +148,15 @@ export function themeCssVars(theme: ThemeParams): Record<string, string> {
     '--tg-secondary-bg': pick('secondary_bg_color'),
   };
 }
+
+const BOT_USERNAME_RE = /^[A-Za-z][A-Za-z0-9_]{3,31}$/;
+
+/**
+ * The venue's bot username, when the Mini App link names it (`/app?tenant=<id>&bot=<username>`):
+ * Telegram does not pass it to the Mini App, and the guest API has no field for it. Without it
+ * the referral card shows the card code to share instead of a link.
+ */
+export function resolveBotUsername(search: string): string | null {
+  const raw = new URLSearchParams(search).get('bot')?.trim().replace(/^@/, '') ?? '';
+  return BOT_USERNAME_RE.test(raw) ? raw : null;
+}

@@ -1,0 +1,500 @@
+//! Inbound POS webhooks over real HTTP: signatures, durability before the 2xx,
+//! exactly-once accrual by the worker, the event log, iiko and r_keeper.
+
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use infra::integrations::sign_for_tests;
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::helpers::{Backend, Session, TestApp, code, spawn_app_with, unique_email};
+
+#[derive(Clone)]
+struct Pos {
+    owner: Session,
+    id: String,
+    url: String,
+    secret: String,
+}
+
+const CREATE: &str = "mutation($i: CreateIntegrationInput!) { createIntegration(input: $i) { secret integration { id kind endpointUrl active } } }";
+const EVENTS: &str = "query($id: ID!) { integrationEvents(integrationId: $id, last: 50) { totalCount nodes { id kind externalId status error checkId } } }";
+
+async fn integration(app: &TestApp, owner: &Session, kind: &str) -> Pos {
+    let location = app
+        .ok(
+            Some(&owner.access),
+            "{ locations { nodes { id } } }",
+            json!({}),
+        )
+        .await["locations"]["nodes"][0]["id"]
+        .as_str()
+        .expect("location")
+        .to_owned();
+    let r = app
+        .ok(
+            Some(&owner.access),
+            CREATE,
+            json!({ "i": { "kind": kind, "locationId": location, "name": "Касса 1" } }),
+        )
+        .await["createIntegration"]
+        .clone();
+    let id = r["integration"]["id"].as_str().expect("id").to_owned();
+    let url = r["integration"]["endpointUrl"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    assert!(
+        url.ends_with(&format!("/webhooks/{}/{id}", kind.to_lowercase())),
+        "{url}"
+    );
+    Pos {
+        owner: owner.clone(),
+        id,
+        url: format!(
+            "{}/webhooks/{}/{}",
+            app.base,
+            kind.to_lowercase(),
+            r["integration"]["id"].as_str().unwrap_or_default()
+        ),
+        secret: r["secret"].as_str().expect("secret").to_owned(),
+    }
+}
+
+async fn post(app: &TestApp, url: &str, headers: &[(&str, String)], body: &str) -> (u16, Value) {
+    let mut req = app
+        .http
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body.to_owned());
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let body = resp.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+async fn signed(app: &TestApp, p: &Pos, body: &str) -> (u16, Value) {
+    let sig = sign_for_tests(&p.secret, app.clock.now_ts(), body.as_bytes());
+    post(app, &p.url, &[("x-signature", sig)], body).await
+}
+
+fn check(ext: &str, phone: &str, total: i64) -> String {
+    json!({ "type": "check.closed", "externalId": ext, "guest": { "phone": phone }, "totalMinor": total,
+            "items": [{ "name": "Латте", "quantity": 1, "totalMinor": total }],
+            "payments": [{ "method": "card", "amountMinor": total }] })
+    .to_string()
+}
+
+async fn guest(app: &TestApp, owner: &Session, phone: &str) -> String {
+    app.ok(
+        Some(&owner.access),
+        "mutation($p: String!) { createGuest(input: { phone: $p }) { id } }",
+        json!({ "p": phone }),
+    )
+    .await["createGuest"]["id"]
+        .as_str()
+        .expect("guest")
+        .to_owned()
+}
+
+async fn balance(app: &TestApp, owner: &Session, g: &str) -> i64 {
+    app.ok(
+        Some(&owner.access),
+        "query($id: ID!) { guest(id: $id) { account { balance } } }",
+        json!({ "id": g }),
+    )
+    .await["guest"]["account"]["balance"]
+        .as_i64()
+        .expect("balance")
+}
+
+async fn events(app: &TestApp, p: &Pos) -> Vec<Value> {
+    app.ok(Some(&p.owner.access), EVENTS, json!({ "id": p.id }))
+        .await["integrationEvents"]["nodes"]
+        .as_array()
+        .expect("events")
+        .clone()
+}
+
+/// Polls the event log until `pick` finds an event (up to 15 s).
+async fn wait_event(app: &TestApp, p: &Pos, what: &str, pick: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..150 {
+        if let Some(e) = events(app, p).await.into_iter().find(|e| pick(e)) {
+            return e;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}: {:?}", events(app, p).await);
+}
+
+async fn wait_status(app: &TestApp, p: &Pos, event: &str, status: &str) -> Value {
+    wait_event(app, p, &format!("event {event} to be {status}"), |e| {
+        e["id"] == event && e["status"] == status
+    })
+    .await
+}
+
+async fn a_signed_check_is_durable_then_accrued_exactly_once(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.worker_enabled = true).await;
+    let owner = app.sign_up("POS", &unique_email("owner")).await;
+    let p = integration(&app, &owner, "POS").await;
+    let g = guest(&app, &owner, "+79990007001").await;
+
+    let body = check("CHK-1", "+79990007001", 100_000);
+    let (status, r) = signed(&app, &p, &body).await;
+    assert_eq!(status, 202, "{r}");
+    let event = r["eventId"].as_str().expect("event id").to_owned();
+    let done = wait_status(&app, &p, &event, "PROCESSED").await;
+    assert!(
+        done["checkId"].is_string(),
+        "the event links its check: {done}"
+    );
+    assert_eq!(balance(&app, &owner, &g).await, 30);
+
+    // A replay: 200, same event, no effect.
+    let (status, r) = signed(&app, &p, &body).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["status"], "duplicate");
+    assert_eq!(r["eventId"], event.as_str());
+    // The same id with another payload: 409, logged as a conflict.
+    let (status, r) = signed(&app, &p, &check("CHK-1", "+79990007001", 200_000)).await;
+    assert_eq!(status, 409, "{r}");
+    assert_eq!(r["error"]["code"], "CONFLICT");
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    assert_eq!(balance(&app, &owner, &g).await, 30);
+    let log = events(&app, &p).await;
+    assert!(log.iter().any(|e| e["status"] == "CONFLICT"), "{log:?}");
+
+    // 50 concurrent deliveries of a new check: one accrual.
+    let body = check("CHK-2", "+79990007001", 100_000);
+    let sends = (0..50).map(|_| signed(&app, &p, &body));
+    let answers = futures_util::future::join_all(sends).await;
+    assert!(
+        answers.iter().all(|(s, _)| *s == 200 || *s == 202),
+        "{answers:?}"
+    );
+    assert_eq!(answers.iter().filter(|(s, _)| *s == 202).count(), 1);
+    let first = answers
+        .iter()
+        .find(|(s, _)| *s == 202)
+        .map(|(_, r)| r["eventId"].as_str().unwrap_or_default().to_owned())
+        .expect("accepted");
+    wait_status(&app, &p, &first, "PROCESSED").await;
+    assert_eq!(balance(&app, &owner, &g).await, 60);
+
+    // Lookup and a two-phase hold from the POS, then the check captures it.
+    let (status, r) = signed(
+        &app,
+        &p,
+        &json!({ "type": "guest.lookup", "guest": { "phone": "+7 999 000-70-01" }, "totalMinor": 10_000 })
+            .to_string(),
+    )
+    .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["balance"], 60);
+    assert_eq!(r["maxRedeemable"], 30, "30 % of 100.00 at Bronze");
+    let (status, hold) = signed(
+        &app,
+        &p,
+        &json!({ "type": "hold.create", "guest": { "phone": "+79990007001" }, "points": 20, "totalMinor": 10_000 })
+            .to_string(),
+    )
+    .await;
+    assert_eq!(status, 200, "{hold}");
+    let paid = json!({ "type": "check.closed", "externalId": "CHK-3", "guest": { "phone": "+79990007001" },
+        "totalMinor": 10_000, "holdId": hold["holdId"] })
+    .to_string();
+    let (status, r) = signed(&app, &p, &paid).await;
+    assert_eq!(status, 202, "{r}");
+    wait_status(&app, &p, r["eventId"].as_str().expect("id"), "PROCESSED").await;
+    // 60 − 20 redeemed + floor(80.00 × 3 %) = 42.
+    assert_eq!(balance(&app, &owner, &g).await, 42);
+    let (status, r) = signed(
+        &app,
+        &p,
+        &json!({ "type": "hold.create", "guest": { "phone": "+79990007001" }, "points": 1000 })
+            .to_string(),
+    )
+    .await;
+    assert_eq!(status, 422, "{r}");
+}
+both_backends!(a_signed_check_is_durable_then_accrued_exactly_once);
+
+/// Headers, body, expected status.
+type Case<'a> = (Vec<(&'a str, String)>, String, u16);
+
+async fn bad_deliveries_get_clear_statuses_and_change_nothing(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.worker_enabled = true).await;
+    let owner = app.sign_up("POS", &unique_email("owner")).await;
+    let p = integration(&app, &owner, "POS").await;
+    let old_secret = p.secret.clone();
+    let g = guest(&app, &owner, "+79990007101").await;
+    let body = check("BAD-1", "+79990007101", 100_000);
+    let now = app.clock.now_ts();
+
+    let cases: Vec<Case> = vec![
+        (vec![], body.clone(), 401),
+        (vec![("x-signature", "nonsense".into())], body.clone(), 401),
+        (vec![("x-signature", sign_for_tests("mls_wrong", now, body.as_bytes()))], body.clone(), 401),
+        (vec![("x-signature", sign_for_tests(&p.secret, now - 301, body.as_bytes()))], body.clone(), 401),
+        (vec![("x-signature", sign_for_tests(&p.secret, now + 301, body.as_bytes()))], body.clone(), 401),
+        (vec![("x-signature", sign_for_tests(&p.secret, now, b"{not json"))], "{not json".into(), 400),
+        (
+            vec![("x-signature", sign_for_tests(&p.secret, now, br#"{"type":"check.closed","externalId":"X","guest":{"phone":"+79990007101"},"totalMinor":1000,"payments":[{"amountMinor":900}]}"#))],
+            r#"{"type":"check.closed","externalId":"X","guest":{"phone":"+79990007101"},"totalMinor":1000,"payments":[{"amountMinor":900}]}"#.into(),
+            400,
+        ),
+    ];
+    for (headers, b, expected) in cases {
+        let (status, r) = post(&app, &p.url, &headers, &b).await;
+        assert_eq!(status, expected, "{headers:?}: {r}");
+        assert!(r["error"]["message"].is_string(), "a JSON error: {r}");
+    }
+    let (status, r) = post(
+        &app,
+        &p.url,
+        &[(
+            "x-signature",
+            sign_for_tests(&p.secret, now - 301, body.as_bytes()),
+        )],
+        &body,
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("301 s"),
+        "{r}"
+    );
+    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(300 * 1024));
+    let (status, _) = post(
+        &app,
+        &p.url,
+        &[(
+            "x-signature",
+            sign_for_tests(&p.secret, now, huge.as_bytes()),
+        )],
+        &huge,
+    )
+    .await;
+    assert_eq!(status, 413);
+    let unknown = format!("{}/webhooks/pos/{}", app.base, uuid::Uuid::now_v7());
+    let (status, _) = post(&app, &unknown, &[], &body).await;
+    assert_eq!(status, 404);
+
+    let log = events(&app, &p).await;
+    assert!(
+        log.iter().filter(|e| e["status"] == "REJECTED").count() >= 7,
+        "{log:?}"
+    );
+    // Disabled: 403; enabled again: accepted.
+    app.ok(
+        Some(&owner.access),
+        "mutation($id: ID!) { disableIntegration(id: $id) { active } }",
+        json!({ "id": p.id }),
+    )
+    .await;
+    let (status, _) = signed(&app, &p, &body).await;
+    assert_eq!(status, 403);
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    assert_eq!(balance(&app, &owner, &g).await, 0, "nothing was accrued");
+    app.ok(
+        Some(&owner.access),
+        "mutation($id: ID!) { enableIntegration(id: $id) { active } }",
+        json!({ "id": p.id }),
+    )
+    .await;
+    let (status, _) = signed(&app, &p, &body).await;
+    assert_eq!(status, 202);
+
+    // Rotation: both secrets work for 24 h, then only the new one.
+    let rotated = app
+        .ok(Some(&owner.access), "mutation($id: ID!) { rotateIntegrationSecret(id: $id) { secret integration { previousSecretValidUntil } } }", json!({ "id": p.id }))
+        .await["rotateIntegrationSecret"]
+        .clone();
+    assert!(rotated["integration"]["previousSecretValidUntil"].is_string());
+    let new = Pos {
+        secret: rotated["secret"].as_str().expect("secret").to_owned(),
+        ..p
+    };
+    let old = Pos {
+        secret: old_secret,
+        ..new.clone()
+    };
+    let (status, _) = signed(&app, &old, &check("ROT-1", "+79990007101", 1000)).await;
+    assert_eq!(status, 202, "the old secret still works during the overlap");
+    let (status, _) = signed(&app, &new, &check("ROT-2", "+79990007101", 1000)).await;
+    assert_eq!(status, 202);
+    // One header with both signatures (a sender mid-rotation) passes too.
+    let t = app.clock.now_ts();
+    let body3 = check("ROT-3", "+79990007101", 1000);
+    let both = format!(
+        "{},{}",
+        sign_for_tests(&old.secret, t, body3.as_bytes()),
+        sign_for_tests(&new.secret, t, body3.as_bytes()).replacen(&format!("t={t},"), "", 1)
+    );
+    let (status, _) = post(&app, &new.url, &[("x-signature", both)], &body3).await;
+    assert_eq!(status, 202);
+    app.clock.advance(Duration::hours(25));
+    let (status, r) = signed(&app, &old, &check("ROT-4", "+79990007101", 1000)).await;
+    assert_eq!(status, 401, "the overlap is over: {r}");
+    let (status, _) = signed(&app, &new, &check("ROT-5", "+79990007101", 1000)).await;
+    assert_eq!(status, 202);
+}
+both_backends!(bad_deliveries_get_clear_statuses_and_change_nothing);
+
+async fn iiko_closed_orders_accrue_once_and_unknown_guests_can_be_reprocessed(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.worker_enabled = true).await;
+    let owner = app.sign_up("iiko", &unique_email("owner")).await;
+    let p = integration(&app, &owner, "IIKO").await;
+    let fixture = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures/iiko/webhook_delivery_closed_and_stoplist.json"),
+    )
+    .expect("fixture");
+    // No such guest yet: the order is logged as ignored.
+    let (status, r) = post(
+        &app,
+        &p.url,
+        &[("authorization", format!("Bearer {}", p.secret))],
+        &fixture,
+    )
+    .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["accepted"], 1);
+    assert_eq!(r["ignored"], 1);
+    let order = wait_event(&app, &p, "the order to be ignored", |e| {
+        e["kind"] == "iiko.DeliveryOrderUpdate" && e["status"] == "IGNORED"
+    })
+    .await;
+    assert!(
+        order["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no guest"),
+        "{order}"
+    );
+    let g = guest(&app, &owner, "+79990001122").await;
+    let again = app
+        .ok(
+            Some(&owner.access),
+            "mutation($id: ID!) { reprocessIntegrationEvent(id: $id) { status } }",
+            json!({ "id": order["id"] }),
+        )
+        .await;
+    assert_eq!(again["reprocessIntegrationEvent"]["status"], "PENDING");
+    wait_status(&app, &p, order["id"].as_str().expect("id"), "PROCESSED").await;
+    // 1 250.00 at 3 % = 37 points.
+    assert_eq!(balance(&app, &owner, &g).await, 37);
+
+    // A repeated Closed update of the same order (raw token, later eventTime): no second accrual.
+    let repeated = fixture.replace("2025-03-01 12:30:00.123", "2025-03-01 12:40:00.000");
+    let (status, _) = post(
+        &app,
+        &p.url,
+        &[("authorization", p.secret.clone())],
+        &repeated,
+    )
+    .await;
+    assert_eq!(status, 200);
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    assert_eq!(balance(&app, &owner, &g).await, 37);
+    // order: null is tolerated.
+    let error = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures/iiko/webhook_delivery_error.json"),
+    )
+    .expect("fixture");
+    let (status, r) = post(&app, &p.url, &[("authorization", p.secret.clone())], &error).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["ignored"], 1);
+    // A wrong token: 401; a malformed body: 400.
+    let (status, _) = post(
+        &app,
+        &p.url,
+        &[("authorization", "Bearer nope".into())],
+        &fixture,
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, _) = post(
+        &app,
+        &p.url,
+        &[("authorization", p.secret.clone())],
+        "{\"not\":\"an array\"}",
+    )
+    .await;
+    assert_eq!(status, 400);
+    // The canonical endpoint does not take an iiko integration.
+    let wrong = p.url.replace("/iiko/", "/pos/");
+    let (status, _) = post(&app, &wrong, &[], "{}").await;
+    assert_eq!(status, 404);
+}
+both_backends!(iiko_closed_orders_accrue_once_and_unknown_guests_can_be_reprocessed);
+
+async fn rkeeper_relays_convert_kopecks_exactly(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.worker_enabled = true).await;
+    let owner = app.sign_up("r_keeper", &unique_email("owner")).await;
+    let p = integration(&app, &owner, "RKEEPER").await;
+    let g = guest(&app, &owner, "+79990007201").await;
+    let card = app
+        .ok(
+            Some(&owner.access),
+            "query($id: ID!) { guest(id: $id) { cardCode } }",
+            json!({ "id": g }),
+        )
+        .await["guest"]["cardCode"]
+        .as_str()
+        .expect("card")
+        .to_owned();
+    let fixture = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures/r_keeper/farcards_transactions_relay.json"),
+    )
+    .expect("fixture");
+    // The fixture's card is nobody here: logged as ignored.
+    let (status, r) = signed(&app, &p, &fixture).await;
+    assert_eq!(status, 202, "{r}");
+    let first = r["transactions"][0]["eventId"]
+        .as_str()
+        .expect("event")
+        .to_owned();
+    let ignored = wait_status(&app, &p, &first, "IGNORED").await;
+    assert!(
+        ignored["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("card"),
+        "{ignored}"
+    );
+    // The relay naming the guest's card: 150.00 (−15000 kopecks) at 3 % = 4 points.
+    let ours = fixture
+        .replace("4000123412341234", &format!("\"{card}\""))
+        .replace("88123", "88124");
+    let (status, r) = signed(&app, &p, &ours).await;
+    assert_eq!(status, 202, "{r}");
+    let ev = r["transactions"][0]["eventId"]
+        .as_str()
+        .expect("event")
+        .to_owned();
+    wait_status(&app, &p, &ev, "PROCESSED").await;
+    assert_eq!(balance(&app, &owner, &g).await, 4);
+    let spent = app
+        .ok(
+            Some(&owner.access),
+            "query($id: ID!) { guest(id: $id) { lifetimeSpendMinor } }",
+            json!({ "id": g }),
+        )
+        .await;
+    assert_eq!(spent["guest"]["lifetimeSpendMinor"], 15_000);
+    let (status, _) = post(&app, &p.url, &[], &ours).await;
+    assert_eq!(status, 401);
+    let _ = code(&Value::Null);
+}
+both_backends!(rkeeper_relays_convert_kopecks_exactly);

@@ -1,0 +1,478 @@
+//! Integrations (secrets sealed with the server key, bound to the tenant) and
+//! their inbound event log. Recording an accepted delivery inserts the event
+//! and its processing job in one transaction (the outbox): the POS gets its
+//! 2xx only after both are durable.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::identity::{AuditRecord, StoreError};
+use domain::integrations::{
+    EventFilter, EventStatus, InboundEvent, InboundEventStore, Integration, IntegrationKind,
+    IntegrationSecrets, IntegrationStatus, IntegrationStore, Received,
+};
+use domain::jobs::NewJob;
+use domain::page::{Page, PageRequest};
+use domain::{CheckId, Ctx, InboundEventId, IntegrationId, LocationId, TenantId};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use super::{IdOf, paginate, write_audit};
+use crate::db::entities::{inbound_events, integrations};
+use crate::db::{Db, internal};
+use crate::secret_box::SecretBox;
+
+impl IdOf<inbound_events::Column> for inbound_events::Model {}
+
+/// Both integration ports over the database and a [`SecretBox`].
+pub struct SqlIntegrations {
+    db: Db,
+    sealer: Arc<SecretBox>,
+    clock: Arc<dyn domain::ports::Clock>,
+}
+
+impl SqlIntegrations {
+    /// Stores sealing secrets with `sealer`.
+    #[must_use]
+    pub fn new(db: Db, sealer: Arc<SecretBox>, clock: Arc<dyn domain::ports::Clock>) -> Self {
+        Self { db, sealer, clock }
+    }
+
+    fn context(tenant: TenantId, id: IntegrationId) -> String {
+        format!("integration:{tenant}:{id}")
+    }
+
+    fn seal(
+        &self,
+        tenant: TenantId,
+        id: IntegrationId,
+        secret: &str,
+    ) -> Result<String, StoreError> {
+        self.sealer
+            .seal(secret, &Self::context(tenant, id))
+            .map_err(|e| StoreError::Internal(e.to_string()))
+    }
+
+    fn open(
+        &self,
+        tenant: TenantId,
+        id: IntegrationId,
+        sealed: &str,
+    ) -> Result<String, StoreError> {
+        self.sealer
+            .open(sealed, &Self::context(tenant, id))
+            .map_err(|e| StoreError::Internal(e.to_string()))
+    }
+}
+
+fn to_integration(m: &integrations::Model) -> Result<Integration, StoreError> {
+    Ok(Integration {
+        id: IntegrationId::from_uuid(m.id),
+        kind: IntegrationKind::parse(&m.kind)
+            .ok_or_else(|| StoreError::Internal(format!("unknown integration kind {}", m.kind)))?,
+        name: m.name.clone(),
+        location: LocationId::from_uuid(m.location_id),
+        status: if m.active {
+            IntegrationStatus::Active
+        } else {
+            IntegrationStatus::Disabled
+        },
+        secret_rotated_at: m.secret_rotated_at,
+        previous_valid_until: m.previous_valid_until,
+        created_at: m.created_at,
+    })
+}
+
+fn to_event(m: inbound_events::Model) -> Result<InboundEvent, StoreError> {
+    Ok(InboundEvent {
+        id: InboundEventId::from_uuid(m.id),
+        integration: IntegrationId::from_uuid(m.integration_id),
+        kind: m.kind,
+        external_id: m.external_id,
+        fingerprint: m.fingerprint,
+        payload: m.payload,
+        status: EventStatus::parse(&m.status)
+            .ok_or_else(|| StoreError::Internal(format!("unknown event status {}", m.status)))?,
+        error: m.error,
+        check: m.check_id.map(CheckId::from_uuid),
+        received_at: m.received_at,
+        processed_at: m.processed_at,
+    })
+}
+
+async fn find(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    id: IntegrationId,
+) -> Result<integrations::Model, StoreError> {
+    integrations::Entity::find()
+        .filter(integrations::Column::TenantId.eq(ctx.tenant().as_uuid()))
+        .filter(integrations::Column::Id.eq(id.as_uuid()))
+        .one(txn)
+        .await
+        .map_err(internal)?
+        .ok_or(StoreError::NotFound)
+}
+
+fn insert_event(ctx: &Ctx, e: &InboundEvent) -> inbound_events::ActiveModel {
+    inbound_events::ActiveModel {
+        tenant_id: Set(ctx.tenant().as_uuid()),
+        id: Set(e.id.as_uuid()),
+        integration_id: Set(e.integration.as_uuid()),
+        kind: Set(e.kind.chars().take(64).collect()),
+        external_id: Set(e.external_id.clone()),
+        fingerprint: Set(e.fingerprint.clone()),
+        payload: Set(e.payload.clone()),
+        status: Set(e.status.as_str().to_owned()),
+        error: Set(e.error.clone()),
+        check_id: Set(e.check.map(|c| c.as_uuid())),
+        received_at: Set(e.received_at),
+        processed_at: Set(e.processed_at),
+    }
+}
+
+#[async_trait]
+impl IntegrationStore for SqlIntegrations {
+    async fn create(
+        &self,
+        ctx: &Ctx,
+        i: &Integration,
+        secret: &str,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
+        let sealed = self.seal(ctx.tenant(), i.id, secret)?;
+        let txn = self.db.tenant_tx(ctx).await?;
+        integrations::Entity::insert(integrations::ActiveModel {
+            tenant_id: Set(ctx.tenant().as_uuid()),
+            id: Set(i.id.as_uuid()),
+            kind: Set(i.kind.as_str().to_owned()),
+            name: Set(i.name.clone()),
+            location_id: Set(i.location.as_uuid()),
+            active: Set(i.status == IntegrationStatus::Active),
+            secret_sealed: Set(sealed),
+            previous_secret_sealed: Set(None),
+            previous_valid_until: Set(None),
+            secret_rotated_at: Set(i.secret_rotated_at),
+            created_at: Set(i.created_at),
+        })
+        .exec_without_returning(&txn)
+        .await
+        .map_err(internal)?;
+        write_audit(&txn, ctx, audit, self.clock.now()).await?;
+        txn.commit().await.map_err(internal)
+    }
+
+    async fn rotate(
+        &self,
+        ctx: &Ctx,
+        id: IntegrationId,
+        secret: &str,
+        previous_valid_until: DateTime<Utc>,
+        audit: AuditRecord,
+    ) -> Result<Integration, StoreError> {
+        let sealed = self.seal(ctx.tenant(), id, secret)?;
+        let now = self.clock.now();
+        let txn = self.db.tenant_tx(ctx).await?;
+        let current = find(&txn, ctx, id).await?;
+        integrations::Entity::update_many()
+            .col_expr(
+                integrations::Column::PreviousSecretSealed,
+                Expr::value(Some(current.secret_sealed.clone())),
+            )
+            .col_expr(
+                integrations::Column::PreviousValidUntil,
+                Expr::value(Some(previous_valid_until)),
+            )
+            .col_expr(integrations::Column::SecretSealed, Expr::value(sealed))
+            .col_expr(integrations::Column::SecretRotatedAt, Expr::value(now))
+            .filter(integrations::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(integrations::Column::Id.eq(id.as_uuid()))
+            .exec(&txn)
+            .await
+            .map_err(internal)?;
+        write_audit(&txn, ctx, audit, now).await?;
+        let after = find(&txn, ctx, id).await?;
+        txn.commit().await.map_err(internal)?;
+        to_integration(&after)
+    }
+
+    async fn set_active(
+        &self,
+        ctx: &Ctx,
+        id: IntegrationId,
+        active: bool,
+        audit: AuditRecord,
+    ) -> Result<Integration, StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        find(&txn, ctx, id).await?;
+        integrations::Entity::update_many()
+            .col_expr(integrations::Column::Active, Expr::value(active))
+            .filter(integrations::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(integrations::Column::Id.eq(id.as_uuid()))
+            .exec(&txn)
+            .await
+            .map_err(internal)?;
+        write_audit(&txn, ctx, audit, self.clock.now()).await?;
+        let after = find(&txn, ctx, id).await?;
+        txn.commit().await.map_err(internal)?;
+        to_integration(&after)
+    }
+
+    async fn get(&self, ctx: &Ctx, id: IntegrationId) -> Result<Integration, StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let row = find(&txn, ctx, id).await;
+        txn.commit().await.map_err(internal)?;
+        to_integration(&row?)
+    }
+
+    async fn list(&self, ctx: &Ctx) -> Result<Vec<Integration>, StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let rows = integrations::Entity::find()
+            .filter(integrations::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .order_by_asc(integrations::Column::CreatedAt)
+            .order_by_asc(integrations::Column::Id)
+            .all(&txn)
+            .await
+            .map_err(internal)?;
+        txn.commit().await.map_err(internal)?;
+        rows.iter().map(to_integration).collect()
+    }
+
+    async fn for_delivery(
+        &self,
+        id: IntegrationId,
+        now: DateTime<Utc>,
+    ) -> Result<(TenantId, Integration, IntegrationSecrets), StoreError> {
+        let txn = self.db.integration_tx(id.as_uuid()).await?;
+        let row = integrations::Entity::find()
+            .filter(integrations::Column::Id.eq(id.as_uuid()))
+            .one(&txn)
+            .await
+            .map_err(internal)?;
+        txn.commit().await.map_err(internal)?;
+        let row = row.ok_or(StoreError::NotFound)?;
+        let tenant = TenantId::from_uuid(row.tenant_id);
+        let current = self.open(tenant, id, &row.secret_sealed)?;
+        let previous = match (&row.previous_secret_sealed, row.previous_valid_until) {
+            (Some(sealed), Some(until)) if until > now => Some(self.open(tenant, id, sealed)?),
+            _ => None,
+        };
+        Ok((
+            tenant,
+            to_integration(&row)?,
+            IntegrationSecrets { current, previous },
+        ))
+    }
+}
+
+#[async_trait]
+impl InboundEventStore for SqlIntegrations {
+    async fn record(
+        &self,
+        ctx: &Ctx,
+        e: &InboundEvent,
+        job: Option<NewJob>,
+    ) -> Result<Received, StoreError> {
+        let t = ctx.tenant().as_uuid();
+        let txn = self.db.tenant_tx(ctx).await?;
+        if let Some(ext) = &e.external_id {
+            // The first delivery of an external id wins; a concurrent duplicate
+            // waits on the unique index and then finds it here.
+            let first = inbound_events::Entity::find()
+                .filter(inbound_events::Column::TenantId.eq(t))
+                .filter(inbound_events::Column::IntegrationId.eq(e.integration.as_uuid()))
+                .filter(inbound_events::Column::ExternalId.eq(ext.as_str()))
+                .filter(inbound_events::Column::Status.is_not_in(["conflict", "rejected"]))
+                .one(&txn)
+                .await
+                .map_err(internal)?;
+            if let Some(first) = first {
+                return self.repeat(txn, ctx, e, first).await;
+            }
+        }
+        let inserted = inbound_events::Entity::insert(insert_event(ctx, e))
+            .exec_without_returning(&txn)
+            .await;
+        if let Err(err) = inserted {
+            if matches!(
+                err.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) {
+                // Lost the race to a concurrent first delivery: answer as a repeat.
+                txn.rollback().await.map_err(internal)?;
+                let txn = self.db.tenant_tx(ctx).await?;
+                let first = inbound_events::Entity::find()
+                    .filter(inbound_events::Column::TenantId.eq(t))
+                    .filter(inbound_events::Column::IntegrationId.eq(e.integration.as_uuid()))
+                    .filter(inbound_events::Column::ExternalId.eq(e.external_id.clone()))
+                    .filter(inbound_events::Column::Status.is_not_in(["conflict", "rejected"]))
+                    .one(&txn)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| StoreError::Internal("the first delivery vanished".into()))?;
+                return self.repeat(txn, ctx, e, first).await;
+            }
+            return Err(internal(err));
+        }
+        if let Some(job) = job {
+            crate::jobs::enqueue_in(&txn, self.clock.now(), &job)
+                .await
+                .map_err(internal)?;
+        }
+        txn.commit().await.map_err(internal)?;
+        Ok(Received::New(e.id))
+    }
+
+    async fn get(&self, ctx: &Ctx, id: InboundEventId) -> Result<InboundEvent, StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let row = inbound_events::Entity::find()
+            .filter(inbound_events::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(inbound_events::Column::Id.eq(id.as_uuid()))
+            .one(&txn)
+            .await
+            .map_err(internal)?;
+        txn.commit().await.map_err(internal)?;
+        to_event(row.ok_or(StoreError::NotFound)?)
+    }
+
+    async fn finish(
+        &self,
+        ctx: &Ctx,
+        id: InboundEventId,
+        status: EventStatus,
+        error: Option<String>,
+        check: Option<CheckId>,
+    ) -> Result<(), StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let res = inbound_events::Entity::update_many()
+            .col_expr(inbound_events::Column::Status, Expr::value(status.as_str()))
+            .col_expr(inbound_events::Column::Error, Expr::value(error))
+            .col_expr(
+                inbound_events::Column::CheckId,
+                Expr::value(check.map(|c| c.as_uuid())),
+            )
+            .col_expr(
+                inbound_events::Column::ProcessedAt,
+                Expr::value(Some(self.clock.now())),
+            )
+            .filter(inbound_events::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(inbound_events::Column::Id.eq(id.as_uuid()))
+            .exec(&txn)
+            .await
+            .map_err(internal)?;
+        txn.commit().await.map_err(internal)?;
+        if res.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    async fn requeue(
+        &self,
+        ctx: &Ctx,
+        id: InboundEventId,
+        job: NewJob,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let txn = self.db.tenant_tx(ctx).await?;
+        let res = inbound_events::Entity::update_many()
+            .col_expr(inbound_events::Column::Status, Expr::value("pending"))
+            .col_expr(
+                inbound_events::Column::Error,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                inbound_events::Column::ProcessedAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .filter(inbound_events::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(inbound_events::Column::Id.eq(id.as_uuid()))
+            .filter(inbound_events::Column::Status.is_in(["failed", "ignored"]))
+            .exec(&txn)
+            .await
+            .map_err(internal)?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::NotFound);
+        }
+        crate::jobs::enqueue_in(&txn, now, &job)
+            .await
+            .map_err(internal)?;
+        write_audit(&txn, ctx, audit, now).await?;
+        txn.commit().await.map_err(internal)
+    }
+
+    async fn list(
+        &self,
+        ctx: &Ctx,
+        integration: IntegrationId,
+        filter: &EventFilter,
+        page: PageRequest,
+    ) -> Result<Page<InboundEvent>, StoreError> {
+        let mut q = inbound_events::Entity::find()
+            .filter(inbound_events::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(inbound_events::Column::IntegrationId.eq(integration.as_uuid()));
+        if !filter.statuses.is_empty() {
+            q = q.filter(
+                inbound_events::Column::Status.is_in(
+                    filter
+                        .statuses
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>(),
+                ),
+            );
+        }
+        let txn = self.db.tenant_tx(ctx).await?;
+        let p = paginate(&txn, q, inbound_events::Column::Id, page).await?;
+        txn.commit().await.map_err(internal)?;
+        let items = p
+            .items
+            .into_iter()
+            .map(to_event)
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            has_next: p.has_next,
+            has_previous: p.has_previous,
+            total: p.total,
+        })
+    }
+}
+
+impl SqlIntegrations {
+    /// A delivery whose external id was accepted before: the same fingerprint
+    /// is a duplicate (nothing stored); another one is logged as a conflict.
+    async fn repeat(
+        &self,
+        txn: DatabaseTransaction,
+        ctx: &Ctx,
+        e: &InboundEvent,
+        first: inbound_events::Model,
+    ) -> Result<Received, StoreError> {
+        if first.fingerprint == e.fingerprint {
+            txn.commit().await.map_err(internal)?;
+            return Ok(Received::Duplicate(to_event(first)?));
+        }
+        let conflict = InboundEvent {
+            status: EventStatus::Conflict,
+            error: Some(format!(
+                "external id {} was first received with another payload (event {})",
+                e.external_id.as_deref().unwrap_or(""),
+                first.id
+            )),
+            processed_at: Some(e.received_at),
+            ..e.clone()
+        };
+        inbound_events::Entity::insert(insert_event(ctx, &conflict))
+            .exec_without_returning(&txn)
+            .await
+            .map_err(internal)?;
+        txn.commit().await.map_err(internal)?;
+        Ok(Received::Conflict(conflict.id))
+    }
+}
