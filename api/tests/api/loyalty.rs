@@ -833,3 +833,48 @@ async fn the_monthly_review_lowers_levels_only_there_and_follows_the_spend_basis
     assert!(audit.to_string().contains("Silver"));
 }
 both_backends!(the_monthly_review_lowers_levels_only_there_and_follows_the_spend_basis);
+
+async fn names_are_found_by_their_beginning_and_wildcards_mean_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    for (phone, name) in [
+        ("+79990008001", "Анна Петрова"),
+        ("+79990008002", "анастасия"),
+        ("+79990008003", "Борис"),
+        ("+79990008004", "Annie"),
+        ("+79990008005", "An%drew"),
+    ] {
+        app.ok(
+            Some(&s.owner.access),
+            "mutation($p: String!, $n: String!) { createGuest(input: { phone: $p, name: $n }) { id } }",
+            json!({ "p": phone, "n": name }),
+        )
+        .await;
+    }
+    let count = |q: &'static str| {
+        let app = &app;
+        let token = s.owner.access.clone();
+        async move {
+            app.ok(
+                Some(&token),
+                "query($q: String) { guests(query: $q) { totalCount } }",
+                json!({ "q": q }),
+            )
+            .await["guests"]["totalCount"]
+                .as_i64()
+                .expect("count")
+        }
+    };
+    assert_eq!(count("Ан").await, 2);
+    assert_eq!(count("анна").await, 1);
+    assert_eq!(count("ANN").await, 1);
+    assert_eq!(count("an%").await, 1, "% is a character, not a wildcard");
+    assert_eq!(count("an_").await, 0);
+    assert_eq!(count("Бор").await, 1);
+    assert_eq!(
+        count("Петрова").await,
+        0,
+        "names match from their beginning"
+    );
+}
+both_backends!(names_are_found_by_their_beginning_and_wildcards_mean_nothing);

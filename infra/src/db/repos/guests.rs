@@ -34,11 +34,21 @@ fn digits_upper_bound(prefix: &str) -> Option<String> {
     None
 }
 
-/// Escapes LIKE wildcards in user text.
-fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+/// The smallest string above every string starting with `prefix`, byte-wise
+/// (UTF-8 byte order is code point order): the last character incremented.
+fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let mut next = u32::from(last) + 1;
+        if (0xD800..=0xDFFF).contains(&next) {
+            next = 0xE000;
+        }
+        if let Some(c) = char::from_u32(next) {
+            chars.push(c);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
 }
 
 fn conflict(e: sea_orm::DbErr) -> StoreError {
@@ -282,7 +292,23 @@ impl GuestStore for SqlStore {
                 }
             }
             GuestQuery::NamePrefix(p) => {
-                q.filter(guests::Column::NameLower.like(format!("{}%", like_escape(p))))
+                // A byte-wise range, not LIKE (not leakproof under row-level security):
+                // on PostgreSQL with the pattern operators its text_pattern_ops index
+                // serves; SQLite compares bytes by default.
+                let upper = prefix_upper_bound(p);
+                if self.db.backend() == sea_orm::DbBackend::Postgres {
+                    let q = q.filter(Expr::cust_with_values("name_lower ~>=~ $1", [p.clone()]));
+                    match upper {
+                        Some(u) => q.filter(Expr::cust_with_values("name_lower ~<~ $1", [u])),
+                        None => q,
+                    }
+                } else {
+                    let q = q.filter(guests::Column::NameLower.gte(p.clone()));
+                    match upper {
+                        Some(u) => q.filter(guests::Column::NameLower.lt(u)),
+                        None => q,
+                    }
+                }
             }
             GuestQuery::Exact(r) => match r {
                 GuestRef::Id(id) => q.filter(guests::Column::Id.eq(id.as_uuid())),
@@ -319,5 +345,14 @@ mod tests {
         assert_eq!(digits_upper_bound("4329").as_deref(), Some("433"));
         assert_eq!(digits_upper_bound("4999").as_deref(), Some("5"));
         assert_eq!(digits_upper_bound("999"), None);
+    }
+
+    #[test]
+    fn the_upper_bound_of_a_name_prefix_is_the_next_string() {
+        use super::prefix_upper_bound;
+        assert_eq!(prefix_upper_bound("ann").as_deref(), Some("ano"));
+        assert_eq!(prefix_upper_bound("ан").as_deref(), Some("ао"));
+        assert_eq!(prefix_upper_bound("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_upper_bound(""), None);
     }
 }
