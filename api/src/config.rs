@@ -97,7 +97,7 @@ impl Default for Settings {
             shutdown_grace_secs: 10,
             demo: false,
             worker_enabled: true,
-            worker_concurrency: 4,
+            worker_concurrency: 16,
             worker_visibility_secs: 300,
             webhooks_allow_private: false,
         }
@@ -127,7 +127,7 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
   MAXLOYALTY_SHUTDOWN_GRACE_SECS     drain time on SIGTERM/Ctrl-C         [10]
   MAXLOYALTY_DEMO                    true: seed a demo business (same as --demo)  [false]
   MAXLOYALTY_WORKER_ENABLED          run the job worker in the server     [true]
-  MAXLOYALTY_WORKER_CONCURRENCY      jobs a worker runs at once           [4]
+  MAXLOYALTY_WORKER_CONCURRENCY      jobs a worker runs at once           [16]
   MAXLOYALTY_WORKER_VISIBILITY_SECS  lock of a claimed job without heartbeat [300]
   MAXLOYALTY_WEBHOOKS_ALLOW_PRIVATE  true: webhook endpoints may be private/loopback
                                      addresses (development and tests only)  [false]
