@@ -154,6 +154,52 @@ impl JobHandler for WebhookDeliver {
     }
 }
 
+/// The kind of the nightly clean-up of finished jobs.
+pub const PURGE_JOB: &str = "jobs.purge";
+
+/// Days finished jobs are kept (for looking back at what ran).
+const KEEP_DONE_DAYS: i64 = 7;
+
+/// The server's own recurring schedules (besides the contexts').
+#[must_use]
+pub fn schedules() -> Vec<domain::jobs::Schedule> {
+    let mut s = domain::loyalty::tasks::schedules();
+    s.push(domain::jobs::Schedule::new(
+        PURGE_JOB,
+        "40 2 * * *",
+        PURGE_JOB,
+        serde_json::json!({}),
+    ));
+    s
+}
+
+/// Deletes finished jobs older than a week, so the queue's table stays small.
+struct Purge {
+    queue: Arc<dyn JobQueue>,
+    clock: Arc<dyn domain::ports::Clock>,
+}
+
+#[async_trait]
+impl JobHandler for Purge {
+    async fn run(&self, _job: &Job) -> Result<(), JobFailure> {
+        let before = self.clock.now() - chrono::Duration::days(KEEP_DONE_DAYS);
+        let n = self.queue.purge_done(before).await.map_err(retry)?;
+        if n > 0 {
+            tracing::info!(purged = n, "finished jobs purged");
+        }
+        Ok(())
+    }
+}
+
+/// The handler of [`PURGE_JOB`].
+#[must_use]
+pub fn purge_handler(
+    queue: Arc<dyn JobQueue>,
+    clock: Arc<dyn domain::ports::Clock>,
+) -> Arc<dyn JobHandler> {
+    Arc::new(Purge { queue, clock })
+}
+
 /// Every handler of the server, by job kind.
 #[must_use]
 pub fn handlers(

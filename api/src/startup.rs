@@ -223,7 +223,7 @@ impl Application {
             Arc::clone(&clock),
         ));
         queue
-            .register_schedules(&domain::loyalty::tasks::schedules())
+            .register_schedules(&crate::jobs::schedules())
             .await
             .map_err(|e| StartupError::Other(e.to_string()))?;
         let integrations = Arc::new(domain::integrations::IntegrationService::new(
@@ -265,6 +265,11 @@ impl Application {
         ));
         let handlers =
             crate::jobs::handlers(&queue, store.clone(), &loyalty, &integrations, &webhooks);
+        let mut handlers = handlers;
+        handlers.insert(
+            crate::jobs::PURGE_JOB.into(),
+            crate::jobs::purge_handler(Arc::clone(&queue), Arc::clone(&clock)),
+        );
         let worker = settings.worker_enabled.then(|| {
             crate::jobs::RunningWorker::start(
                 Arc::clone(&queue),

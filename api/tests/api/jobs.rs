@@ -165,3 +165,41 @@ async fn dead_letters_are_per_business_and_can_be_redriven(backend: Backend) {
     );
 }
 both_backends!(dead_letters_are_per_business_and_can_be_redriven);
+
+async fn finished_jobs_are_purged_after_a_week(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let id = app
+        .jobs
+        .enqueue(NewJob::new("test.done", json!({})))
+        .await
+        .expect("enqueue");
+    let job = app
+        .jobs
+        .claim("test", &["test.done".to_owned()], 1, Duration::minutes(1))
+        .await
+        .expect("claim")
+        .pop()
+        .expect("claimed");
+    app.jobs
+        .complete(id, job.lease.as_deref().expect("lease"))
+        .await
+        .expect("complete");
+    let clock: std::sync::Arc<dyn domain::ports::Clock> = app.clock.clone();
+    let purge = api::jobs::purge_handler(std::sync::Arc::clone(&app.jobs), clock);
+    purge.run(&job).await.expect("purge");
+    assert_eq!(
+        app.jobs.get(id).await.expect("kept").status,
+        JobStatus::Done,
+        "a fresh finished job is kept"
+    );
+    app.clock.advance(Duration::days(8));
+    purge.run(&job).await.expect("purge");
+    assert!(app.jobs.get(id).await.is_err(), "gone after a week");
+    assert!(
+        api::jobs::schedules()
+            .iter()
+            .any(|s| s.kind == api::jobs::PURGE_JOB),
+        "the purge is scheduled"
+    );
+}
+both_backends!(finished_jobs_are_purged_after_a_week);
