@@ -5,6 +5,8 @@
 # with --strict (or MAXLOYALTY_TEST_STRICT=1, as CI runs it) a skip is a failure.
 #   TEST_DATABASE_ADMIN_URL  PostgreSQL superuser URL for test databases
 #                            [postgres://postgres@127.0.0.1:5432/postgres]
+# Redis: the event bus tests use 127.0.0.1:6379 (and start their own redis-server
+# on a free port to kill it mid-test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +41,22 @@ else
   export MAXLOYALTY_TEST_PG=off
   skip "PostgreSQL tests" "no PostgreSQL at $TEST_DATABASE_ADMIN_URL (start it, or set TEST_DATABASE_ADMIN_URL)"
 fi
-echo "test: Redis: no test needs Redis yet (the Redis event bus arrives with realtime); nothing skipped for it"
+
+redis_reachable() {
+  if command -v redis-cli >/dev/null 2>&1; then
+    [ "$(timeout 3 redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]
+  else
+    timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/6379" 2>/dev/null
+  fi
+}
+
+if redis_reachable; then
+  export MAXLOYALTY_TEST_REDIS=require
+  echo "test: Redis at 127.0.0.1:6379 is reachable: the event bus tests run against it"
+else
+  export MAXLOYALTY_TEST_REDIS=off
+  skip "Redis tests" "no Redis at 127.0.0.1:6379 (start redis-server)"
+fi
 
 echo "== Rust tests"
 cargo test --workspace --locked

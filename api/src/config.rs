@@ -72,9 +72,23 @@ pub struct Settings {
     /// Seconds a claimed job stays locked without a heartbeat (how long the job
     /// of a killed worker waits before another takes it).
     pub worker_visibility_secs: u64,
+    /// SMTP server for outgoing mail: `smtps://user:pass@host:465`,
+    /// `smtp://host:587?tls=required` (STARTTLS) or `smtp://host:port` (plain,
+    /// local sinks only). Unset: mail is written as `.eml` files to `mail_dir`.
+    pub smtp_url: Option<String>,
+    /// The sender of outgoing mail.
+    pub mail_from: String,
+    /// Where mail goes as `.eml` files when no SMTP server is set.
+    pub mail_dir: PathBuf,
     /// Let webhook endpoints be private, loopback or link-local addresses
     /// (development and tests only: it opens the server to SSRF).
     pub webhooks_allow_private: bool,
+    /// `redis://host:6379/0` or `rediss://…`: carry events between server
+    /// processes through Redis pub/sub. Unset: events stay in this process.
+    pub redis_url: Option<String>,
+    /// Prefix of the Redis channels (`<prefix>:events:<tenant>`); processes
+    /// sharing a prefix share events.
+    pub redis_prefix: String,
 }
 
 impl Default for Settings {
@@ -99,7 +113,12 @@ impl Default for Settings {
             worker_enabled: true,
             worker_concurrency: 16,
             worker_visibility_secs: 300,
+            smtp_url: None,
+            mail_from: "MaxLoyalty <no-reply@maxloyalty.local>".into(),
+            mail_dir: PathBuf::from("data/mail"),
             webhooks_allow_private: false,
+            redis_url: None,
+            redis_prefix: "maxloyalty".into(),
         }
     }
 }
@@ -129,8 +148,15 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
   MAXLOYALTY_WORKER_ENABLED          run the job worker in the server     [true]
   MAXLOYALTY_WORKER_CONCURRENCY      jobs a worker runs at once           [16]
   MAXLOYALTY_WORKER_VISIBILITY_SECS  lock of a claimed job without heartbeat [300]
+  MAXLOYALTY_SMTP_URL                smtps://user:pass@host:465 | smtp://host:587?tls=required
+                                     (STARTTLS) | smtp://host:port (plain)  [unset: .eml files]
+  MAXLOYALTY_MAIL_FROM               sender of e-mails      [MaxLoyalty <no-reply@maxloyalty.local>]
+  MAXLOYALTY_MAIL_DIR                without SMTP: folder of .eml files   [data/mail]
   MAXLOYALTY_WEBHOOKS_ALLOW_PRIVATE  true: webhook endpoints may be private/loopback
                                      addresses (development and tests only)  [false]
+  REDIS_URL                          redis://host:6379/0 | rediss://…: share live events
+                                     between server processes             [unset: in-process]
+  MAXLOYALTY_REDIS_PREFIX            Redis channel prefix (<prefix>:events:<tenant>)  [maxloyalty]
 Every key can also be set in the TOML file by its lower-case name (e.g. port = 9000).";
 
 /// Why the configuration is unusable.
@@ -162,7 +188,7 @@ impl Settings {
         }
         fig = fig
             .merge(Env::prefixed("MAXLOYALTY_").ignore(&["CONFIG"]))
-            .merge(Env::raw().only(&["DATABASE_URL", "DATABASE_MIGRATION_URL"]));
+            .merge(Env::raw().only(&["DATABASE_URL", "DATABASE_MIGRATION_URL", "REDIS_URL"]));
         let s: Self = fig.extract().map_err(Box::new)?;
         s.validate()?;
         Ok(s)
@@ -192,6 +218,16 @@ impl Settings {
         if self.env == Environment::Production && self.secrets_key.is_none() {
             return Err(ConfigError::Invalid(
                 "MAXLOYALTY_SECRETS_KEY (32 bytes, base64) is required in production".into(),
+            ));
+        }
+        if self.redis_prefix.is_empty()
+            || self
+                .redis_prefix
+                .chars()
+                .any(|c| matches!(c, '*' | '?' | '[' | ']' | '\\') || c.is_whitespace())
+        {
+            return Err(ConfigError::Invalid(
+                "MAXLOYALTY_REDIS_PREFIX must be non-empty, without spaces or `*?[]\\`".into(),
             ));
         }
         if self.max_body_bytes < 1024 {

@@ -23,8 +23,11 @@ use crate::auth::Caller;
 use crate::error::{code, gql};
 use crate::graphql::AppSchema;
 
-/// Whether a dependency answers (the database, later Redis).
+/// Whether a dependency answers (the database).
 pub type Probe = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+
+/// Whether the Redis event bus is connected right now (no IO: the bus keeps the state).
+pub type RedisStatus = Arc<dyn Fn() -> bool + Send + Sync>;
 
 /// What the endpoints share.
 pub struct AppState {
@@ -34,6 +37,8 @@ pub struct AppState {
     pub identity: Arc<IdentityService>,
     /// Readiness of the database.
     pub database_ready: Probe,
+    /// The Redis event bus's state, when `REDIS_URL` is set.
+    pub redis_up: Option<RedisStatus>,
     /// The job queue's view (depth for `/metrics`).
     pub jobs: Arc<domain::jobs::JobsAdmin>,
     /// Inbound POS webhooks.
@@ -201,12 +206,15 @@ fn health() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Prometheus text: the job queue's depth and the age of its oldest due job.
+/// Prometheus text: the job queue's depth and the age of its oldest due job,
+/// and whether the Redis event bus is connected (1 when Redis is not configured:
+/// nothing is missing).
 #[handler]
 async fn metrics(state: poem::web::Data<&Arc<AppState>>) -> Response {
     match state.jobs.stats().await {
         Ok(s) => {
-            let body = format!(
+            let redis_up = state.redis_up.as_ref().is_none_or(|up| up());
+            let mut body = format!(
                 "# HELP maxloyalty_jobs Jobs by status.\n# TYPE maxloyalty_jobs gauge\n\
                  maxloyalty_jobs{{status=\"queued\"}} {}\nmaxloyalty_jobs{{status=\"running\"}} {}\n\
                  maxloyalty_jobs{{status=\"dead\"}} {}\n\
@@ -218,6 +226,11 @@ async fn metrics(state: poem::web::Data<&Arc<AppState>>) -> Response {
                 s.dead,
                 s.oldest_queued_age_secs.unwrap_or(0)
             );
+            body.push_str(&format!(
+                "# HELP maxloyalty_redis_up Whether the Redis event bus is connected (1 when not configured).\n\
+                 # TYPE maxloyalty_redis_up gauge\nmaxloyalty_redis_up {}\n",
+                u8::from(redis_up)
+            ));
             Response::builder()
                 .content_type("text/plain; version=0.0.4")
                 .body(body)
@@ -231,15 +244,24 @@ async fn metrics(state: poem::web::Data<&Arc<AppState>>) -> Response {
     }
 }
 
+/// Ready when the database answers. Redis, when configured, is reported but
+/// does not make the server unready: without it events stay in this process.
 #[handler]
 async fn ready(state: poem::web::Data<&Arc<AppState>>) -> Response {
-    if (state.database_ready)().await {
-        Json(json!({ "status": "ready", "database": "ok" })).into_response()
+    let mut body = if (state.database_ready)().await {
+        json!({ "status": "ready", "database": "ok" })
     } else {
-        Json(json!({ "status": "unavailable", "database": "unreachable" }))
-            .with_status(StatusCode::SERVICE_UNAVAILABLE)
-            .into_response()
+        json!({ "status": "unavailable", "database": "unreachable" })
+    };
+    if let Some(up) = &state.redis_up {
+        body["redis"] = json!(if up() { "ok" } else { "degraded" });
     }
+    let status = if body["database"] == "ok" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    Json(body).with_status(status).into_response()
 }
 
 #[handler]

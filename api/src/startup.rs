@@ -6,11 +6,13 @@ use std::time::Duration;
 
 use domain::identity::ports::Mailer;
 use domain::identity::{IdentityDeps, IdentityService, SessionPolicy};
+use domain::loyalty::EventPublisher;
 use domain::loyalty::{LoyaltyDeps, LoyaltyService};
 use domain::ports::{Clock, SystemClock};
+use infra::bus::RedisBus;
 use infra::crypto::{Argon2Hasher, HsJwt, RandomSecrets};
 use infra::db::{SqlBotVault, SqlStore};
-use infra::mail::LogMailer;
+use infra::mail::LettreMailer;
 use infra::rbac::CasbinAuthorizer;
 use infra::secret_box::SecretBox;
 use infra::telegram::MiniAppAuth;
@@ -20,7 +22,7 @@ use poem::{EndpointExt, Server};
 
 use crate::config::{Environment, Settings};
 use crate::graphql::{self, Limits};
-use crate::http::{self, AppState, Probe};
+use crate::http::{self, AppState, Probe, RedisStatus};
 
 /// Replaceable adapters (tests inject fakes).
 #[derive(Default, Clone)]
@@ -112,6 +114,48 @@ fn secrets_key(settings: &Settings) -> Result<SecretBox, StartupError> {
         .map_err(|e| StartupError::Other(format!("{}: {e}", path.display())))
 }
 
+/// The event publisher: the in-process broadcast, or Redis in front of it when
+/// `REDIS_URL` is set (with a probe saying whether Redis is connected).
+fn event_publisher(
+    settings: &Settings,
+    bus: &crate::realtime::LocalBus,
+) -> Result<(Arc<dyn EventPublisher>, Option<RedisStatus>), StartupError> {
+    let Some(url) = settings
+        .redis_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+    else {
+        return Ok((Arc::new(bus.clone()), None));
+    };
+    let redis = RedisBus::start(url, &settings.redis_prefix, Arc::new(bus.clone()))
+        .map_err(|e| StartupError::Other(e.to_string()))?;
+    tracing::info!(prefix = %settings.redis_prefix, "live events go through Redis (connecting in the background)");
+    let status: RedisStatus = Arc::new(redis.status());
+    Ok((Arc::new(redis), Some(status)))
+}
+
+/// Outgoing mail: SMTP when `smtp_url` is set, else `.eml` files in `mail_dir`.
+fn mailer(settings: &Settings) -> Result<Arc<dyn Mailer>, StartupError> {
+    match settings
+        .smtp_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+    {
+        Some(url) => {
+            let m = LettreMailer::smtp(url, &settings.mail_from).map_err(StartupError::Other)?;
+            tracing::info!(smtp = %infra::mail::redact_url(url), from = %settings.mail_from, "e-mail goes through SMTP");
+            Ok(Arc::new(m))
+        }
+        None => {
+            let dir = &settings.mail_dir;
+            let m = LettreMailer::files(dir, &settings.mail_from).map_err(StartupError::Other)?;
+            let shown = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+            tracing::info!(folder = %shown.display(), "no MAXLOYALTY_SMTP_URL: e-mails are written as .eml files to {} (open them with any mail reader)", shown.display());
+            Ok(Arc::new(m))
+        }
+    }
+}
+
 /// A built server, bound and ready to run.
 pub struct Application {
     acceptor: TcpAcceptor,
@@ -167,7 +211,10 @@ impl Application {
             store.clone(),
             std::time::Duration::from_secs(5),
         ));
+        // Subscriptions always read this process's broadcast; with Redis the
+        // broadcast is fed from Redis (every process sees every event).
         let bus = crate::realtime::LocalBus::default();
+        let (events, redis_up) = event_publisher(&settings, &bus)?;
         let tokens: Arc<HsJwt> = Arc::new(HsJwt::new(&secret).map_err(StartupError::Other)?);
         let sealer = Arc::new(secrets_key(&settings)?);
         let loyalty = Arc::new(LoyaltyService::new(LoyaltyDeps {
@@ -179,7 +226,7 @@ impl Application {
             locations: hot.clone(),
             secrets: Arc::new(RandomSecrets),
             clock: Arc::clone(&clock),
-            events: Arc::new(bus.clone()),
+            events,
             tokens: tokens.clone(),
             bots: Arc::new(SqlBotVault::new(
                 db.clone(),
@@ -188,7 +235,10 @@ impl Application {
             )),
             telegram: Arc::new(MiniAppAuth::default()),
         }));
-        let mailer: Arc<dyn Mailer> = overrides.mailer.unwrap_or_else(|| Arc::new(LogMailer));
+        let mailer: Arc<dyn Mailer> = match overrides.mailer {
+            Some(m) => m,
+            None => mailer(&settings)?,
+        };
         let deps = IdentityDeps {
             users: store.clone(),
             throttle: store.clone(),
@@ -196,6 +246,7 @@ impl Application {
             staff: store.clone(),
             invitations: store.clone(),
             sessions: store.clone(),
+            password_resets: store.clone(),
             locations: hot.clone(),
             policies: store.clone(),
             audit: store.clone(),
@@ -306,6 +357,7 @@ impl Application {
             schema,
             identity: Arc::clone(&identity),
             database_ready,
+            redis_up,
             jobs: jobs_admin,
             integrations,
             max_body_bytes: settings.max_body_bytes,

@@ -1,7 +1,9 @@
 //! Adapters implementing the domain's ports: sea-orm repositories for SQLite and
 //! PostgreSQL (with tenant-scoped transactions and row-level security), the casbin
-//! policy store and authoriser, password hashing, token signing and mail.
+//! policy store and authoriser, password hashing, token signing, mail and the
+//! Redis event bus.
 
+pub mod bus;
 pub mod cache;
 pub mod crypto;
 pub mod db;

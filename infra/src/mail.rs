@@ -1,9 +1,18 @@
-//! Mail adapters. Until the SMTP adapter arrives, [`LogMailer`] writes each
-//! message to the server log (development only: messages contain addresses
-//! and one-time links).
+//! Mail adapters. [`LettreMailer`] sends over SMTP (lettre, rustls: `smtps://`
+//! for implicit TLS, `smtp://…?tls=required` for STARTTLS, plain `smtp://` for
+//! local sinks) or, in development, writes each message as an `.eml` file into
+//! a folder (lettre's file transport) where a newcomer can read it.
+//! [`LogMailer`] only logs (kept for tools that want no side effect).
+//! The messages themselves (subjects, text and HTML parts, languages) are built
+//! by the domain (`domain::identity::mail`).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use domain::identity::ports::{EmailMessage, Mailer};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// Writes messages to the log instead of sending them.
 #[derive(Debug, Default, Clone, Copy)]
@@ -14,5 +23,189 @@ impl Mailer for LogMailer {
     async fn send(&self, m: &EmailMessage) -> Result<(), String> {
         tracing::info!(target: "mail", to = %m.to, subject = %m.subject, "development mailer (not sent):\n{}", m.text);
         Ok(())
+    }
+}
+
+#[derive(Clone)]
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    File(AsyncFileTransport<Tokio1Executor>, PathBuf),
+}
+
+/// Sends mail through lettre: SMTP, or `.eml` files in a folder.
+#[derive(Clone)]
+pub struct LettreMailer {
+    transport: Transport,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for LettreMailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match &self.transport {
+            Transport::Smtp(_) => "smtp".to_owned(),
+            Transport::File(_, dir) => format!("files in {}", dir.display()),
+        };
+        f.debug_struct("LettreMailer")
+            .field("transport", &kind)
+            .field("from", &self.from.to_string())
+            .finish()
+    }
+}
+
+fn parse_from(from: &str) -> Result<Mailbox, String> {
+    from.parse::<Mailbox>()
+        .map_err(|e| format!("mail_from {from:?} is not a mailbox: {e}"))
+}
+
+impl LettreMailer {
+    /// An SMTP mailer configured by URL: `smtps://user:pass@host:465`,
+    /// `smtp://host:587?tls=required` (STARTTLS) or `smtp://host:port` (plain).
+    ///
+    /// # Errors
+    /// A malformed URL or sender.
+    pub fn smtp(url: &str, from: &str) -> Result<Self, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("smtp_url {}: {e}", redact_url(url)))?
+            .timeout(Some(Duration::from_secs(30)))
+            .build();
+        Ok(Self {
+            transport: Transport::Smtp(transport),
+            from: parse_from(from)?,
+        })
+    }
+
+    /// A mailer writing each message as an `.eml` file into `dir` (created if missing).
+    ///
+    /// # Errors
+    /// The folder cannot be created, or the sender is malformed.
+    pub fn files(dir: &Path, from: &str) -> Result<Self, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("mail_dir {}: {e}", dir.display()))?;
+        Ok(Self {
+            transport: Transport::File(AsyncFileTransport::new(dir), dir.to_path_buf()),
+            from: parse_from(from)?,
+        })
+    }
+
+    /// The MIME message: multipart/alternative (text, then HTML) when there
+    /// is an HTML body, else plain text.
+    fn build(&self, m: &EmailMessage) -> Result<Message, String> {
+        let to: Mailbox =
+            m.to.as_ref()
+                .parse()
+                .map_err(|e| format!("recipient: {e}"))?;
+        let builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(m.subject.clone());
+        match &m.html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                m.text.clone(),
+                html.clone(),
+            )),
+            None => builder.singlepart(SinglePart::plain(m.text.clone())),
+        }
+        .map_err(|e| format!("message: {e}"))
+    }
+}
+
+#[async_trait]
+impl Mailer for LettreMailer {
+    async fn send(&self, m: &EmailMessage) -> Result<(), String> {
+        let message = self.build(m)?;
+        let sent = match &self.transport {
+            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::File(t, dir) => match t.send(message).await {
+                Ok(id) => {
+                    tracing::info!(target: "mail", to = %m.to, subject = %m.subject, file = %dir.join(format!("{id}.eml")).display(), "mail written");
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            },
+        };
+        if let Err(e) = &sent {
+            // Logged here once: some callers keep a failure to themselves
+            // (a password-reset request answers the same either way).
+            tracing::warn!(target: "mail", to = %m.to, subject = %m.subject, error = %e, "mail not sent");
+        }
+        sent
+    }
+}
+
+/// Hides the password of an SMTP URL for messages and logs.
+#[must_use]
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::identity::Email;
+
+    fn message(html: bool) -> EmailMessage {
+        EmailMessage {
+            to: Email::parse("ann@example.com").expect("email"),
+            subject: "Сброс пароля — MaxLoyalty".into(),
+            text: "Hello\nhttp://x/reset-password?token=pwr_1\n".into(),
+            html: html.then(|| "<p>Hello &amp; bye</p>".into()),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_file_transport_writes_a_multipart_eml_file() {
+        let dir = std::env::temp_dir().join(format!("maxloyalty-mail-{}", uuid::Uuid::now_v7()));
+        let mailer =
+            LettreMailer::files(&dir, "MaxLoyalty <no-reply@maxloyalty.local>").expect("mailer");
+        mailer.send(&message(true)).await.expect("written");
+        mailer.send(&message(false)).await.expect("written");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("dir")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 2, "{files:?}");
+        assert!(
+            files
+                .iter()
+                .all(|f| f.extension().is_some_and(|e| e == "eml"))
+        );
+        let all: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).expect("read"))
+            .collect();
+        let multi = all
+            .iter()
+            .find(|s| s.contains("multipart/alternative"))
+            .expect("the HTML message is multipart/alternative");
+        assert!(multi.contains("From: MaxLoyalty <no-reply@maxloyalty.local>"));
+        assert!(multi.contains("To: ann@example.com"));
+        assert!(multi.contains("Content-Type: text/plain; charset=utf-8"));
+        assert!(multi.contains("Content-Type: text/html; charset=utf-8"));
+        // The subject is encoded (RFC 2047) because it is not ASCII.
+        assert!(multi.contains("Subject: =?utf-8?"));
+        assert!(all.iter().any(|s| !s.contains("multipart/")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn urls_and_senders_are_checked_and_passwords_hidden() {
+        assert!(LettreMailer::smtp("smtp://127.0.0.1:2525", "MaxLoyalty <a@b.c>").is_ok());
+        assert!(LettreMailer::smtp("smtp://mail.example.com:587?tls=required", "a@b.c").is_ok());
+        assert!(LettreMailer::smtp("smtps://user:p%40ss@mail.example.com:465", "a@b.c").is_ok());
+        assert!(LettreMailer::smtp("ftp://x", "a@b.c").is_err());
+        assert!(LettreMailer::smtp("smtp://127.0.0.1:2525", "not a mailbox").is_err());
+        assert_eq!(
+            redact_url("smtps://user:secret@host:465"),
+            "smtps://user:***@host:465"
+        );
     }
 }

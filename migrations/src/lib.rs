@@ -14,6 +14,7 @@ mod m20261121_000007_tenant_directory;
 mod m20261121_000008_api_keys;
 mod m20261121_000009_webhooks;
 mod m20261121_000010_integrations;
+mod m20261121_000011_password_resets;
 pub mod rls;
 
 /// All migrations in order.
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000008_api_keys::Migration),
             Box::new(m20261121_000009_webhooks::Migration),
             Box::new(m20261121_000010_integrations::Migration),
+            Box::new(m20261121_000011_password_resets::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@ import { AuthShell, ErrorNotice, Loading, NoAccess, NotFound } from './component
 import { useI18n } from './i18n/I18nProvider';
 import { accessFor, normalizePath, type PageId } from './nav';
 import { AcceptInvitationPage } from './pages/AcceptInvitationPage';
+import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { AuditPage } from './pages/AuditPage';
 import { CashierPage } from './pages/cashier/CashierPage';
 import { GuestPage } from './pages/guests/GuestPage';
@@ -56,6 +57,8 @@ export function App() {
 
   // The invitation page works with or without a session.
   if (path === '/accept-invitation') return <AcceptInvitationPage />;
+  // So does the password-reset page (a link from an e-mail).
+  if (path === '/reset-password') return <ResetPasswordPage />;
 
   if (state.status === 'restoring') {
     return (

@@ -42,6 +42,8 @@ pub const PUBLIC_FIELDS: &[&str] = &[
     "acceptInvitation",
     "invitationPreview",
     "guestSignIn",
+    "requestPasswordReset",
+    "resetPassword",
 ];
 
 /// The root query.

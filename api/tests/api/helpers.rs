@@ -291,8 +291,10 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings))
     tweak(&mut settings);
     let mailer = Arc::new(RecordingMailer::default());
     let clock = Arc::new(TestClock::new());
+    // A test that configures an SMTP server gets the real mailer (and its own sink).
+    let real_mail = settings.smtp_url.is_some();
     let overrides = Overrides {
-        mailer: Some(mailer.clone()),
+        mailer: (!real_mail).then(|| mailer.clone() as Arc<dyn Mailer>),
         clock: Some(clock.clone()),
     };
     let app = Application::build(settings, overrides)

@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::helpers::{Backend, spawn_app, unique_email};
 
-async fn next_json<S>(ws: &mut S) -> Value
+pub(crate) async fn next_json<S>(ws: &mut S) -> Value
 where
     S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
@@ -122,6 +122,7 @@ fn help_lists_every_setting() {
         "MAXLOYALTY_PORT",
         "MAXLOYALTY_JWT_SECRET",
         "MAXLOYALTY_ENV",
+        "REDIS_URL",
         "--demo",
         "export-schema",
     ] {
@@ -192,7 +193,7 @@ fn the_binary_creates_its_sqlite_file_serves_and_drains_on_sigterm() {
     }
 }
 
-async fn subscribe(
+pub(crate) async fn subscribe(
     base: &str,
     token: &str,
     query: &str,

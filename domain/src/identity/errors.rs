@@ -622,3 +622,72 @@ impl DomainError for RevokeApiKeyError {
         }
     }
 }
+
+/// Asking for a password-reset link.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestPasswordResetError {
+    /// The e-mail is not an e-mail address.
+    #[error(transparent)]
+    Invalid(#[from] InvalidValue),
+    /// Too many requests for this e-mail.
+    #[error("too many requests; try again in {retry_after_secs} s")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after_secs: u64,
+    },
+    /// Internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+from_store!(RequestPasswordResetError);
+impl DomainError for RequestPasswordResetError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Invalid(_) => ErrorClass::Validation,
+            Self::Throttled { .. } => ErrorClass::RateLimited,
+            Self::Internal(_) => ErrorClass::Internal,
+        }
+    }
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid(v) => Some(v.field),
+            _ => None,
+        }
+    }
+    fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Throttled { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+}
+
+/// Setting a new password with a reset link.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResetPasswordError {
+    /// The new password is not acceptable.
+    #[error(transparent)]
+    Invalid(#[from] InvalidValue),
+    /// The link is unknown, already used or expired.
+    #[error("this password-reset link is invalid, already used or expired: ask for a new one")]
+    InvalidToken,
+    /// Internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+from_store!(ResetPasswordError);
+impl DomainError for ResetPasswordError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Invalid(_) | Self::InvalidToken => ErrorClass::Validation,
+            Self::Internal(_) => ErrorClass::Internal,
+        }
+    }
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid(v) => Some(v.field),
+            Self::InvalidToken => Some("token"),
+            Self::Internal(_) => None,
+        }
+    }
+}

@@ -4,6 +4,7 @@
 pub mod api_key_service;
 pub mod api_keys;
 pub mod errors;
+pub mod mail;
 pub mod models;
 pub mod ports;
 pub mod service;

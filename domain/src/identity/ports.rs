@@ -500,6 +500,66 @@ pub trait ApiKeyRepository: Send + Sync {
     ) -> Result<(), StoreError>;
 }
 
+/// A password-reset token to store (global: a person spans tenants).
+#[derive(Debug, Clone)]
+pub struct NewPasswordReset {
+    /// Its id.
+    pub id: uuid::Uuid,
+    /// Whose password it resets.
+    pub user: UserId,
+    /// The digest of the token (the token itself is never stored).
+    pub token_hash: String,
+    /// When it was requested.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A stored password-reset token, with its user.
+#[derive(Debug, Clone)]
+pub struct StoredPasswordReset {
+    /// Its id.
+    pub id: uuid::Uuid,
+    /// Whose password it resets.
+    pub user: UserId,
+    /// Their e-mail (for the password rules).
+    pub email: Email,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// When it was used, if it was.
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+/// Single-use password-reset tokens (global table).
+#[async_trait]
+pub trait PasswordResetRepository: Send + Sync {
+    /// Stores a new token.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn create(&self, reset: &NewPasswordReset) -> Result<(), StoreError>;
+    /// The token with this digest, used or not.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn find(&self, token_hash: &str) -> Result<Option<StoredPasswordReset>, StoreError>;
+    /// In one transaction: marks the token used if it is still unused and
+    /// unexpired at `at` (a conditional update), sets the user's password hash
+    /// and writes the audit record to `ctx.tenant()`. Returns false (and
+    /// changes nothing) when the token was used or expired meanwhile.
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn complete(
+        &self,
+        ctx: &Ctx,
+        id: uuid::Uuid,
+        password_hash: &str,
+        at: DateTime<Utc>,
+        audit: AuditRecord,
+    ) -> Result<bool, StoreError>;
+}
+
 /// Filters of the audit log.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
@@ -590,6 +650,8 @@ pub struct EmailMessage {
     pub subject: String,
     /// The plain text body.
     pub text: String,
+    /// The HTML body, if any (sent as the alternative to the text).
+    pub html: Option<String>,
 }
 
 /// Sends e-mail.

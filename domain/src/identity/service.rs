@@ -8,8 +8,9 @@ use serde_json::json;
 
 use super::errors::{
     AcceptInvitationError, AccessError, ChangePasswordError, InviteError, LocationError,
-    LoginError, ProfileError, ReadError, RefreshError, RevokeInvitationError, RolePermissionsError,
-    SignUpError, StaffChangeError, StoreError, SwitchTenantError,
+    LoginError, ProfileError, ReadError, RefreshError, RequestPasswordResetError,
+    ResetPasswordError, RevokeInvitationError, RolePermissionsError, SignUpError, StaffChangeError,
+    StoreError, SwitchTenantError,
 };
 use super::models::{
     AccessClaims, AuditEntry, AuditRecord, AuthSession, Email, Invitation, InvitationPreview,
@@ -17,10 +18,11 @@ use super::models::{
     Tenant, TimeZoneName, User,
 };
 use super::ports::{
-    ApiKeyRepository, AuditFilter, AuditRepository, Authorizer, EmailMessage, InvitationRepository,
-    Joiner, LocationRepository, LoginThrottleStore, Mailer, NewRefreshToken, NewTenantBundle,
-    PasswordHasher, PolicyRepository, SecretGenerator, SessionRepository, StaffRepository, Subject,
-    TenantRepository, ThrottleState, TokenCodec, TokenRejection, UserRepository,
+    ApiKeyRepository, AuditFilter, AuditRepository, Authorizer, InvitationRepository, Joiner,
+    LocationRepository, LoginThrottleStore, Mailer, NewPasswordReset, NewRefreshToken,
+    NewTenantBundle, PasswordHasher, PasswordResetRepository, PolicyRepository, SecretGenerator,
+    SessionRepository, StaffRepository, Subject, TenantRepository, ThrottleState, TokenCodec,
+    TokenRejection, UserRepository,
 };
 use crate::ctx::{Actor, Ctx, RequestMeta};
 use crate::ids::{InvitationId, LocationId, RefreshTokenId, SessionId, TenantId, UserId};
@@ -37,6 +39,8 @@ pub struct SessionPolicy {
     pub refresh_ttl: Duration,
     /// Invitation lifetime (7 days).
     pub invitation_ttl: Duration,
+    /// Password-reset link lifetime (30 minutes).
+    pub password_reset_ttl: Duration,
     /// Failures after which each further attempt must wait (3).
     pub throttle_after: u32,
     /// Failures after which the account locks (10).
@@ -53,6 +57,7 @@ impl Default for SessionPolicy {
             access_ttl: Duration::minutes(15),
             refresh_ttl: Duration::days(30),
             invitation_ttl: Duration::days(7),
+            password_reset_ttl: Duration::minutes(30),
             throttle_after: 3,
             lock_after: 10,
             lock_for: Duration::minutes(15),
@@ -76,6 +81,8 @@ pub struct IdentityDeps {
     pub invitations: Arc<dyn InvitationRepository>,
     /// Refresh tokens.
     pub sessions: Arc<dyn SessionRepository>,
+    /// Password-reset tokens.
+    pub password_resets: Arc<dyn PasswordResetRepository>,
     /// Locations.
     pub locations: Arc<dyn LocationRepository>,
     /// Role policies.
@@ -132,6 +139,8 @@ pub struct NewLocation {
 /// carry their tenant, so that lookups stay inside one tenant's rows.
 const REFRESH_PREFIX: &str = "rt";
 const INVITATION_PREFIX: &str = "inv";
+/// Password-reset tokens are global (a person spans tenants): no tenant part.
+const RESET_PREFIX: &str = "pwr_";
 
 fn compose_token(prefix: &str, tenant: TenantId, secret: &str) -> String {
     format!("{prefix}_{}_{secret}", tenant.as_uuid().simple())
@@ -396,6 +405,21 @@ impl IdentityService {
         }
     }
 
+    /// The throttle state after one more counted attempt.
+    fn next_failure(&self, state: Option<ThrottleState>, now: DateTime<Utc>) -> ThrottleState {
+        let failures = match state {
+            Some(s) if s.locked_until.is_some_and(|u| u <= now) => 1,
+            Some(s) => s.failures.saturating_add(1),
+            None => 1,
+        };
+        let locked_until = (failures >= self.policy.lock_after).then(|| now + self.policy.lock_for);
+        ThrottleState {
+            failures,
+            last_failure_at: now,
+            locked_until,
+        }
+    }
+
     /// Signs a staff member in with e-mail and password. Failed attempts for an
     /// e-mail (known or not) slow down and then lock further attempts; the error
     /// never tells whether the e-mail has an account.
@@ -446,19 +470,10 @@ impl IdentityService {
             .verify(password, creds.as_ref().map(|c| c.password_hash.as_str()))
             .await;
         let Some(creds) = creds.filter(|_| ok) else {
-            let failures = match state {
-                Some(s) if s.locked_until.is_some_and(|u| u <= now) => 1,
-                Some(s) => s.failures.saturating_add(1),
-                None => 1,
-            };
-            let locked_until =
-                (failures >= self.policy.lock_after).then(|| now + self.policy.lock_for);
-            let next = ThrottleState {
-                failures,
-                last_failure_at: now,
-                locked_until,
-            };
-            self.d.throttle.put(&key, next).await?;
+            self.d
+                .throttle
+                .put(&key, self.next_failure(state, now))
+                .await?;
             return Err(LoginError::InvalidCredentials);
         };
         self.d.throttle.clear(&key).await?;
@@ -592,6 +607,130 @@ impl IdentityService {
         self.start_session(ctx, &member.user, member.role, "password_change")
             .await
             .map_err(ChangePasswordError::Internal)
+    }
+
+    /// E-mails a single-use password-reset link to the account with this
+    /// e-mail, if there is one. The answer is the same whether or not there is
+    /// (a failed send is the mailer's to log, not the caller's to learn);
+    /// requests for an e-mail are throttled like failed logins.
+    ///
+    /// # Errors
+    /// See [`RequestPasswordResetError`].
+    pub async fn request_password_reset(
+        &self,
+        email: &str,
+    ) -> Result<(), RequestPasswordResetError> {
+        let email = Email::parse(email)?;
+        let key = self.d.secrets.digest(&format!("reset:{email}"));
+        let now = self.now();
+        let state = self.d.throttle.get(&key).await?;
+        self.check_throttle(state, now).map_err(|e| match e {
+            LoginError::Throttled { retry_after_secs } => {
+                RequestPasswordResetError::Throttled { retry_after_secs }
+            }
+            other => RequestPasswordResetError::Internal(other.to_string()),
+        })?;
+        self.d
+            .throttle
+            .put(&key, self.next_failure(state, now))
+            .await?;
+        let Some(creds) = self.d.users.find_by_email(&email).await? else {
+            return Ok(());
+        };
+        let token = format!("{RESET_PREFIX}{}", self.d.secrets.generate());
+        let reset = NewPasswordReset {
+            id: uuid::Uuid::now_v7(),
+            user: creds.user.id,
+            token_hash: self.d.secrets.digest(&token),
+            created_at: now,
+            expires_at: now + self.policy.password_reset_ttl,
+        };
+        self.d.password_resets.create(&reset).await?;
+        let link = format!(
+            "{}/reset-password?token={token}",
+            self.policy.public_url.trim_end_matches('/')
+        );
+        let message = super::mail::password_reset(
+            email,
+            creds.user.locale,
+            &super::mail::PasswordResetMail {
+                name: &creds.user.display_name,
+                link: &link,
+                expires_at: reset.expires_at,
+            },
+        );
+        let _ = self.d.mailer.send(&message).await;
+        Ok(())
+    }
+
+    /// Sets a new password with a reset link's token (once, before it
+    /// expires), ends every session of the person in every business, and
+    /// audits the reset in their most recent business.
+    ///
+    /// # Errors
+    /// See [`ResetPasswordError`].
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        new_password: &str,
+        meta: RequestMeta,
+    ) -> Result<(), ResetPasswordError> {
+        if !token.starts_with(RESET_PREFIX) || token.len() < RESET_PREFIX.len() + 32 {
+            return Err(ResetPasswordError::InvalidToken);
+        }
+        let stored = self
+            .d
+            .password_resets
+            .find(&self.d.secrets.digest(token))
+            .await?
+            .ok_or(ResetPasswordError::InvalidToken)?;
+        let now = self.now();
+        if stored.used_at.is_some() || stored.expires_at <= now {
+            return Err(ResetPasswordError::InvalidToken);
+        }
+        let password =
+            Password::new_checked(new_password, Some(&stored.email)).map_err(|mut v| {
+                v.field = "newPassword";
+                ResetPasswordError::Invalid(v)
+            })?;
+        let hash = self
+            .d
+            .hasher
+            .hash(&password)
+            .await
+            .map_err(ResetPasswordError::Internal)?;
+        let memberships = self.d.users.memberships(stored.user).await?;
+        let home = memberships
+            .iter()
+            .max_by_key(|m| (m.active, m.joined_at))
+            .map(|m| m.tenant)
+            .ok_or_else(|| ResetPasswordError::Internal("a user without a membership".into()))?;
+        let ctx = Ctx::person(home, stored.user, meta);
+        let audit = with_label(
+            AuditRecord::new("auth.password_reset", "user", stored.user)
+                .details(json!({ "user": stored.user.to_string(), "sessions": "all ended" })),
+            &stored.email,
+        );
+        if !self
+            .d
+            .password_resets
+            .complete(&ctx, stored.id, &hash, now, audit)
+            .await?
+        {
+            return Err(ResetPasswordError::InvalidToken);
+        }
+        for m in &memberships {
+            self.d
+                .sessions
+                .revoke_user(&Ctx::system(m.tenant), stored.user, now)
+                .await?;
+        }
+        // A person locked out by failed logins gets back in with the new password.
+        self.d
+            .throttle
+            .clear(&self.throttle_key(&stored.email))
+            .await?;
+        Ok(())
     }
 
     /// Exchanges a refresh token for a new pair. A token works once: presenting
@@ -747,13 +886,25 @@ impl IdentityService {
         if role == Role::Owner && self.actor_role(ctx).await? != Role::Owner {
             return Err(InviteError::OwnerOnly);
         }
-        if let Some(creds) = self.d.users.find_by_email(&email).await? {
+        let existing = self.d.users.find_by_email(&email).await?;
+        if let Some(creds) = &existing {
             match self.d.staff.get(ctx, creds.user.id).await {
                 Ok(_) => return Err(InviteError::AlreadyMember),
                 Err(StoreError::NotFound) => {}
                 Err(e) => return Err(e.into()),
             }
         }
+        // The invitee's language when they already have an account, else the
+        // inviter's (tenants have no language of their own), else Russian.
+        let locale = match (&existing, ctx.actor()) {
+            (Some(creds), _) => creds.user.locale,
+            (None, Actor::Staff(u)) => match self.d.staff.get(ctx, u).await {
+                Ok(m) => m.user.locale,
+                Err(StoreError::NotFound) => Locale::default(),
+                Err(e) => return Err(e.into()),
+            },
+            (None, _) => Locale::default(),
+        };
         let now = self.now();
         let invitation = Invitation {
             id: InvitationId::new(),
@@ -775,20 +926,16 @@ impl IdentityService {
             "{}/accept-invitation?token={token}",
             self.policy.public_url.trim_end_matches('/')
         );
-        let message = EmailMessage {
-            to: email,
-            subject: format!(
-                "Приглашение в «{}» — MaxLoyalty / Invitation to join {}",
-                tenant.name, tenant.name
-            ),
-            text: format!(
-                "Вас пригласили в «{name}» в MaxLoyalty ({role}). Примите приглашение до {until}:\n{link}\n\n\
-                 You have been invited to join {name} on MaxLoyalty as {role}. Accept before {until}:\n{link}\n",
-                name = tenant.name,
-                role = role.as_str(),
-                until = invitation.expires_at.format("%Y-%m-%d %H:%M UTC"),
-            ),
-        };
+        let message = super::mail::invitation(
+            email,
+            locale,
+            &super::mail::InvitationMail {
+                business: &tenant.name,
+                role,
+                link: &link,
+                expires_at: invitation.expires_at,
+            },
+        );
         if let Err(e) = self.d.mailer.send(&message).await {
             // The invitation stands; it can be sent again by inviting the same e-mail.
             return Err(InviteError::Internal(format!(

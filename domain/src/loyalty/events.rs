@@ -3,8 +3,10 @@
 use super::models::{Account, Receipt};
 use crate::ids::{GuestId, LevelId, PromotionId, TenantId};
 
-/// Something live screens care about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Something live screens care about. Serialisable so that bus adapters can
+/// carry it between processes (the domain itself does no IO).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum LoyaltyEvent {
     /// A check was processed (not sent for replays).
     CheckProcessed(Receipt),

@@ -677,6 +677,7 @@ impl WebhookService {
                          and redeliver what it missed from its delivery log.",
                         url = e.url
                     ),
+                    html: None,
                 };
                 let _ = self.d.mailer.send(&message).await;
             }

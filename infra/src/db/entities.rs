@@ -118,6 +118,23 @@ pub mod refresh_tokens {
     no_relations!();
 }
 
+/// Password-reset tokens (global).
+pub mod password_resets {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "password_resets")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub user_id: Uuid,
+        pub token_hash: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub used_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
 /// Failed-login counters.
 pub mod login_attempts {
     use sea_orm::entity::prelude::*;

@@ -716,3 +716,17 @@ export const LinkMyPhoneDocument = graphql(`
     linkMyPhone(contactData: $contactData) { token expiresAt created }
   }
 `);
+
+// ---- password reset ----
+
+export const RequestPasswordResetDocument = graphql(`
+  mutation RequestPasswordReset($email: String!) {
+    requestPasswordReset(email: $email)
+  }
+`);
+
+export const ResetPasswordDocument = graphql(`
+  mutation ResetPassword($token: String!, $newPassword: String!) {
+    resetPassword(token: $token, newPassword: $newPassword)
+  }
+`);

@@ -100,6 +100,8 @@ type Documents = {
     "\n  mutation RedeliverWebhook($deliveryId: ID) {\n    redeliverWebhook(deliveryId: $deliveryId) { ...WebhookDeliveryFields }\n  }\n": typeof types.RedeliverWebhookDocument,
     "\n  mutation SendTestWebhook($endpointId: ID!) {\n    sendTestWebhook(endpointId: $endpointId) { ...WebhookDeliveryFields }\n  }\n": typeof types.SendTestWebhookDocument,
     "\n  mutation LinkMyPhone($contactData: String!) {\n    linkMyPhone(contactData: $contactData) { token expiresAt created }\n  }\n": typeof types.LinkMyPhoneDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": typeof types.ResetPasswordDocument,
 };
 const documents: Documents = {
     "\n  fragment MeFields on Me {\n    user { id email displayName locale }\n    tenant { id name currency createdAt }\n    role\n    permissions\n  }\n": types.MeFieldsFragmentDoc,
@@ -187,6 +189,8 @@ const documents: Documents = {
     "\n  mutation RedeliverWebhook($deliveryId: ID) {\n    redeliverWebhook(deliveryId: $deliveryId) { ...WebhookDeliveryFields }\n  }\n": types.RedeliverWebhookDocument,
     "\n  mutation SendTestWebhook($endpointId: ID!) {\n    sendTestWebhook(endpointId: $endpointId) { ...WebhookDeliveryFields }\n  }\n": types.SendTestWebhookDocument,
     "\n  mutation LinkMyPhone($contactData: String!) {\n    linkMyPhone(contactData: $contactData) { token expiresAt created }\n  }\n": types.LinkMyPhoneDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": types.ResetPasswordDocument,
 };
 
 /**
@@ -529,6 +533,14 @@ export function graphql(source: "\n  mutation SendTestWebhook($endpointId: ID!) 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation LinkMyPhone($contactData: String!) {\n    linkMyPhone(contactData: $contactData) { token expiresAt created }\n  }\n"): typeof import('./graphql').LinkMyPhoneDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"): typeof import('./graphql').RequestPasswordResetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n"): typeof import('./graphql').ResetPasswordDocument;
 
 
 export function graphql(source: string) {

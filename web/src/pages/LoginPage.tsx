@@ -68,6 +68,11 @@ export function LoginPage({ sessionExpired }: { sessionExpired: boolean }) {
         </button>
       </form>
       <p className="auth-alt">
+        <Link to="/reset-password" data-testid="to-reset-password">
+          {t('login.forgotPassword')}
+        </Link>
+      </p>
+      <p className="auth-alt">
         {t('login.noAccount')}{' '}
         <Link to="/signup" data-testid="to-signup">
           {t('login.signUpLink')}

@@ -168,6 +168,33 @@ impl IdentityMutation {
             .into())
     }
 
+    /// E-mails a single-use password-reset link (valid 30 minutes) to the
+    /// account with this e-mail. Answers `true` whether or not there is one;
+    /// repeated requests for an e-mail are throttled like failed logins.
+    #[graphql(guard = "Public", directive = public::apply())]
+    async fn request_password_reset(&self, ctx: &Context<'_>, email: String) -> Result<bool> {
+        svc(ctx)?.request_password_reset(&email).await.gql()?;
+        Ok(true)
+    }
+
+    /// Sets a new password with the token of a reset link (once, before it
+    /// expires) and ends every session of the person. A used, expired or
+    /// unknown token is `VALIDATION` on `token`.
+    #[graphql(guard = "Public", directive = public::apply())]
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+        new_password: String,
+    ) -> Result<bool> {
+        let meta = caller(ctx)?.meta();
+        svc(ctx)?
+            .reset_password(&token, &new_password, meta)
+            .await
+            .gql()?;
+        Ok(true)
+    }
+
     /// Invites someone to the staff; they receive a link by e-mail.
     #[graphql(guard = "Perm(P::StaffManage)", directive = requires::apply("staff:manage".into()))]
     async fn invite_staff(&self, ctx: &Context<'_>, input: InviteStaffInput) -> Result<Invitation> {

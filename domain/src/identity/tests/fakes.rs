@@ -23,10 +23,10 @@ use crate::identity::models::{
 };
 use crate::identity::ports::{
     ApiKeyRepository, AuditFilter, AuditRepository, Authorizer, EmailMessage, InvitationRepository,
-    Joiner, LocationRepository, LoginThrottleStore, Mailer, NewRefreshToken, NewTenantBundle,
-    PasswordHasher, PolicyRepository, SecretGenerator, SessionRepository, StaffRepository,
-    StoredRefreshToken, Subject, TenantRepository, ThrottleState, TokenCodec, TokenRejection,
-    UserRepository,
+    Joiner, LocationRepository, LoginThrottleStore, Mailer, NewPasswordReset, NewRefreshToken,
+    NewTenantBundle, PasswordHasher, PasswordResetRepository, PolicyRepository, SecretGenerator,
+    SessionRepository, StaffRepository, StoredPasswordReset, StoredRefreshToken, Subject,
+    TenantRepository, ThrottleState, TokenCodec, TokenRejection, UserRepository,
 };
 use crate::ids::{
     ApiKeyId, AuditEntryId, InvitationId, LocationId, RefreshTokenId, SessionId, TenantId, UserId,
@@ -127,6 +127,10 @@ pub(crate) struct Tables {
     pub(crate) throttle: HashMap<String, ThrottleState>,
     /// API keys with their tenant and digest; an active key's scopes are its `p` rules.
     pub(crate) api_keys: Vec<(TenantId, ApiKey, String)>,
+    /// Password-reset tokens (global).
+    pub(crate) password_resets: Vec<NewPasswordReset>,
+    /// Ids of the used ones, with when.
+    pub(crate) password_resets_used: HashMap<Uuid, DateTime<Utc>>,
 }
 
 impl Tables {
@@ -347,6 +351,62 @@ impl UserRepository for InMemory {
         password_hash.clone_into(&mut row.password_hash);
         t.write_audit(ctx, audit, now);
         Ok(())
+    }
+}
+
+#[async_trait]
+impl PasswordResetRepository for InMemory {
+    async fn create(&self, reset: &NewPasswordReset) -> Result<(), StoreError> {
+        self.tables().password_resets.push(reset.clone());
+        Ok(())
+    }
+
+    async fn find(&self, token_hash: &str) -> Result<Option<StoredPasswordReset>, StoreError> {
+        let t = self.tables();
+        let Some(r) = t
+            .password_resets
+            .iter()
+            .find(|r| r.token_hash == token_hash)
+        else {
+            return Ok(None);
+        };
+        let email = t
+            .users
+            .get(&r.user)
+            .ok_or(StoreError::NotFound)?
+            .user
+            .email
+            .clone();
+        Ok(Some(StoredPasswordReset {
+            id: r.id,
+            user: r.user,
+            email,
+            expires_at: r.expires_at,
+            used_at: t.password_resets_used.get(&r.id).copied(),
+        }))
+    }
+
+    async fn complete(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        password_hash: &str,
+        at: DateTime<Utc>,
+        audit: AuditRecord,
+    ) -> Result<bool, StoreError> {
+        let now = self.now();
+        let mut t = self.tables();
+        let Some(r) = t.password_resets.iter().find(|r| r.id == id).cloned() else {
+            return Ok(false);
+        };
+        if t.password_resets_used.contains_key(&id) || r.expires_at <= at {
+            return Ok(false);
+        }
+        let row = t.users.get_mut(&r.user).ok_or(StoreError::NotFound)?;
+        password_hash.clone_into(&mut row.password_hash);
+        t.password_resets_used.insert(id, at);
+        t.write_audit(ctx, audit, now);
+        Ok(true)
     }
 }
 

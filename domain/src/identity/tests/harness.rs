@@ -82,6 +82,7 @@ impl World {
             staff: store.clone(),
             invitations: store.clone(),
             sessions: store.clone(),
+            password_resets: store.clone(),
             locations: store.clone(),
             policies: store.clone(),
             authorizer: authz.clone(),

@@ -9,6 +9,7 @@ mod api_keys;
 mod audit;
 mod invitations;
 mod locations;
+mod password_reset;
 mod profile;
 mod properties;
 mod roles;
