@@ -76,6 +76,42 @@ function onServerOutput(chunk) {
   for (const check of logWaiters) check();
 }
 
+/** Decodes the text of every MIME part of an .eml file (base64 and quoted-printable). */
+function emlText(raw) {
+  const qp = (t) =>
+    Buffer.from(
+      t.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))),
+      'latin1',
+    ).toString('utf8');
+  const parts = [];
+  for (const chunk of raw.split(/\r?\n--[^\r\n]+/)) {
+    const sep = chunk.search(/\r?\n\r?\n/);
+    if (sep < 0) continue;
+    const headers = chunk.slice(0, sep);
+    const body = chunk.slice(sep).trim();
+    if (/content-transfer-encoding:\s*base64/i.test(headers)) {
+      parts.push(Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8'));
+    } else if (/content-transfer-encoding:\s*quoted-printable/i.test(headers)) {
+      parts.push(qp(body));
+    } else {
+      parts.push(body);
+    }
+  }
+  return parts.join('\n');
+}
+
+/**
+ * The first match of `re` in the next e-mail the server writes after `fromOffset`
+ * (the embedded default writes mails as .eml files and logs each file's path).
+ */
+async function waitForMail(re, { fromOffset = 0, timeout, what }) {
+  const m = await waitForLog(/mail written.*?file=(\S+?\.eml)/, { fromOffset, timeout, what });
+  const file = m[1].startsWith('/') ? m[1] : join(tempDir, m[1]); // relative to the server's folder
+  const found = re.exec(emlText(readFileSync(file, 'utf8')));
+  if (!found) throw new Error(`${what}: ${m[1]} has no match for ${re}`);
+  return found;
+}
+
 /** Resolves with the first match of `re` in the server log after `fromOffset`. */
 function waitForLog(re, { fromOffset = 0, timeout, what }) {
   return new Promise((resolvePromise, reject) => {
@@ -411,8 +447,8 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
   });
 
   let token;
-  await step('4. read the invitation token from the server log', async () => {
-    const m = await waitForLog(ACCEPT_LINK_RE, { fromOffset: inviteLogOffset, timeout: MAIL_TIMEOUT, what: 'the invitation email with the accept link' });
+  await step('4. read the invitation token from the e-mail the server wrote', async () => {
+    const m = await waitForMail(ACCEPT_LINK_RE, { fromOffset: inviteLogOffset, timeout: MAIL_TIMEOUT, what: 'the invitation email with the accept link' });
     token = m[1];
     assert.ok(token.length >= 16, `token looks too short: ${token}`);
   });
@@ -1262,7 +1298,7 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
   }, ['3', '14']);
 
   await step('16. context C: the second owner accepts with their existing password and gets the business switcher', async () => {
-    const m = await waitForLog(ACCEPT_LINK_RE, { fromOffset: inviteOwner2Offset, timeout: MAIL_TIMEOUT, what: 'the second invitation email' });
+    const m = await waitForMail(ACCEPT_LINK_RE, { fromOffset: inviteOwner2Offset, timeout: MAIL_TIMEOUT, what: 'the second invitation email' });
     await pageC.goto(`${baseUrl}/accept-invitation?token=${encodeURIComponent(m[1])}`);
     await expectVisible(pageC, 'accept-preview');
     assert.equal(await text(pageC, 'accept-email'), OWNER2.email);
