@@ -277,18 +277,15 @@ impl Application {
             .register_schedules(&crate::jobs::schedules())
             .await
             .map_err(|e| StartupError::Other(e.to_string()))?;
+        let integration_store = Arc::new(infra::db::SqlIntegrations::new(
+            db.clone(),
+            Arc::clone(&sealer),
+            Arc::clone(&clock),
+        ));
         let integrations = Arc::new(domain::integrations::IntegrationService::new(
             domain::integrations::IntegrationDeps {
-                integrations: Arc::new(infra::db::SqlIntegrations::new(
-                    db.clone(),
-                    Arc::clone(&sealer),
-                    Arc::clone(&clock),
-                )),
-                events: Arc::new(infra::db::SqlIntegrations::new(
-                    db.clone(),
-                    Arc::clone(&sealer),
-                    Arc::clone(&clock),
-                )),
+                integrations: integration_store.clone(),
+                events: integration_store,
                 locations: hot.clone(),
                 loyalty: Arc::clone(&loyalty),
                 secrets: Arc::new(RandomSecrets),
@@ -314,9 +311,8 @@ impl Application {
                 clock: Arc::clone(&clock),
             },
         ));
-        let handlers =
+        let mut handlers =
             crate::jobs::handlers(&queue, store.clone(), &loyalty, &integrations, &webhooks);
-        let mut handlers = handlers;
         handlers.insert(
             crate::jobs::PURGE_JOB.into(),
             crate::jobs::purge_handler(Arc::clone(&queue), Arc::clone(&clock)),

@@ -4,6 +4,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod common;
 mod m20261121_000001_identity;
 mod m20261121_000002_loyalty;
 mod m20261121_000003_telegram_bots;

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
+use crate::common::a;
 use crate::rls::{self, APP_ROLE, CURRENT_TENANT, CURRENT_USER};
 
 pub struct Migration;
@@ -13,10 +14,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261121_000001_identity"
     }
-}
-
-fn a(s: &str) -> Alias {
-    Alias::new(s)
 }
 
 fn tenant_pk(table: &mut TableCreateStatement) -> &mut TableCreateStatement {

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
+use crate::common::{a, tenant_fk};
 use crate::rls;
 
 pub struct Migration;
@@ -13,17 +14,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261121_000002_loyalty"
     }
-}
-
-fn a(s: &str) -> Alias {
-    Alias::new(s)
-}
-
-fn tenant_fk(table: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(a(table), a("tenant_id"))
-        .to(a("tenants"), a("id"))
-        .to_owned()
 }
 
 async fn index(

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
+use crate::common::a;
 use crate::rls;
 
 pub struct Migration;
@@ -14,10 +15,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261121_000011_password_resets"
     }
-}
-
-fn a(s: &str) -> Alias {
-    Alias::new(s)
 }
 
 #[async_trait::async_trait]

@@ -106,17 +106,6 @@ pub struct IntegrationService {
     d: IntegrationDeps,
 }
 
-fn cut(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_owned();
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s[..end].to_owned()
-}
-
 fn guest_ref(key: &GuestKey) -> Result<GuestRef, String> {
     match key {
         GuestKey::Phone(p) => Phone::parse(p, "phone")
@@ -819,10 +808,4 @@ fn mask(s: &str) -> String {
         .enumerate()
         .map(|(i, c)| if i + 4 < n && i > 1 { '•' } else { c })
         .collect()
-}
-
-/// Keeps `cut` reachable for callers that log long payloads.
-#[must_use]
-pub fn excerpt(s: &str) -> String {
-    cut(s, REJECTED_KEEP)
 }

@@ -529,12 +529,8 @@ impl LoyaltyService {
             }));
         }
         if let Some(referrer) = guest.referred_by {
-            let referrer_active = self
-                .d
-                .guests
-                .get(ctx, referrer)
-                .await
-                .is_ok_and(|r| !r.forgotten);
+            // Looked up only when a referral grant is still due (not on every check).
+            let mut referrer_active = None;
             for p in promotions.iter().filter(|p| p.runs_on(local.date_naive())) {
                 let PromotionRule::Referral {
                     referrer_points,
@@ -547,8 +543,21 @@ impl LoyaltyService {
                 if self.d.promotions.granted(ctx, p.id, &key).await? {
                     continue;
                 }
+                let active = match referrer_active {
+                    Some(a) => a,
+                    None => {
+                        let a = self
+                            .d
+                            .guests
+                            .get(ctx, referrer)
+                            .await
+                            .is_ok_and(|r| !r.forgotten);
+                        referrer_active = Some(a);
+                        a
+                    }
+                };
                 let mut credits = vec![(guest.id, referee_points)];
-                if referrer_active {
+                if active {
                     credits.push((referrer, referrer_points));
                 }
                 grants.rules.push((

@@ -875,34 +875,24 @@ impl LoyaltyService {
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" ");
-                // `ref_<card code>` in the link's start parameter names who invited them;
-                // an unknown code is ignored rather than refusing the sign-in.
-                let mut referral_code = who
-                    .start_param
-                    .as_deref()
-                    .and_then(|p| p.strip_prefix("ref_"))
-                    .map(str::to_owned);
-                if let Some(code) = referral_code.as_deref() {
-                    let known = match CardCode::parse(code) {
-                        Ok(card) => self
-                            .d
-                            .guests
-                            .find(&ctx, &GuestRef::Card(card))
-                            .await?
-                            .is_some_and(|g| !g.forgotten),
-                        Err(_) => false,
-                    };
-                    if !known {
-                        referral_code = None;
-                    }
-                }
-                let n = NewGuest {
+                // `ref_<card code>` in the link's start parameter names who invited them.
+                let mut n = NewGuest {
                     name: Some(name),
                     telegram_id: Some(who.user_id),
-                    referral_code,
+                    referral_code: who
+                        .start_param
+                        .as_deref()
+                        .and_then(|p| p.strip_prefix("ref_"))
+                        .map(str::to_owned),
                     ..NewGuest::default()
                 };
-                match self.create_guest(&ctx, n).await {
+                let mut created = self.create_guest(&ctx, n.clone()).await;
+                if matches!(&created, Err(GuestError::Invalid(v)) if v.field == "referralCode") {
+                    // An unknown code in the link is ignored rather than refusing the sign-in.
+                    n.referral_code = None;
+                    created = self.create_guest(&ctx, n).await;
+                }
+                match created {
                     Ok(g) => (g, true),
                     Err(GuestError::Taken(_)) => {
                         // Signed in twice at once: the other request registered them.

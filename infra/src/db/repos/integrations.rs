@@ -117,6 +117,23 @@ async fn find(
         .ok_or(StoreError::NotFound)
 }
 
+/// The accepted event of an external id (conflicts and refusals are logged beside it).
+async fn first_accepted(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    integration: IntegrationId,
+    external_id: &str,
+) -> Result<Option<inbound_events::Model>, StoreError> {
+    inbound_events::Entity::find()
+        .filter(inbound_events::Column::TenantId.eq(ctx.tenant().as_uuid()))
+        .filter(inbound_events::Column::IntegrationId.eq(integration.as_uuid()))
+        .filter(inbound_events::Column::ExternalId.eq(external_id))
+        .filter(inbound_events::Column::Status.is_not_in(["conflict", "rejected"]))
+        .one(txn)
+        .await
+        .map_err(internal)
+}
+
 fn insert_event(ctx: &Ctx, e: &InboundEvent) -> inbound_events::ActiveModel {
     inbound_events::ActiveModel {
         tenant_id: Set(ctx.tenant().as_uuid()),
@@ -276,20 +293,11 @@ impl InboundEventStore for SqlIntegrations {
         e: &InboundEvent,
         job: Option<NewJob>,
     ) -> Result<Received, StoreError> {
-        let t = ctx.tenant().as_uuid();
         let txn = self.db.tenant_tx(ctx).await?;
         if let Some(ext) = &e.external_id {
             // The first delivery of an external id wins; a concurrent duplicate
             // waits on the unique index and then finds it here.
-            let first = inbound_events::Entity::find()
-                .filter(inbound_events::Column::TenantId.eq(t))
-                .filter(inbound_events::Column::IntegrationId.eq(e.integration.as_uuid()))
-                .filter(inbound_events::Column::ExternalId.eq(ext.as_str()))
-                .filter(inbound_events::Column::Status.is_not_in(["conflict", "rejected"]))
-                .one(&txn)
-                .await
-                .map_err(internal)?;
-            if let Some(first) = first {
+            if let Some(first) = first_accepted(&txn, ctx, e.integration, ext).await? {
                 return self.repeat(txn, ctx, e, first).await;
             }
         }
@@ -304,14 +312,9 @@ impl InboundEventStore for SqlIntegrations {
                 // Lost the race to a concurrent first delivery: answer as a repeat.
                 txn.rollback().await.map_err(internal)?;
                 let txn = self.db.tenant_tx(ctx).await?;
-                let first = inbound_events::Entity::find()
-                    .filter(inbound_events::Column::TenantId.eq(t))
-                    .filter(inbound_events::Column::IntegrationId.eq(e.integration.as_uuid()))
-                    .filter(inbound_events::Column::ExternalId.eq(e.external_id.clone()))
-                    .filter(inbound_events::Column::Status.is_not_in(["conflict", "rejected"]))
-                    .one(&txn)
-                    .await
-                    .map_err(internal)?
+                let ext = e.external_id.as_deref().unwrap_or_default();
+                let first = first_accepted(&txn, ctx, e.integration, ext)
+                    .await?
                     .ok_or_else(|| StoreError::Internal("the first delivery vanished".into()))?;
                 return self.repeat(txn, ctx, e, first).await;
             }
