@@ -89,6 +89,11 @@ pub struct Settings {
     /// Prefix of the Redis channels (`<prefix>:events:<tenant>`); processes
     /// sharing a prefix share events.
     pub redis_prefix: String,
+    /// The Telegram Bot API (a local mock in tests).
+    pub telegram_api_url: String,
+    /// Live connections (GraphQL subscriptions over websocket and socket.io)
+    /// one tenant may hold open on one server process.
+    pub max_live_connections_per_tenant: usize,
 }
 
 impl Default for Settings {
@@ -119,6 +124,8 @@ impl Default for Settings {
             webhooks_allow_private: false,
             redis_url: None,
             redis_prefix: "maxloyalty".into(),
+            telegram_api_url: "https://api.telegram.org".into(),
+            max_live_connections_per_tenant: 20_000,
         }
     }
 }
@@ -157,6 +164,10 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
   REDIS_URL                          redis://host:6379/0 | rediss://…: share live events
                                      between server processes             [unset: in-process]
   MAXLOYALTY_REDIS_PREFIX            Redis channel prefix (<prefix>:events:<tenant>)  [maxloyalty]
+  MAXLOYALTY_TELEGRAM_API_URL        the Telegram Bot API                 [https://api.telegram.org]
+  MAXLOYALTY_MAX_LIVE_CONNECTIONS_PER_TENANT
+                                     open live connections (subscriptions, socket.io)
+                                     of one tenant on one process         [20000]
 Every key can also be set in the TOML file by its lower-case name (e.g. port = 9000).";
 
 /// Why the configuration is unusable.
@@ -228,6 +239,18 @@ impl Settings {
         {
             return Err(ConfigError::Invalid(
                 "MAXLOYALTY_REDIS_PREFIX must be non-empty, without spaces or `*?[]\\`".into(),
+            ));
+        }
+        if self.max_live_connections_per_tenant == 0 {
+            return Err(ConfigError::Invalid(
+                "MAXLOYALTY_MAX_LIVE_CONNECTIONS_PER_TENANT must be at least 1".into(),
+            ));
+        }
+        if !(self.telegram_api_url.starts_with("https://")
+            || self.telegram_api_url.starts_with("http://"))
+        {
+            return Err(ConfigError::Invalid(
+                "MAXLOYALTY_TELEGRAM_API_URL must be an http(s) URL".into(),
             ));
         }
         if self.max_body_bytes < 1024 {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
 use async_graphql::{Data, ServerError};
-use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql_poem::GraphQLProtocol;
 use domain::RequestMeta;
 use domain::identity::IdentityService;
 use poem::endpoint::StaticFilesEndpoint;
@@ -47,6 +47,10 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Serve GraphiQL at `GET /graphql`.
     pub graphiql: bool,
+    /// socket.io at `/socket.io`.
+    pub socketio: crate::socketio::SocketIoEndpoint,
+    /// Live connections per tenant.
+    pub live: crate::live::LiveLimits,
 }
 
 fn meta_of(req: &Request) -> RequestMeta {
@@ -170,6 +174,33 @@ async fn graphiql(state: poem::web::Data<&Arc<AppState>>) -> Response {
     }
 }
 
+/// How often an idle subscription connection is pinged by the server.
+const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Close codes of subscription connections (graphql-transport-ws).
+mod close {
+    /// `connection_init` carried refused credentials.
+    pub const FORBIDDEN: u16 = 4403;
+    /// The access token ended while connected: reconnect with a fresh one.
+    pub const TOKEN_EXPIRED: u16 = 4401;
+    /// The business holds its maximum of live connections on this process.
+    pub const TOO_MANY: u16 = 1013;
+}
+
+/// What `connection_init` learnt: when the credentials end, and the
+/// tenant's place (released when the connection closes).
+#[derive(Default)]
+struct WsSession {
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    permit: Option<crate::live::LivePermit>,
+    refused: Option<(u16, String)>,
+    ready: bool,
+}
+
+fn locked(s: &std::sync::Mutex<WsSession>) -> std::sync::MutexGuard<'_, WsSession> {
+    s.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[handler]
 async fn graphql_ws(
     req: &Request,
@@ -179,26 +210,119 @@ async fn graphql_ws(
 ) -> impl IntoResponse {
     let schema = state.schema.clone();
     let identity = Arc::clone(&state.identity);
+    let limits = state.live.clone();
     let meta = meta_of(req);
     websocket
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let token = ["Authorization", "authorization"]
-                        .iter()
-                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
-                    let caller =
-                        Caller::from_authorization(token.as_deref(), meta, &identity).await;
-                    if let Caller::Rejected(e, _) = &caller {
-                        return Err(gql(e.clone()));
-                    }
-                    let mut data = Data::default();
-                    data.insert(caller);
-                    Ok(data)
-                })
-                .serve()
+        .on_upgrade(move |socket| {
+            serve_subscriptions(socket, schema, protocol, identity, limits, meta)
         })
+}
+
+/// Serves one subscription connection: async-graphql's protocol, plus server
+/// pings, a per-tenant limit, and a clean close when the token ends.
+async fn serve_subscriptions(
+    socket: poem::web::websocket::WebSocketStream,
+    schema: AppSchema,
+    protocol: GraphQLProtocol,
+    identity: Arc<IdentityService>,
+    limits: crate::live::LiveLimits,
+    meta: RequestMeta,
+) {
+    use async_graphql::http::{WebSocketProtocols, WsMessage};
+    use futures_util::{SinkExt, StreamExt};
+    use poem::web::websocket::Message;
+
+    let (mut sink, stream) = socket.split();
+    let session = Arc::new(std::sync::Mutex::new(WsSession::default()));
+    let input = stream
+        .take_while(|m| std::future::ready(m.is_ok()))
+        .filter_map(|m| {
+            std::future::ready(
+                m.ok()
+                    .filter(|m| m.is_text() || m.is_binary())
+                    .map(Message::into_bytes),
+            )
+        });
+    let init_session = Arc::clone(&session);
+    let output = async_graphql::http::WebSocket::new(schema, input, protocol.0).on_connection_init(
+        move |payload| async move {
+            let token = ["Authorization", "authorization"]
+                .iter()
+                .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
+            let caller = Caller::from_authorization(token.as_deref(), meta, &identity).await;
+            let mut s = locked(&init_session);
+            let tenant = match &caller {
+                Caller::Rejected(e, _) => {
+                    let err = gql(e.clone());
+                    s.refused = Some((close::FORBIDDEN, format!("Forbidden: {}", err.message)));
+                    return Err(err);
+                }
+                Caller::Staff(c) | Caller::Guest(c) | Caller::ApiKey(c) => Some(c.tenant()),
+                Caller::Anonymous(_) => None,
+            };
+            if let Some(t) = tenant {
+                let Some(permit) = limits.acquire(t) else {
+                    let msg = "too many live connections for this business: try again later";
+                    s.refused = Some((close::TOO_MANY, msg.to_owned()));
+                    return Err(async_graphql::Error::new(msg));
+                };
+                s.permit = Some(permit);
+                s.expires_at = token.as_deref().and_then(crate::live::token_expiry);
+            }
+            s.ready = true;
+            let mut data = Data::default();
+            data.insert(caller);
+            Ok(data)
+        },
+    );
+    futures_util::pin_mut!(output);
+    let keepalive = match protocol.0 {
+        WebSocketProtocols::GraphQLWS => r#"{"type":"ping"}"#,
+        WebSocketProtocols::SubscriptionsTransportWS => r#"{"type":"ka"}"#,
+    };
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + KEEPALIVE, KEEPALIVE);
+    loop {
+        let expires_in = locked(&session)
+            .expires_at
+            .map(|at| (at - chrono::Utc::now()).to_std().unwrap_or_default());
+        let expiry = async {
+            match expires_in {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            msg = output.next() => match msg {
+                Some(WsMessage::Text(t)) => {
+                    if sink.send(Message::Text(t)).await.is_err() {
+                        break;
+                    }
+                }
+                Some(WsMessage::Close(code, reason)) => {
+                    let (code, reason) = locked(&session).refused.take().unwrap_or((code, reason));
+                    let _ = sink.send(Message::close_with(code, reason)).await;
+                    break;
+                }
+                None => break,
+            },
+            _ = ping.tick() => {
+                let acked = locked(&session).ready;
+                if acked && sink.send(Message::Text(keepalive.to_owned())).await.is_err() {
+                    break;
+                }
+            }
+            () = expiry => {
+                let _ = sink
+                    .send(Message::close_with(
+                        close::TOKEN_EXPIRED,
+                        "Unauthorized: the access token expired; reconnect with a fresh one",
+                    ))
+                    .await;
+                break;
+            }
+        }
+    }
 }
 
 #[handler]
@@ -280,6 +404,8 @@ pub fn routes(state: Arc<AppState>, web_dir: &Path) -> impl poem::Endpoint + use
     let mut route = Route::new()
         .at("/graphql", get(graphiql).post(graphql_post))
         .at("/graphql/ws", get(graphql_ws))
+        // Not stripped: socketioxide matches the whole path.
+        .nest_no_strip("/socket.io", state.socketio.clone())
         .at("/health", get(health))
         .at("/ready", get(ready))
         .at("/metrics", get(metrics))

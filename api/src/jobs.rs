@@ -9,9 +9,11 @@ use domain::Ctx;
 use domain::GuestId;
 use domain::identity::ports::TenantDirectory;
 use domain::integrations::IntegrationService;
+use domain::integrations::service::Processed;
 use domain::jobs::{Job, JobFailure, JobHandler, JobQueue};
 use domain::loyalty::LoyaltyService;
 use domain::loyalty::tasks::{Task, kinds, task_job};
+use domain::notifications::NotificationService;
 use infra::jobs::{CancellationToken, Worker, WorkerOptions};
 
 fn retry(e: impl std::fmt::Display) -> JobFailure {
@@ -101,9 +103,11 @@ impl JobHandler for Welcome {
     }
 }
 
-/// Processes a stored POS delivery.
+/// Processes a stored POS delivery; a failure is told to live views and to
+/// the staff who manage integrations.
 struct InboundEvent {
     integrations: Arc<IntegrationService>,
+    notifications: Arc<NotificationService>,
 }
 
 #[async_trait]
@@ -116,16 +120,28 @@ impl JobHandler for InboundEvent {
             .and_then(|g| g.as_str())
             .and_then(|g| g.parse().ok())
             .ok_or_else(|| JobFailure::permanent("the job names no event"))?;
-        self.integrations
-            .process(&ctx, id)
-            .await
-            .map_err(|domain::integrations::service::ProcessError::Retry(m)| JobFailure::retry(m))
+        let processed = self.integrations.process(&ctx, id).await.map_err(
+            |domain::integrations::service::ProcessError::Retry(m)| JobFailure::retry(m),
+        )?;
+        if let Processed::Failed {
+            integration,
+            name,
+            error,
+        } = processed
+        {
+            self.notifications
+                .integration_failed(&ctx, integration, &name, id, &error)
+                .await?;
+        }
+        Ok(())
     }
 }
 
-/// Fans a durable event out to the webhook endpoints subscribed to it.
+/// Fans a durable event out: to the webhook endpoints subscribed to it, and
+/// into the notifications it causes.
 struct EventFanout {
     webhooks: Arc<domain::webhooks::WebhookService>,
+    notifications: Arc<NotificationService>,
 }
 
 #[async_trait]
@@ -134,10 +150,24 @@ impl JobHandler for EventFanout {
         let ctx = tenant_ctx(job)?;
         let event = domain::events::DomainEvent::from_job(job)?;
         let n = self.webhooks.fan_out(&ctx, &event).await?;
-        if n > 0 {
-            tracing::debug!(tenant.id = %ctx.tenant(), event.id = %event.id, deliveries = n, "event fanned out");
+        let m = self.notifications.on_event(&ctx, &event).await?;
+        if n + m > 0 {
+            tracing::debug!(tenant.id = %ctx.tenant(), event.id = %event.id, deliveries = n, notifications = m, "event fanned out");
         }
         Ok(())
+    }
+}
+
+/// Sends one notification over one channel (e-mail or Telegram).
+struct NotificationDeliver {
+    notifications: Arc<NotificationService>,
+}
+
+#[async_trait]
+impl JobHandler for NotificationDeliver {
+    async fn run(&self, job: &Job) -> Result<(), JobFailure> {
+        let ctx = tenant_ctx(job)?;
+        self.notifications.deliver(&ctx, job).await
     }
 }
 
@@ -208,12 +238,20 @@ pub fn handlers(
     loyalty: &Arc<LoyaltyService>,
     integrations: &Arc<IntegrationService>,
     webhooks: &Arc<domain::webhooks::WebhookService>,
+    notifications: &Arc<NotificationService>,
 ) -> HashMap<String, Arc<dyn JobHandler>> {
     let mut h: HashMap<String, Arc<dyn JobHandler>> = HashMap::new();
     h.insert(
         domain::events::FANOUT_JOB.into(),
         Arc::new(EventFanout {
             webhooks: Arc::clone(webhooks),
+            notifications: Arc::clone(notifications),
+        }),
+    );
+    h.insert(
+        domain::notifications::DELIVER_JOB.into(),
+        Arc::new(NotificationDeliver {
+            notifications: Arc::clone(notifications),
         }),
     );
     h.insert(
@@ -226,6 +264,7 @@ pub fn handlers(
         domain::integrations::PROCESS_JOB.into(),
         Arc::new(InboundEvent {
             integrations: Arc::clone(integrations),
+            notifications: Arc::clone(notifications),
         }),
     );
     h.insert(

@@ -45,6 +45,24 @@ impl LocalBus {
             }
         }
     }
+
+    /// The events of every tenant, each with its tenant: for a fan-out that
+    /// scopes by tenant itself (the socket.io rooms name their tenant). Like
+    /// [`LocalBus::subscribe`], a subscriber that falls behind skips what it missed.
+    pub fn subscribe_all(&self) -> impl Stream<Item = (TenantId, LoyaltyEvent)> + Send + use<> {
+        let mut rx = self.tx.subscribe();
+        async_stream::stream! {
+            loop {
+                match rx.recv().await {
+                    Ok(item) => yield item,
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::warn!(skipped = n, "the all-tenants subscriber fell behind");
+                    }
+                    Err(broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        }
+    }
 }
 
 impl EventPublisher for LocalBus {

@@ -226,7 +226,7 @@ impl Application {
             locations: hot.clone(),
             secrets: Arc::new(RandomSecrets),
             clock: Arc::clone(&clock),
-            events,
+            events: Arc::clone(&events),
             tokens: tokens.clone(),
             bots: Arc::new(SqlBotVault::new(
                 db.clone(),
@@ -235,10 +235,27 @@ impl Application {
             )),
             telegram: Arc::new(MiniAppAuth::default()),
         }));
-        let mailer: Arc<dyn Mailer> = match overrides.mailer {
-            Some(m) => m,
-            None => mailer(&settings)?,
+        // The transport sends; what the services send goes through the outbox
+        // (a `mail.send` job). An injected mailer (tests) is used directly.
+        let (mailer, outbox_mail): (Arc<dyn Mailer>, bool) = match overrides.mailer {
+            Some(m) => (m, false),
+            None => (mailer(&settings)?, true),
         };
+        let queue: Arc<dyn domain::jobs::JobQueue> = Arc::new(infra::jobs::SqlJobQueue::new(
+            db.clone(),
+            Arc::clone(&clock),
+        ));
+        let transport = Arc::clone(&mailer);
+        let mailer: Arc<dyn Mailer> = if outbox_mail {
+            Arc::new(infra::mail::OutboxMailer::new(
+                Arc::clone(&queue),
+                Arc::clone(&sealer),
+            ))
+        } else {
+            mailer
+        };
+        // One policy cache: what identity changes, notifications see at once.
+        let authorizer = Arc::new(CasbinAuthorizer::new(db.clone()));
         let deps = IdentityDeps {
             users: store.clone(),
             throttle: store.clone(),
@@ -250,7 +267,7 @@ impl Application {
             locations: hot.clone(),
             policies: store.clone(),
             audit: store.clone(),
-            authorizer: Arc::new(CasbinAuthorizer::new(db.clone())),
+            authorizer: authorizer.clone(),
             api_keys: store.clone(),
             hasher: Arc::new(Argon2Hasher::new().map_err(StartupError::Other)?),
             tokens,
@@ -268,11 +285,11 @@ impl Application {
             ..SessionPolicy::default()
         };
         let identity = Arc::new(IdentityService::new(deps, policy));
+        // socket.io: its rooms are fed from the same broadcast as subscriptions.
+        let live = crate::live::LiveLimits::new(settings.max_live_connections_per_tenant);
+        let socketio =
+            crate::socketio::SocketIoEndpoint::start(Arc::clone(&identity), &bus, live.clone());
 
-        let queue: Arc<dyn domain::jobs::JobQueue> = Arc::new(infra::jobs::SqlJobQueue::new(
-            db.clone(),
-            Arc::clone(&clock),
-        ));
         queue
             .register_schedules(&crate::jobs::schedules())
             .await
@@ -311,8 +328,44 @@ impl Application {
                 clock: Arc::clone(&clock),
             },
         ));
-        let mut handlers =
-            crate::jobs::handlers(&queue, store.clone(), &loyalty, &integrations, &webhooks);
+        let telegram = Arc::new(
+            infra::telegram::BotApi::new(&settings.telegram_api_url)
+                .map_err(StartupError::Other)?,
+        );
+        let notifications = Arc::new(domain::notifications::NotificationService::new(
+            domain::notifications::NotificationDeps {
+                store: store.clone(),
+                staff: store.clone(),
+                authorizer,
+                guests: store.clone(),
+                tenants: hot.clone(),
+                bots: Arc::new(SqlBotVault::new(
+                    db.clone(),
+                    Arc::clone(&sealer),
+                    Arc::clone(&clock),
+                )),
+                telegram,
+                // Notifications are sent from their own delivery jobs.
+                mailer: Arc::clone(&transport),
+                events: Arc::clone(&events),
+                clock: Arc::clone(&clock),
+            },
+        ));
+        let mut handlers = crate::jobs::handlers(
+            &queue,
+            store.clone(),
+            &loyalty,
+            &integrations,
+            &webhooks,
+            &notifications,
+        );
+        handlers.insert(
+            infra::mail::SEND_JOB.into(),
+            Arc::new(infra::mail::SendMailJob::new(
+                Arc::clone(&transport),
+                Arc::clone(&sealer),
+            )),
+        );
         handlers.insert(
             crate::jobs::PURGE_JOB.into(),
             crate::jobs::purge_handler(Arc::clone(&queue), Arc::clone(&clock)),
@@ -340,6 +393,7 @@ impl Application {
             Arc::clone(&integrations),
             graphql::integrations::PublicUrl(public_url_for_links.clone()),
             Arc::clone(&webhooks),
+            Arc::clone(&notifications),
             bus,
             limits,
             dev,
@@ -358,6 +412,8 @@ impl Application {
             integrations,
             max_body_bytes: settings.max_body_bytes,
             graphiql: dev,
+            live,
+            socketio,
         });
         let endpoint = http::routes(state, &settings.web_dir)
             .with(poem::middleware::Tracing)

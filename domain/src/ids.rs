@@ -137,3 +137,7 @@ id_newtype!(
     /// One event sent (or to be sent) to one webhook endpoint.
     WebhookDeliveryId
 );
+id_newtype!(
+    /// A notification stored for one staff user or guest.
+    NotificationId
+);

@@ -14,6 +14,7 @@ pub mod identity;
 pub mod integrations;
 pub mod jobs;
 pub mod loyalty;
+pub mod notifications;
 pub mod webhooks;
 
 pub use ctx::{Actor, Ctx, RequestMeta};

@@ -146,6 +146,113 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// The job kind that sends one e-mail.
+pub const SEND_JOB: &str = "mail.send";
+
+/// The outbox side of e-mail: `send` stores the message as a [`SEND_JOB`]
+/// (sealed with the server key: links in it carry one-time tokens) and
+/// returns; the job sends it through the transport, retrying with backoff.
+/// What was accepted is kept until it is sent or dead-lettered.
+pub struct OutboxMailer {
+    queue: std::sync::Arc<dyn domain::jobs::JobQueue>,
+    sealer: std::sync::Arc<crate::secret_box::SecretBox>,
+}
+
+impl OutboxMailer {
+    /// Mail through `queue`, sealed by `sealer`.
+    #[must_use]
+    pub fn new(
+        queue: std::sync::Arc<dyn domain::jobs::JobQueue>,
+        sealer: std::sync::Arc<crate::secret_box::SecretBox>,
+    ) -> Self {
+        Self { queue, sealer }
+    }
+}
+
+fn seal_context(id: &str) -> String {
+    format!("mail:{id}")
+}
+
+#[async_trait]
+impl Mailer for OutboxMailer {
+    async fn send(&self, m: &EmailMessage) -> Result<(), String> {
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        let plain = serde_json::json!({
+            "to": m.to.as_ref(),
+            "subject": m.subject,
+            "text": m.text,
+            "html": m.html,
+        })
+        .to_string();
+        let sealed = self
+            .sealer
+            .seal(&plain, &seal_context(&id))
+            .map_err(|e| e.to_string())?;
+        let job =
+            domain::jobs::NewJob::new(SEND_JOB, serde_json::json!({ "id": id, "message": sealed }))
+                .dedupe_key(format!("mail:{id}"));
+        self.queue
+            .enqueue(job)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The handler of [`SEND_JOB`]: opens the message and sends it.
+pub struct SendMailJob {
+    transport: std::sync::Arc<dyn Mailer>,
+    sealer: std::sync::Arc<crate::secret_box::SecretBox>,
+}
+
+impl SendMailJob {
+    /// Sends through `transport` what `sealer` sealed.
+    #[must_use]
+    pub fn new(
+        transport: std::sync::Arc<dyn Mailer>,
+        sealer: std::sync::Arc<crate::secret_box::SecretBox>,
+    ) -> Self {
+        Self { transport, sealer }
+    }
+}
+
+#[async_trait]
+impl domain::jobs::JobHandler for SendMailJob {
+    async fn run(&self, job: &domain::jobs::Job) -> Result<(), domain::jobs::JobFailure> {
+        use domain::jobs::JobFailure;
+        let field = |k: &str| job.payload.get(k).and_then(serde_json::Value::as_str);
+        let (Some(id), Some(sealed)) = (field("id"), field("message")) else {
+            return Err(JobFailure::permanent("the job carries no message"));
+        };
+        let plain = self
+            .sealer
+            .open(sealed, &seal_context(id))
+            .map_err(|e| JobFailure::permanent(format!("the message cannot be opened: {e}")))?;
+        let v: serde_json::Value = serde_json::from_str(&plain)
+            .map_err(|e| JobFailure::permanent(format!("the message is malformed: {e}")))?;
+        let to = v
+            .get("to")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|t| domain::identity::Email::parse(t).ok())
+            .ok_or_else(|| JobFailure::permanent("the message has no recipient"))?;
+        let text = |k: &str| {
+            v.get(k)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        };
+        let message = EmailMessage {
+            to,
+            subject: text("subject").unwrap_or_default(),
+            text: text("text").unwrap_or_default(),
+            html: text("html"),
+        };
+        self.transport
+            .send(&message)
+            .await
+            .map_err(JobFailure::retry)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ mod m20261121_000008_api_keys;
 mod m20261121_000009_webhooks;
 mod m20261121_000010_integrations;
 mod m20261121_000011_password_resets;
+mod m20261121_000012_notifications;
 pub mod rls;
 
 /// All migrations in order.
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000009_webhooks::Migration),
             Box::new(m20261121_000010_integrations::Migration),
             Box::new(m20261121_000011_password_resets::Migration),
+            Box::new(m20261121_000012_notifications::Migration),
         ]
     }
 }

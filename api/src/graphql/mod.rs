@@ -14,6 +14,7 @@ pub mod identity;
 pub mod integrations;
 pub mod jobs;
 pub mod loyalty;
+pub mod notifications;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -57,6 +58,7 @@ pub struct Query(
     integrations::IntegrationsQuery,
     identity::api_keys::ApiKeyQuery,
     webhooks::WebhooksQuery,
+    notifications::NotificationQuery,
 );
 
 /// The root mutation.
@@ -70,6 +72,7 @@ pub struct Mutation(
     integrations::IntegrationsMutation,
     identity::api_keys::ApiKeyMutation,
     webhooks::WebhooksMutation,
+    notifications::NotificationMutation,
 );
 
 /// The root subscription.
@@ -78,6 +81,7 @@ pub struct Subscription(
     identity::subscriptions::IdentitySubscription,
     loyalty::subscriptions::LoyaltySubscription,
     loyalty::miniapp::MiniAppSubscription,
+    notifications::NotificationSubscription,
 );
 
 /// The schema type.
@@ -102,6 +106,7 @@ pub fn build(
     integrations: Arc<domain::integrations::IntegrationService>,
     public_url: integrations::PublicUrl,
     webhooks: Arc<domain::webhooks::WebhookService>,
+    notifications: Arc<domain::notifications::NotificationService>,
     bus: crate::realtime::LocalBus,
     limits: Limits,
     introspection: bool,
@@ -117,6 +122,7 @@ pub fn build(
     .data(integrations)
     .data(public_url)
     .data(webhooks)
+    .data(notifications)
     .data(bus)
     .limit_depth(limits.depth)
     .limit_complexity(limits.complexity)

@@ -497,3 +497,88 @@ async fn rkeeper_relays_convert_kopecks_exactly(backend: Backend) {
     assert_eq!(status, 401);
 }
 both_backends!(rkeeper_relays_convert_kopecks_exactly);
+
+async fn a_failed_event_is_told_live_and_to_the_integration_managers(backend: Backend) {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let app = spawn_app_with(backend, |s| s.worker_enabled = true).await;
+    let owner = app.sign_up("Сбой", &unique_email("owner")).await;
+    let cashier = app
+        .add_staff(&owner, &unique_email("cashier"), "CASHIER")
+        .await;
+    let p = integration(&app, &owner, "POS").await;
+    guest(&app, &owner, "+79990001122").await;
+
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+        format!("{}/graphql/ws", app.base.replacen("http", "ws", 1)),
+    )
+    .expect("request");
+    req.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("ws");
+    ws.send(Message::text(
+        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", owner.access) } }).to_string(),
+    ))
+    .await
+    .expect("init");
+    assert_eq!(
+        crate::realtime_and_binary::next_json(&mut ws).await["type"],
+        "connection_ack"
+    );
+    ws.send(Message::text(
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { integrationEventFailed { integrationId eventId error } }" } }).to_string(),
+    ))
+    .await
+    .expect("subscribe");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    // Redeeming points the guest does not have: the event fails.
+    let body = json!({ "type": "check.closed", "externalId": "fail-1", "guest": { "phone": "+79990001122" },
+        "totalMinor": 10_000, "redeemPoints": 500 })
+    .to_string();
+    let (status, _) = signed(&app, &p, &body).await;
+    assert_eq!(status, 202);
+    let live = crate::realtime_and_binary::next_json(&mut ws).await;
+    let failed = &live["payload"]["data"]["integrationEventFailed"];
+    assert_eq!(failed["integrationId"], p.id.as_str(), "{live}");
+    assert!(
+        failed["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{live}"
+    );
+    let event = wait_event(&app, &p, "fail-1 to be FAILED", |e| {
+        e["externalId"] == "fail-1" && e["status"] == "FAILED"
+    })
+    .await;
+    assert_eq!(failed["eventId"], event["id"], "{live}");
+
+    // The owner's centre has it; the cashier (no integrations:manage) does not.
+    let mut centre = Value::Null;
+    for _ in 0..100 {
+        centre = app
+            .ok(
+                Some(&owner.access),
+                "{ notifications(last: 5) { nodes { kind title body data } } }",
+                json!({}),
+            )
+            .await;
+        if centre["notifications"]["nodes"][0]["kind"] == "INTEGRATION_EVENT_FAILED" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let n = &centre["notifications"]["nodes"][0];
+    assert_eq!(n["kind"], "INTEGRATION_EVENT_FAILED", "{centre}");
+    assert_eq!(n["title"], "Ошибка интеграции «Касса 1»", "{centre}");
+    assert_eq!(n["data"]["eventId"], event["id"]);
+    let theirs = app
+        .ok(
+            Some(&cashier.access),
+            "{ unreadNotificationCount }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(theirs["unreadNotificationCount"], 0);
+}
+both_backends!(a_failed_event_is_told_live_and_to_the_integration_managers);

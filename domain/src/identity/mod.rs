@@ -15,4 +15,4 @@ pub use models::*;
 pub use service::{IdentityDeps, IdentityService, SessionPolicy};
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -709,15 +709,15 @@ impl IntegrationService {
     ///
     /// # Errors
     /// [`ProcessError::Retry`].
-    pub async fn process(&self, ctx: &Ctx, id: InboundEventId) -> Result<(), ProcessError> {
+    pub async fn process(&self, ctx: &Ctx, id: InboundEventId) -> Result<Processed, ProcessError> {
         let retry = |e: &dyn std::fmt::Display| ProcessError::Retry(e.to_string());
         let e = match self.d.events.get(ctx, id).await {
             Ok(e) => e,
-            Err(StoreError::NotFound) => return Ok(()),
+            Err(StoreError::NotFound) => return Ok(Processed::Done),
             Err(err) => return Err(retry(&err)),
         };
         if e.status != EventStatus::Pending {
-            return Ok(()); // done before (a job ran twice)
+            return Ok(Processed::Done); // done before (a job ran twice)
         }
         let integration = self
             .d
@@ -743,14 +743,23 @@ impl IntegrationService {
                     .and_then(|mut v| v.pop().map(|t| t.check).ok_or_else(|| "empty".into()))
             }
         };
+        let integration = &integration;
         let finish = |status: EventStatus,
                       error: Option<String>,
                       check: Option<crate::ids::CheckId>| async move {
             self.d
                 .events
-                .finish(ctx, id, status, error, check)
+                .finish(ctx, id, status, error.clone(), check)
                 .await
-                .map_err(|x| retry(&x))
+                .map_err(|x| retry(&x))?;
+            Ok(match (status, error) {
+                (EventStatus::Failed, Some(error)) => Processed::Failed {
+                    integration: integration.id,
+                    name: integration.name.clone(),
+                    error,
+                },
+                _ => Processed::Done,
+            })
         };
         let check = match check {
             Ok(c) => c,
@@ -792,6 +801,22 @@ impl IntegrationService {
             Err(other) => finish(EventStatus::Failed, Some(other.to_string()), None).await,
         }
     }
+}
+
+/// What processing a stored event came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Processed {
+    /// Processed, ignored, or done before.
+    Done,
+    /// Marked failed (staff should look: reprocess after fixing the cause).
+    Failed {
+        /// The integration.
+        integration: IntegrationId,
+        /// Its name.
+        name: String,
+        /// Why (no personal data).
+        error: String,
+    },
 }
 
 fn describe(g: &GuestKey) -> String {

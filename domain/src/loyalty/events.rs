@@ -1,9 +1,11 @@
 //! Loyalty events, published after their transaction commits.
 
 use super::models::{Account, Receipt};
-use crate::ids::{GuestId, LevelId, PromotionId, TenantId};
+use crate::ids::{GuestId, InboundEventId, IntegrationId, LevelId, PromotionId, TenantId};
+use crate::notifications::Notification;
 
-/// Something live screens care about. Serialisable so that bus adapters can
+/// Something live screens care about (the live-event vocabulary of every
+/// context, carried by the event bus). Serialisable so that bus adapters can
 /// carry it between processes (the domain itself does no IO).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -27,6 +29,17 @@ pub enum LoyaltyEvent {
         guest: GuestId,
         /// Points granted.
         points: i64,
+    },
+    /// A notification was stored (for a staff user or a guest of the tenant).
+    NotificationCreated(Notification),
+    /// A POS event could not be processed (for `integrations:manage`).
+    IntegrationEventFailed {
+        /// The integration.
+        integration: IntegrationId,
+        /// The stored inbound event.
+        event: InboundEventId,
+        /// Why (no personal data).
+        error: String,
     },
 }
 

@@ -604,3 +604,68 @@ pub mod webhook_attempts {
     }
     no_relations!();
 }
+
+/// Notifications (the centre of a staff user or guest).
+pub mod notifications {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notifications")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub recipient_kind: String,
+        pub recipient_id: Uuid,
+        pub kind: String,
+        pub data: String,
+        pub visible: bool,
+        pub dedupe_key: String,
+        pub created_at: DateTimeUtc,
+        pub read_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// Channel preferences of a staff user or guest.
+pub mod notification_preferences {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notification_preferences")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub recipient_kind: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub recipient_id: Uuid,
+        pub in_app: bool,
+        pub email: bool,
+        pub telegram: bool,
+        pub telegram_blocked_at: Option<DateTimeUtc>,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// One notification sent (or to be sent) over one channel.
+pub mod notification_deliveries {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notification_deliveries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub notification_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub channel: String,
+        pub status: String,
+        pub attempts: i32,
+        pub claimed_until: Option<DateTimeUtc>,
+        pub last_error: Option<String>,
+        pub sent_at: Option<DateTimeUtc>,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}

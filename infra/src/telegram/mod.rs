@@ -1,6 +1,9 @@
-//! Telegram: Mini App `initData` validation (and, later, the Bot API client).
+//! Telegram: Mini App `initData` validation and the Bot API client.
 
+pub mod bot_api;
 pub mod init_data;
+
+pub use bot_api::BotApi;
 
 use domain::loyalty::ports::{
     InitDataRejection, InitDataVerifier, SharedContact, TelegramIdentity,

@@ -2,8 +2,8 @@
 //! (HOUSE_STYLE rule 16), and property tests of the values it relies on.
 //! Test names are sentences; each topic has its own file.
 
-mod fakes;
-mod harness;
+pub(crate) mod fakes;
+pub(crate) mod harness;
 
 mod api_keys;
 mod audit;

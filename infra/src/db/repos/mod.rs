@@ -10,6 +10,7 @@ mod invitations;
 mod ledger;
 mod locations;
 mod loyalty_config;
+mod notifications;
 mod password_resets;
 mod policies;
 mod promotions;

@@ -1,0 +1,731 @@
+//! Unit tests of the notifications service over in-memory fakes of its ports
+//! (the identity fakes give it a business, its staff and their permissions).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::models::{Channel, Notification, NotificationKind, Preferences, Recipient};
+use super::ports::{
+    Claim, DeliveryOutcome, NewNotification, NotificationStore, StoredPreferences, TelegramError,
+    TelegramSender,
+};
+use super::service::{NotificationDeps, NotificationError, NotificationService};
+use crate::Ctx;
+use crate::events::{DomainEvent, types};
+use crate::identity::StoreError;
+use crate::identity::models::{AuditRecord, Role};
+use crate::identity::tests::harness::{Business, Member, World};
+use crate::ids::{GuestId, NotificationId, TenantId};
+use crate::jobs::{Job, JobStatus, NewJob};
+use crate::loyalty::models::{Guest, GuestRef};
+use crate::loyalty::ports::{GuestQuery, GuestStore, TelegramBotInfo, TelegramBotVault};
+use crate::loyalty::values::{CardCode, QrPayload, Tags};
+use crate::loyalty::{EventPublisher, LoyaltyEvent};
+use crate::page::{Page, PageRequest};
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+// ----- fakes ----------------------------------------------------------------------
+
+#[derive(Default)]
+struct State {
+    rows: Vec<(Notification, String, bool)>,
+    deliveries: HashMap<(NotificationId, Channel), (&'static str, Option<DateTime<Utc>>)>,
+    prefs: HashMap<Recipient, StoredPreferences>,
+    jobs: Vec<NewJob>,
+}
+
+#[derive(Default)]
+struct FakeStore(Mutex<State>);
+
+#[async_trait]
+impl NotificationStore for FakeStore {
+    async fn create(&self, ctx: &Ctx, n: &NewNotification) -> Result<bool, StoreError> {
+        let mut s = lock(&self.0);
+        if s.rows
+            .iter()
+            .any(|(x, k, _)| x.tenant == ctx.tenant() && *k == n.dedupe_key)
+        {
+            return Ok(false);
+        }
+        for c in &n.channels {
+            s.deliveries
+                .insert((n.notification.id, *c), ("pending", None));
+            s.jobs
+                .push(super::ports::deliver_job(ctx, n.notification.id, *c));
+        }
+        s.rows
+            .push((n.notification.clone(), n.dedupe_key.clone(), n.visible));
+        Ok(true)
+    }
+
+    async fn get(&self, ctx: &Ctx, id: NotificationId) -> Result<Notification, StoreError> {
+        lock(&self.0)
+            .rows
+            .iter()
+            .find(|(n, _, _)| n.id == id && n.tenant == ctx.tenant())
+            .map(|(n, _, _)| n.clone())
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn list(
+        &self,
+        ctx: &Ctx,
+        recipient: Recipient,
+        unread_only: bool,
+        _page: PageRequest,
+    ) -> Result<Page<Notification>, StoreError> {
+        let items: Vec<Notification> = lock(&self.0)
+            .rows
+            .iter()
+            .filter(|(n, _, visible)| {
+                *visible
+                    && n.tenant == ctx.tenant()
+                    && n.recipient == recipient
+                    && (!unread_only || n.read_at.is_none())
+            })
+            .map(|(n, _, _)| n.clone())
+            .collect();
+        Ok(Page {
+            total: items.len() as u64,
+            items,
+            has_next: false,
+            has_previous: false,
+        })
+    }
+
+    async fn unread_count(&self, ctx: &Ctx, recipient: Recipient) -> Result<u64, StoreError> {
+        Ok(self
+            .list(
+                ctx,
+                recipient,
+                true,
+                PageRequest::Forward {
+                    after: None,
+                    limit: 1000,
+                },
+            )
+            .await?
+            .total)
+    }
+
+    async fn mark_read(
+        &self,
+        ctx: &Ctx,
+        recipient: Recipient,
+        ids: Option<&[NotificationId]>,
+        at: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let mut n = 0;
+        for (x, _, _) in &mut lock(&self.0).rows {
+            if x.tenant == ctx.tenant()
+                && x.recipient == recipient
+                && x.read_at.is_none()
+                && ids.is_none_or(|ids| ids.contains(&x.id))
+            {
+                x.read_at = Some(at);
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    async fn preferences(
+        &self,
+        _ctx: &Ctx,
+        recipient: Recipient,
+    ) -> Result<Option<StoredPreferences>, StoreError> {
+        Ok(lock(&self.0).prefs.get(&recipient).copied())
+    }
+
+    async fn set_preferences(
+        &self,
+        _ctx: &Ctx,
+        recipient: Recipient,
+        prefs: Preferences,
+        _at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut s = lock(&self.0);
+        let blocked = s.prefs.get(&recipient).and_then(|p| p.telegram_blocked_at);
+        s.prefs.insert(
+            recipient,
+            StoredPreferences {
+                prefs,
+                telegram_blocked_at: blocked,
+            },
+        );
+        Ok(())
+    }
+
+    async fn mark_telegram_blocked(
+        &self,
+        _ctx: &Ctx,
+        recipient: Recipient,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut s = lock(&self.0);
+        let prefs = s
+            .prefs
+            .get(&recipient)
+            .map_or_else(|| Preferences::default_for(&recipient), |p| p.prefs);
+        s.prefs.insert(
+            recipient,
+            StoredPreferences {
+                prefs,
+                telegram_blocked_at: Some(at),
+            },
+        );
+        Ok(())
+    }
+
+    async fn claim(
+        &self,
+        _ctx: &Ctx,
+        id: NotificationId,
+        channel: Channel,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Claim, StoreError> {
+        let mut s = lock(&self.0);
+        let Some(d) = s.deliveries.get_mut(&(id, channel)) else {
+            return Ok(Claim::Missing);
+        };
+        match *d {
+            ("pending", _) => {}
+            ("sending", Some(t)) if t < now => {}
+            ("sending", _) => return Ok(Claim::Busy),
+            _ => return Ok(Claim::Finished),
+        }
+        *d = ("sending", Some(until));
+        Ok(Claim::Claimed)
+    }
+
+    async fn finish(
+        &self,
+        _ctx: &Ctx,
+        id: NotificationId,
+        channel: Channel,
+        outcome: &DeliveryOutcome,
+        _at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let status = match outcome {
+            DeliveryOutcome::Sent => "sent",
+            DeliveryOutcome::Skipped(_) => "skipped",
+            DeliveryOutcome::Failed(_) => "failed",
+            DeliveryOutcome::Retry { .. } => "pending",
+        };
+        lock(&self.0)
+            .deliveries
+            .insert((id, channel), (status, None));
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct FakeGuests(Mutex<HashMap<GuestId, Guest>>);
+
+fn not_used() -> StoreError {
+    StoreError::Internal("not used by notifications".into())
+}
+
+#[async_trait]
+impl GuestStore for FakeGuests {
+    async fn create(
+        &self,
+        _ctx: &Ctx,
+        _guest: &Guest,
+        _audit: AuditRecord,
+        _outbox: &[NewJob],
+    ) -> Result<(), StoreError> {
+        Err(not_used())
+    }
+    async fn update(
+        &self,
+        _ctx: &Ctx,
+        _guest: &Guest,
+        _audit: AuditRecord,
+        _outbox: &[NewJob],
+    ) -> Result<(), StoreError> {
+        Err(not_used())
+    }
+    async fn get(&self, _ctx: &Ctx, id: GuestId) -> Result<Guest, StoreError> {
+        lock(&self.0).get(&id).cloned().ok_or(StoreError::NotFound)
+    }
+    async fn find(&self, _ctx: &Ctx, _by: &GuestRef) -> Result<Option<Guest>, StoreError> {
+        Err(not_used())
+    }
+    async fn with_birthday(
+        &self,
+        _ctx: &Ctx,
+        _keys: &[u16],
+        _after: Option<GuestId>,
+        _limit: u64,
+    ) -> Result<Vec<Guest>, StoreError> {
+        Err(not_used())
+    }
+    async fn search(
+        &self,
+        _ctx: &Ctx,
+        _query: &GuestQuery,
+        _page: PageRequest,
+    ) -> Result<Page<Guest>, StoreError> {
+        Err(not_used())
+    }
+}
+
+struct FakeBots;
+
+#[async_trait]
+impl TelegramBotVault for FakeBots {
+    async fn set(
+        &self,
+        _ctx: &Ctx,
+        _bot_id: i64,
+        _token: &str,
+        _audit: AuditRecord,
+    ) -> Result<(), StoreError> {
+        Err(not_used())
+    }
+    async fn token(&self, _ctx: &Ctx) -> Result<Option<String>, StoreError> {
+        Ok(Some("42:bot-token".into()))
+    }
+    async fn info(&self, _ctx: &Ctx) -> Result<Option<TelegramBotInfo>, StoreError> {
+        Err(not_used())
+    }
+}
+
+/// Records messages; answers from a script, then `Ok`.
+#[derive(Default)]
+struct FakeTelegram {
+    sent: Mutex<Vec<(i64, String)>>,
+    script: Mutex<Vec<TelegramError>>,
+}
+
+#[async_trait]
+impl TelegramSender for FakeTelegram {
+    async fn send_message(&self, _token: &str, chat: i64, html: &str) -> Result<(), TelegramError> {
+        lock(&self.sent).push((chat, html.to_owned()));
+        let mut script = lock(&self.script);
+        if script.is_empty() {
+            Ok(())
+        } else {
+            Err(script.remove(0))
+        }
+    }
+}
+
+#[derive(Default)]
+struct Events(Mutex<Vec<LoyaltyEvent>>);
+
+impl EventPublisher for Events {
+    fn publish(&self, _tenant: TenantId, event: LoyaltyEvent) {
+        lock(&self.0).push(event);
+    }
+}
+
+// ----- the world ------------------------------------------------------------------
+
+struct Fixture {
+    world: World,
+    svc: NotificationService,
+    store: Arc<FakeStore>,
+    guests: Arc<FakeGuests>,
+    telegram: Arc<FakeTelegram>,
+    events: Arc<Events>,
+    business: Business,
+    cashier: Member,
+    system: Ctx,
+}
+
+async fn fixture() -> Fixture {
+    let world = World::new();
+    let business = world.business("Кафе", "owner@example.com").await;
+    let cashier = world
+        .join(&business.owner.ctx, "cashier@example.com", Role::Cashier)
+        .await;
+    let store = Arc::new(FakeStore::default());
+    let guests = Arc::new(FakeGuests::default());
+    let telegram = Arc::new(FakeTelegram::default());
+    let events = Arc::new(Events::default());
+    let svc = NotificationService::new(NotificationDeps {
+        store: store.clone(),
+        staff: world.store.clone(),
+        authorizer: world.authz.clone(),
+        guests: guests.clone(),
+        tenants: world.store.clone(),
+        bots: Arc::new(FakeBots),
+        telegram: telegram.clone(),
+        mailer: world.mailer.clone(),
+        events: events.clone(),
+        clock: world.clock.clone(),
+    });
+    let system = Ctx::system(business.tenant);
+    Fixture {
+        world,
+        svc,
+        store,
+        guests,
+        telegram,
+        events,
+        business,
+        cashier,
+        system,
+    }
+}
+
+impl Fixture {
+    fn guest(&self, telegram: Option<i64>, email: Option<&str>, consent: bool) -> GuestId {
+        let g = Guest {
+            id: GuestId::new(),
+            phone: None,
+            name: Some("Анна".into()),
+            birthday: None,
+            email: email.map(str::to_owned),
+            telegram_id: telegram,
+            marketing_consent: consent,
+            tags: Tags::parse(&[]).expect("no tags"),
+            card_code: CardCode::from_random([7; 8]),
+            qr: QrPayload::from_random([9; 16]),
+            level_id: None,
+            lifetime_spend_minor: 0,
+            created_at: self.world.now(),
+            forgotten: false,
+            referred_by: None,
+        };
+        let id = g.id;
+        lock(&self.guests.0).insert(id, g);
+        id
+    }
+
+    fn event(&self, kind: &str, data: serde_json::Value) -> DomainEvent {
+        DomainEvent::new(kind, self.business.tenant, self.world.now(), data)
+    }
+
+    fn rows(&self) -> Vec<(Notification, bool)> {
+        lock(&self.store.0)
+            .rows
+            .iter()
+            .map(|(n, _, v)| (n.clone(), *v))
+            .collect()
+    }
+
+    fn jobs(&self) -> Vec<NewJob> {
+        lock(&self.store.0).jobs.clone()
+    }
+
+    /// Runs a stored delivery job as the worker would.
+    async fn run(&self, job: &NewJob) -> Result<(), crate::jobs::JobFailure> {
+        let j = Job {
+            id: crate::ids::JobId::new(),
+            kind: job.kind.clone(),
+            tenant: job.tenant,
+            payload: job.payload.clone(),
+            attempts: 1,
+            max_attempts: 10,
+            status: JobStatus::Running,
+            run_at: self.world.now(),
+            locked_until: None,
+            locked_by: None,
+            last_error: None,
+            lease: None,
+            dedupe_key: job.dedupe_key.clone(),
+            created_at: self.world.now(),
+            updated_at: self.world.now(),
+        };
+        self.svc.deliver(&self.system, &j).await
+    }
+
+    fn job_for(&self, channel: Channel) -> NewJob {
+        self.jobs()
+            .into_iter()
+            .rev()
+            .find(|j| j.payload["channel"] == channel.as_str())
+            .unwrap_or_else(|| panic!("a {channel:?} job"))
+    }
+}
+
+fn check(guest: GuestId, points: i64) -> serde_json::Value {
+    json!({ "guestId": guest.to_string(), "earnedPoints": points, "balance": 100 + points, "checkId": "c-1" })
+}
+
+// ----- tests ----------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_check_notifies_its_guest_once_and_only_over_the_channels_it_offers() {
+    let f = fixture().await;
+    let g = f.guest(Some(555), Some("anna@example.com"), true);
+    let e = f.event(types::CHECK_PROCESSED, check(g, 15));
+    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(1));
+    assert_eq!(
+        f.svc.on_event(&f.system, &e).await,
+        Ok(0),
+        "a retried fan-out adds nothing"
+    );
+    let rows = f.rows();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0.recipient, Recipient::Guest(g));
+    assert_eq!(rows[0].0.kind, NotificationKind::PointsEarned);
+    // "+N points" goes to Telegram, never by e-mail.
+    let channels: Vec<_> = f
+        .jobs()
+        .iter()
+        .map(|j| j.payload["channel"].clone())
+        .collect();
+    assert_eq!(channels, vec![json!("telegram")]);
+    assert_eq!(
+        lock(&f.events.0).len(),
+        1,
+        "published once, after it was stored"
+    );
+
+    // No points, no notification.
+    let e = f.event(types::CHECK_PROCESSED, check(g, 0));
+    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(0));
+}
+
+#[tokio::test]
+async fn a_level_up_tells_the_guest_and_the_staff_who_manage_loyalty() {
+    let f = fixture().await;
+    let g = f.guest(None, None, false);
+    let e = f.event(
+        types::LEVEL_CHANGED,
+        json!({ "guestId": g.to_string(), "from": { "name": "Bronze" }, "to": { "name": "Silver" }, "reason": "check" }),
+    );
+    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(2));
+    let rows = f.rows();
+    let owner = Recipient::Staff(f.business.owner.id);
+    assert!(
+        rows.iter()
+            .any(|(n, _)| n.recipient == owner && n.kind == NotificationKind::GuestLevelUp)
+    );
+    assert!(
+        rows.iter()
+            .all(|(n, _)| n.recipient != Recipient::Staff(f.cashier.id)),
+        "cashiers do not manage loyalty"
+    );
+    // Staff e-mail is off until chosen: the owner's notification has no delivery.
+    let staff_jobs = f
+        .jobs()
+        .iter()
+        .filter(|j| {
+            rows.iter()
+                .any(|(n, _)| n.recipient == owner && j.payload["notification"] == n.id.to_string())
+        })
+        .count();
+    assert_eq!(staff_jobs, 0);
+
+    // The monthly review's change is the guest's news only.
+    let e = f.event(
+        types::LEVEL_CHANGED,
+        json!({ "guestId": g.to_string(), "to": { "name": "Bronze" }, "reason": "review" }),
+    );
+    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(1));
+}
+
+#[tokio::test]
+async fn a_delivery_job_run_twice_sends_once() {
+    let f = fixture().await;
+    let g = f.guest(Some(555), None, false);
+    f.svc
+        .on_event(&f.system, &f.event(types::CHECK_PROCESSED, check(g, 15)))
+        .await
+        .expect("created");
+    let job = f.job_for(Channel::Telegram);
+    assert_eq!(f.run(&job).await, Ok(()));
+    assert_eq!(f.run(&job).await, Ok(()));
+    let sent = lock(&f.telegram.sent).clone();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].0, 555);
+    assert!(sent[0].1.starts_with("<b>+15 баллов</b>"), "{}", sent[0].1);
+}
+
+#[tokio::test]
+async fn a_run_holding_the_claim_makes_another_wait() {
+    let f = fixture().await;
+    let g = f.guest(Some(555), None, false);
+    f.svc
+        .on_event(&f.system, &f.event(types::CHECK_PROCESSED, check(g, 15)))
+        .await
+        .expect("created");
+    let job = f.job_for(Channel::Telegram);
+    let id: NotificationId = job.payload["notification"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("id");
+    let now = f.world.now();
+    let claim = f
+        .store
+        .claim(
+            &f.system,
+            id,
+            Channel::Telegram,
+            now,
+            now + chrono::Duration::minutes(2),
+        )
+        .await;
+    assert_eq!(claim, Ok(Claim::Claimed));
+    let busy = f.run(&job).await.expect_err("busy");
+    assert!(!busy.permanent && busy.retry_after.is_some(), "{busy:?}");
+    assert!(lock(&f.telegram.sent).is_empty());
+}
+
+#[tokio::test]
+async fn telegram_429_retries_after_the_wait_and_403_blocks_the_chat() {
+    let f = fixture().await;
+    let g = f.guest(Some(555), None, false);
+    lock(&f.telegram.script).extend([
+        TelegramError::RetryAfter(7),
+        TelegramError::Blocked("bot was blocked by the user".into()),
+    ]);
+    f.svc
+        .on_event(&f.system, &f.event(types::CHECK_PROCESSED, check(g, 15)))
+        .await
+        .expect("created");
+    let job = f.job_for(Channel::Telegram);
+    let wait = f.run(&job).await.expect_err("429");
+    assert_eq!(
+        wait.retry_after,
+        Some(chrono::Duration::seconds(7)),
+        "{wait:?}"
+    );
+    // The retry meets 403: the delivery ends, the chat is marked.
+    assert_eq!(f.run(&job).await, Ok(()));
+    let blocked = f
+        .store
+        .preferences(&f.system, Recipient::Guest(g))
+        .await
+        .expect("prefs")
+        .expect("stored");
+    assert!(blocked.telegram_blocked_at.is_some());
+    // The next notification offers no Telegram delivery at all.
+    let before = f.jobs().len();
+    let mut e = f.event(types::CHECK_PROCESSED, check(g, 20));
+    e.data["checkId"] = json!("c-2");
+    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(1));
+    assert_eq!(f.jobs().len(), before, "no job for a blocked chat");
+    assert_eq!(lock(&f.telegram.sent).len(), 2);
+}
+
+#[tokio::test]
+async fn guest_email_needs_consent_and_an_address() {
+    let f = fixture().await;
+    let no_consent = f.guest(None, Some("a@example.com"), false);
+    let consent = f.guest(None, Some("b@example.com"), true);
+    for g in [no_consent, consent] {
+        let e = f.event(
+            types::PROMOTION_GRANTED,
+            json!({ "guestId": g.to_string(), "promotionName": "С днём рождения", "kind": "birthday", "points": 300 }),
+        );
+        f.svc.on_event(&f.system, &e).await.expect("created");
+        let job = f.job_for(Channel::Email);
+        assert_eq!(f.run(&job).await, Ok(()));
+    }
+    let sent: Vec<_> = f
+        .world
+        .mailer
+        .sent()
+        .into_iter()
+        .filter(|m| m.to.as_ref() != "cashier@example.com") // the invitation
+        .collect();
+    let to: Vec<&str> = sent.iter().map(|m| m.to.as_ref()).collect();
+    assert_eq!(to, vec!["b@example.com"], "only the guest who agreed");
+    assert!(
+        sent[0].subject.starts_with("С днём рождения!"),
+        "{}",
+        sent[0].subject
+    );
+    assert!(sent[0].text.contains("300 баллов"), "{}", sent[0].text);
+
+    // A multiplier's points are part of the check's notification.
+    let e = f.event(
+        types::PROMOTION_GRANTED,
+        json!({ "guestId": consent.to_string(), "promotionName": "x2", "kind": "multiplier", "points": 10 }),
+    );
+    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(0));
+}
+
+#[tokio::test]
+async fn preferences_and_the_centre_belong_to_their_reader() {
+    let f = fixture().await;
+    let owner = &f.business.owner.ctx;
+    assert_eq!(
+        f.svc
+            .update_preferences(owner, None, None, Some(true))
+            .await,
+        Err(NotificationError::Validation(
+            "staff notifications have no Telegram channel".into()
+        ))
+    );
+    let p = f
+        .svc
+        .update_preferences(owner, Some(false), Some(true), None)
+        .await
+        .expect("saved");
+    assert_eq!((p.in_app, p.email, p.telegram), (false, true, false));
+    assert_eq!(f.svc.preferences(owner).await, Ok(p));
+
+    // In-app off: stored for the e-mail, hidden from the centre, nothing live.
+    let g = f.guest(None, None, false);
+    let e = f.event(
+        types::LEVEL_CHANGED,
+        json!({ "guestId": g.to_string(), "to": { "name": "Gold" }, "reason": "check" }),
+    );
+    f.svc.on_event(&f.system, &e).await.expect("created");
+    let mine: Vec<_> = f
+        .rows()
+        .into_iter()
+        .filter(|(n, _)| n.recipient == Recipient::Staff(f.business.owner.id))
+        .collect();
+    assert_eq!(mine.len(), 1);
+    assert!(!mine[0].1, "hidden");
+    let page = f
+        .svc
+        .list(
+            owner,
+            false,
+            PageRequest::Forward {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .expect("list");
+    assert_eq!(page.total, 0);
+    let live_for_owner = lock(&f.events.0)
+        .iter()
+        .filter(|e| matches!(e, LoyaltyEvent::NotificationCreated(n) if n.recipient == Recipient::Staff(f.business.owner.id)))
+        .count();
+    assert_eq!(live_for_owner, 0);
+    // Its e-mail goes out in the owner's language (Russian).
+    let job = f.job_for(Channel::Email);
+    assert_eq!(f.run(&job).await, Ok(()));
+    assert!(
+        f.world
+            .mailer
+            .sent()
+            .iter()
+            .any(|m| m.to.as_ref() == "owner@example.com" && m.subject.contains("Gold"))
+    );
+
+    // Marking needs ids or all, not both or neither; API keys and the system have no centre.
+    assert!(matches!(
+        f.svc.mark_read(owner, None, false).await,
+        Err(NotificationError::Validation(_))
+    ));
+    assert!(matches!(
+        f.svc.mark_read(owner, Some(vec![]), true).await,
+        Err(NotificationError::Validation(_))
+    ));
+    assert_eq!(
+        f.svc.unread_count(&f.system).await,
+        Err(NotificationError::NoInbox)
+    );
+    let cashier = &f.cashier.ctx;
+    assert_eq!(f.svc.mark_read(cashier, None, true).await, Ok(0));
+}
