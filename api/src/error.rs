@@ -22,7 +22,8 @@ pub mod code {
     pub const INTERNAL: &str = "INTERNAL";
 }
 
-fn class_code(class: ErrorClass) -> &'static str {
+/// The stable code of an error class.
+pub(crate) fn class_code(class: ErrorClass) -> &'static str {
     match class {
         ErrorClass::Validation => code::VALIDATION,
         ErrorClass::Unauthenticated => code::UNAUTHENTICATED,

@@ -53,7 +53,8 @@ pub struct AppState {
     pub live: crate::live::LiveLimits,
 }
 
-fn meta_of(req: &Request) -> RequestMeta {
+/// Who is calling (for audit and throttling).
+pub(crate) fn meta_of(req: &Request) -> RequestMeta {
     RequestMeta {
         ip: req
             .remote_addr()

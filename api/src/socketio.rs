@@ -20,7 +20,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
-use domain::identity::{AccessError, DomainError, ErrorClass, IdentityService, Permission};
+use domain::identity::{AccessError, DomainError, IdentityService, Permission};
 use domain::loyalty::{GrantStatus, LevelRef, LoyaltyEvent, Receipt};
 use domain::notifications::{Notification, Recipient};
 use domain::{Actor, Ctx, LocationId, RequestMeta, TenantId};
@@ -40,6 +40,7 @@ use tower_service::Service as _;
 
 use crate::auth::Caller;
 use crate::error::code;
+use crate::http::meta_of;
 use crate::realtime::LocalBus;
 
 type Service = SocketIoService<engineioxide::service::NotFoundService>;
@@ -122,18 +123,6 @@ fn bad_request() -> Response {
         .into_response()
 }
 
-fn meta_of(req: &Request) -> RequestMeta {
-    RequestMeta {
-        ip: req
-            .remote_addr()
-            .as_socket_addr()
-            .map(|a| a.ip().to_string()),
-        user_agent: req
-            .header("user-agent")
-            .map(|s| s.chars().take(200).collect()),
-    }
-}
-
 impl Endpoint for SocketIoEndpoint {
     type Output = Response;
 
@@ -176,15 +165,7 @@ impl fmt::Display for Refusal {
 
 /// What a refused `watch` (or connection) tells the client.
 fn refusal<E: DomainError>(e: &E) -> Refusal {
-    let code = match e.class() {
-        ErrorClass::Validation => code::VALIDATION,
-        ErrorClass::Unauthenticated => code::UNAUTHENTICATED,
-        ErrorClass::Forbidden => code::FORBIDDEN,
-        ErrorClass::NotFound => code::NOT_FOUND,
-        ErrorClass::Conflict => code::CONFLICT,
-        ErrorClass::RateLimited => code::RATE_LIMITED,
-        ErrorClass::Internal => code::INTERNAL,
-    };
+    let code = crate::error::class_code(e.class());
     let message = if code == code::INTERNAL {
         tracing::error!(error = %e, "internal error");
         "internal error; it has been logged".to_owned()

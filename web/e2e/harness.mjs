@@ -2,6 +2,7 @@
 // temp dir, random port, web/dist as the static root), drive Debian's chromium through
 // playwright-core, talk GraphQL over fetch. Extracted from panel.e2e.test.mjs for miniapp.e2e.test.mjs.
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -193,4 +194,17 @@ export async function waitForText(page, id, check, what) {
     await page.waitForTimeout(100);
   }
   throw new Error(`timed out waiting for ${what}; [data-testid=${id}] text is ${JSON.stringify(last)}`);
+}
+
+/** Telegram Mini App initData signed like Telegram: HMAC_SHA256(HMAC_SHA256("WebAppData", token), data_check_string). */
+export function signInitData(fields, botToken) {
+  const dataCheckString = Object.keys(fields)
+    .sort()
+    .map((k) => `${k}=${fields[k]}`)
+    .join('\n');
+  const secret = createHmac('sha256', 'WebAppData').update(botToken).digest();
+  const hash = createHmac('sha256', secret).update(dataCheckString).digest('hex');
+  return Object.entries({ ...fields, hash })
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
 }

@@ -8,7 +8,6 @@
 // and the new balance without a reload. Screenshots: web/test-results/miniapp-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -19,6 +18,7 @@ import {
   launchBrowser,
   newPage,
   screenshotter,
+  signInitData,
   text,
   waitForText,
 } from './harness.mjs';
@@ -42,19 +42,6 @@ const THEME = {
   button_text_color: '#ffffff',
   secondary_bg_color: '#f2f3f7',
 };
-
-/** initData signed like Telegram: HMAC_SHA256(HMAC_SHA256("WebAppData", token), data_check_string). */
-function signInitData(fields, botToken) {
-  const dataCheckString = Object.keys(fields)
-    .sort()
-    .map((k) => `${k}=${fields[k]}`)
-    .join('\n');
-  const secret = createHmac('sha256', 'WebAppData').update(botToken).digest();
-  const hash = createHmac('sha256', secret).update(dataCheckString).digest('hex');
-  return Object.entries({ ...fields, hash })
-    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
-    .join('&');
-}
 
 /** A calendar day in the business's time (UTC+3, the default) `days` from today: `YYYY-MM-DD`. */
 function businessDay(days) {

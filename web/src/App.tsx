@@ -14,6 +14,7 @@ import { LevelsPage } from './pages/LevelsPage';
 import { LocationsPage } from './pages/LocationsPage';
 import { LoyaltySettingsPage } from './pages/LoyaltySettingsPage';
 import { LoginPage } from './pages/LoginPage';
+import { NotificationsPage } from './pages/NotificationsPage';
 import { ProfilePage } from './pages/ProfilePage';
 import { RolesPage } from './pages/RolesPage';
 import { SignUpPage } from './pages/SignUpPage';
@@ -47,6 +48,7 @@ const PAGES: Record<PageId, ComponentType> = {
   webhooks: WebhooksPage,
   jobs: JobsPage,
   profile: ProfilePage,
+  notifications: NotificationsPage,
 };
 
 export function App() {

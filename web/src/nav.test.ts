@@ -72,6 +72,13 @@ describe('page access', () => {
     expect(accessFor('/profile/', CASHIER).kind).toBe('allowed');
   });
 
+  it('opens the notification centre for every signed-in role, from the bell (no side-menu link)', () => {
+    for (const perms of [OWNER, CASHIER, [], undefined]) {
+      expect(accessFor('/notifications', perms)).toMatchObject({ kind: 'allowed', item: { id: 'notifications' } });
+      expect(ids(perms)).not.toContain('notifications');
+    }
+  });
+
   it('matches a guest card under the guest list', () => {
     expect(accessFor('/guests/0b1c', CASHIER)).toMatchObject({ kind: 'allowed', item: { id: 'guest' } });
     expect(accessFor('/guests/0b1c/', CASHIER)).toMatchObject({ kind: 'allowed', item: { id: 'guest' } });

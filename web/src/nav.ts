@@ -36,7 +36,8 @@ export type PageId =
   | 'apiKeys'
   | 'webhooks'
   | 'jobs'
-  | 'profile';
+  | 'profile'
+  | 'notifications';
 
 export interface NavItem {
   id: PageId;
@@ -67,6 +68,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'jobs', path: '/jobs', labelKey: 'nav.jobs', permission: PERMISSIONS.integrationsManage },
   // The own profile: every signed-in role, linked from the user's name in the header.
   { id: 'profile', path: '/profile', labelKey: 'nav.profile', permission: null, inMenu: false },
+  // The notification centre: every signed-in role, reached from the bell in the header.
+  { id: 'notifications', path: '/notifications', labelKey: 'nav.notifications', permission: null, inMenu: false },
   // One guest's card, opened from the guest list.
   { id: 'guest', path: '/guests/:id', labelKey: 'nav.guests', permission: PERMISSIONS.guestsRead, inMenu: false, parent: 'guests' },
 ];

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::models::{Notification, NotificationKind};
 use crate::identity::Locale;
+pub use crate::identity::mail::escape_html;
 
 /// A rendered notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,22 +15,6 @@ pub struct Rendered {
     pub title: String,
     /// The body, plain text.
     pub text: String,
-}
-
-/// Escapes `&`, `<`, `>` and `"` for HTML (Telegram's HTML mode needs the first three).
-#[must_use]
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// "1 балл", "2 балла", "5 баллов" / "1 point", "2 points".

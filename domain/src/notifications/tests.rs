@@ -33,10 +33,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 // ----- fakes ----------------------------------------------------------------------
 
+/// A delivery's status and claim.
+type Delivery = (&'static str, Option<DateTime<Utc>>);
+
 #[derive(Default)]
 struct State {
     rows: Vec<(Notification, String, bool)>,
-    deliveries: HashMap<(NotificationId, Channel), (&'static str, Option<DateTime<Utc>>)>,
+    deliveries: HashMap<(NotificationId, Channel), Delivery>,
     prefs: HashMap<Recipient, StoredPreferences>,
     jobs: Vec<NewJob>,
 }

@@ -415,11 +415,23 @@ export const GuestNameDocument = graphql(`
   }
 `);
 
-// ---- subscriptions (graphql-ws at /graphql/ws; see pages/cashier/liveChecks.ts) ----
+// ---- subscriptions (one graphql-ws connection at /graphql/ws; see api/live.ts) ----
 
 export const CheckProcessedDocument = graphql(`
   subscription CheckProcessed($locationId: ID!) {
     checkProcessed(locationId: $locationId) { ...ReceiptFields }
+  }
+`);
+
+export const GuestUpdatedDocument = graphql(`
+  subscription GuestUpdated($guestId: ID!) {
+    guestUpdated(guestId: $guestId) { guestId balance held available levelId }
+  }
+`);
+
+export const GuestCountDocument = graphql(`
+  query GuestCount {
+    guests(first: 1) { totalCount }
   }
 `);
 
@@ -433,7 +445,7 @@ export const GuestSignInDocument = graphql(`
 
 export const MyCardFieldsFragment = graphql(`
   fragment MyCardFields on MyCard {
-    guest { id name phone cardCode qrPayload birthday marketingConsent }
+    guest { id name phone email cardCode qrPayload birthday marketingConsent }
     account { balance held available }
     level { id name cashbackBp }
     nextLevel { id name thresholdMinor }
@@ -728,5 +740,93 @@ export const RequestPasswordResetDocument = graphql(`
 export const ResetPasswordDocument = graphql(`
   mutation ResetPassword($token: String!, $newPassword: String!) {
     resetPassword(token: $token, newPassword: $newPassword)
+  }
+`);
+
+// ---- notifications (staff: the bell and the centre; guest: the Mini App) ----
+
+export const NotificationFieldsFragment = graphql(`
+  fragment NotificationFields on Notification { id kind title body data createdAt readAt }
+`);
+
+// Like every connection, oldest first: `last: N` (and `before`) reads the newest N.
+export const NotificationsDocument = graphql(`
+  query Notifications($last: Int, $before: String, $unreadOnly: Boolean) {
+    notifications(last: $last, before: $before, unreadOnly: $unreadOnly) {
+      totalCount
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      nodes { ...NotificationFields }
+    }
+  }
+`);
+
+export const UnreadNotificationCountDocument = graphql(`
+  query UnreadNotificationCount {
+    unreadNotificationCount
+  }
+`);
+
+export const MarkNotificationsReadDocument = graphql(`
+  mutation MarkNotificationsRead($ids: [ID!], $all: Boolean) {
+    markNotificationsRead(ids: $ids, all: $all)
+  }
+`);
+
+export const NotificationPreferencesDocument = graphql(`
+  query NotificationPreferences {
+    notificationPreferences { inApp email telegram }
+  }
+`);
+
+export const UpdateNotificationPreferencesDocument = graphql(`
+  mutation UpdateNotificationPreferences($input: NotificationPreferencesInput!) {
+    updateNotificationPreferences(input: $input) { inApp email telegram }
+  }
+`);
+
+export const NotificationReceivedDocument = graphql(`
+  subscription NotificationReceived {
+    notificationReceived { ...NotificationFields }
+  }
+`);
+
+export const IntegrationEventFailedDocument = graphql(`
+  subscription IntegrationEventFailed {
+    integrationEventFailed { integrationId eventId error }
+  }
+`);
+
+export const MyNotificationsDocument = graphql(`
+  query MyNotifications($last: Int, $before: String) {
+    myNotifications(last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      nodes { ...NotificationFields }
+    }
+    myUnreadNotificationCount
+  }
+`);
+
+export const MarkMyNotificationsReadDocument = graphql(`
+  mutation MarkMyNotificationsRead($ids: [ID!], $all: Boolean) {
+    markMyNotificationsRead(ids: $ids, all: $all)
+  }
+`);
+
+export const MyNotificationPreferencesDocument = graphql(`
+  query MyNotificationPreferences {
+    myNotificationPreferences { inApp email telegram }
+  }
+`);
+
+export const UpdateMyNotificationPreferencesDocument = graphql(`
+  mutation UpdateMyNotificationPreferences($input: NotificationPreferencesInput!) {
+    updateMyNotificationPreferences(input: $input) { inApp email telegram }
+  }
+`);
+
+export const MyNotificationReceivedDocument = graphql(`
+  subscription MyNotificationReceived {
+    myNotificationReceived { ...NotificationFields }
   }
 `);

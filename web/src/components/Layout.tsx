@@ -1,8 +1,12 @@
 import { Fragment, useEffect, useId, useState, type ReactNode } from 'react';
 import { useQuery } from '../api/hooks';
+import { LiveProvider } from '../api/liveHooks';
 import { MyTenantsDocument } from '../api/operations';
 import { useI18n } from '../i18n/I18nProvider';
 import { isCurrentNav, normalizePath, visibleNavItems } from '../nav';
+import { NotificationBell } from '../notifications/Bell';
+import { NotificationToasts } from '../notifications/NotificationList';
+import { NotificationsProvider } from '../notifications/NotificationsProvider';
 import { roleKey } from '../roles';
 import { Link, useRouter } from '../routing/router';
 import { useMe, useSession } from '../session/SessionProvider';
@@ -32,56 +36,64 @@ export function Layout({ children }: { children: ReactNode }) {
   };
 
   return (
-    <div className="layout">
-      <a href="#main" className="skip-link">
-        {t('app.skipToContent')}
-      </a>
-      <header className="topbar">
-        <div className="topbar-brand">
-          <span className="brand">{t('app.name')}</span>
-          {/* key: a new business (switch, or a refresh in another tab) re-reads the list */}
-          <TenantSwitcher key={me.tenant.id} onError={setSwitchError} />
+    // One live connection per session and business (a switch reconnects with the new token), and
+    // the notifications that arrive on it.
+    <LiveProvider key={me.tenant.id}>
+      <NotificationsProvider>
+        <div className="layout">
+          <a href="#main" className="skip-link">
+            {t('app.skipToContent')}
+          </a>
+          <header className="topbar">
+            <div className="topbar-brand">
+              <span className="brand">{t('app.name')}</span>
+              {/* key: a new business (switch, or a refresh in another tab) re-reads the list */}
+              <TenantSwitcher key={me.tenant.id} onError={setSwitchError} />
+            </div>
+            <div className="topbar-user">
+              <NotificationBell />
+              <Link
+                to="/profile"
+                className="user-name"
+                aria-current={current === '/profile' ? 'page' : undefined}
+                title={t('layout.profileLink', { name: me.user.displayName })}
+                data-testid="layout-user"
+              >
+                {t('layout.user', { name: me.user.displayName, role: t(roleKey(me.role)) })}
+              </Link>
+              <LanguageSwitcher />
+              <button type="button" className="button button-secondary" onClick={onLogout} disabled={leaving} data-testid="logout-button">
+                {leaving ? t('layout.loggingOut') : t('layout.logout')}
+              </button>
+            </div>
+          </header>
+          <div className="layout-body">
+            <nav className="sidenav" aria-label={t('nav.label')} data-testid="nav">
+              <ul>
+                {items.map((item) => (
+                  <li key={item.id}>
+                    <Link
+                      to={item.path}
+                      className="nav-link"
+                      aria-current={isCurrentNav(item, current) ? 'page' : undefined}
+                      data-testid={`nav-${item.id}`}
+                    >
+                      {t(item.labelKey)}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <main id="main" className="content" tabIndex={-1}>
+              <ErrorNotice error={switchError} testId="tenant-switch-error" />
+              {/* key: nothing loaded for one business survives a switch to another */}
+              <Fragment key={me.tenant.id}>{children}</Fragment>
+            </main>
+          </div>
+          <NotificationToasts />
         </div>
-        <div className="topbar-user">
-          <Link
-            to="/profile"
-            className="user-name"
-            aria-current={current === '/profile' ? 'page' : undefined}
-            title={t('layout.profileLink', { name: me.user.displayName })}
-            data-testid="layout-user"
-          >
-            {t('layout.user', { name: me.user.displayName, role: t(roleKey(me.role)) })}
-          </Link>
-          <LanguageSwitcher />
-          <button type="button" className="button button-secondary" onClick={onLogout} disabled={leaving} data-testid="logout-button">
-            {leaving ? t('layout.loggingOut') : t('layout.logout')}
-          </button>
-        </div>
-      </header>
-      <div className="layout-body">
-        <nav className="sidenav" aria-label={t('nav.label')} data-testid="nav">
-          <ul>
-            {items.map((item) => (
-              <li key={item.id}>
-                <Link
-                  to={item.path}
-                  className="nav-link"
-                  aria-current={isCurrentNav(item, current) ? 'page' : undefined}
-                  data-testid={`nav-${item.id}`}
-                >
-                  {t(item.labelKey)}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <main id="main" className="content" tabIndex={-1}>
-          <ErrorNotice error={switchError} testId="tenant-switch-error" />
-          {/* key: nothing loaded for one business survives a switch to another */}
-          <Fragment key={me.tenant.id}>{children}</Fragment>
-        </main>
-      </div>
-    </div>
+      </NotificationsProvider>
+    </LiveProvider>
   );
 }
 

@@ -66,8 +66,10 @@ type Documents = {
     "\n  mutation ArchivePromotion($id: ID!) {\n    archivePromotion(id: $id) { ...PromotionFields }\n  }\n": typeof types.ArchivePromotionDocument,
     "\n  query GuestName($id: ID!) {\n    guest(id: $id) { id name phone }\n  }\n": typeof types.GuestNameDocument,
     "\n  subscription CheckProcessed($locationId: ID!) {\n    checkProcessed(locationId: $locationId) { ...ReceiptFields }\n  }\n": typeof types.CheckProcessedDocument,
+    "\n  subscription GuestUpdated($guestId: ID!) {\n    guestUpdated(guestId: $guestId) { guestId balance held available levelId }\n  }\n": typeof types.GuestUpdatedDocument,
+    "\n  query GuestCount {\n    guests(first: 1) { totalCount }\n  }\n": typeof types.GuestCountDocument,
     "\n  mutation GuestSignIn($tenantId: ID!, $initData: String!) {\n    guestSignIn(tenantId: $tenantId, initData: $initData) { token expiresAt created }\n  }\n": typeof types.GuestSignInDocument,
-    "\n  fragment MyCardFields on MyCard {\n    guest { id name phone cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n": typeof types.MyCardFieldsFragmentDoc,
+    "\n  fragment MyCardFields on MyCard {\n    guest { id name phone email cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n": typeof types.MyCardFieldsFragmentDoc,
     "\n  query MyCard {\n    myCard { ...MyCardFields }\n  }\n": typeof types.MyCardDocument,
     "\n  query MyLedger($last: Int, $before: String) {\n    myLedger(last: $last, before: $before) {\n      nodes { id kind amount createdAt reason }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.MyLedgerDocument,
     "\n  mutation UpdateMyGuestProfile($input: UpdateMyGuestProfileInput!) {\n    updateMyGuestProfile(input: $input) { ...MyCardFields }\n  }\n": typeof types.UpdateMyGuestProfileDocument,
@@ -102,6 +104,19 @@ type Documents = {
     "\n  mutation LinkMyPhone($contactData: String!) {\n    linkMyPhone(contactData: $contactData) { token expiresAt created }\n  }\n": typeof types.LinkMyPhoneDocument,
     "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
     "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": typeof types.ResetPasswordDocument,
+    "\n  fragment NotificationFields on Notification { id kind title body data createdAt readAt }\n": typeof types.NotificationFieldsFragmentDoc,
+    "\n  query Notifications($last: Int, $before: String, $unreadOnly: Boolean) {\n    notifications(last: $last, before: $before, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...NotificationFields }\n    }\n  }\n": typeof types.NotificationsDocument,
+    "\n  query UnreadNotificationCount {\n    unreadNotificationCount\n  }\n": typeof types.UnreadNotificationCountDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!], $all: Boolean) {\n    markNotificationsRead(ids: $ids, all: $all)\n  }\n": typeof types.MarkNotificationsReadDocument,
+    "\n  query NotificationPreferences {\n    notificationPreferences { inApp email telegram }\n  }\n": typeof types.NotificationPreferencesDocument,
+    "\n  mutation UpdateNotificationPreferences($input: NotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) { inApp email telegram }\n  }\n": typeof types.UpdateNotificationPreferencesDocument,
+    "\n  subscription NotificationReceived {\n    notificationReceived { ...NotificationFields }\n  }\n": typeof types.NotificationReceivedDocument,
+    "\n  subscription IntegrationEventFailed {\n    integrationEventFailed { integrationId eventId error }\n  }\n": typeof types.IntegrationEventFailedDocument,
+    "\n  query MyNotifications($last: Int, $before: String) {\n    myNotifications(last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...NotificationFields }\n    }\n    myUnreadNotificationCount\n  }\n": typeof types.MyNotificationsDocument,
+    "\n  mutation MarkMyNotificationsRead($ids: [ID!], $all: Boolean) {\n    markMyNotificationsRead(ids: $ids, all: $all)\n  }\n": typeof types.MarkMyNotificationsReadDocument,
+    "\n  query MyNotificationPreferences {\n    myNotificationPreferences { inApp email telegram }\n  }\n": typeof types.MyNotificationPreferencesDocument,
+    "\n  mutation UpdateMyNotificationPreferences($input: NotificationPreferencesInput!) {\n    updateMyNotificationPreferences(input: $input) { inApp email telegram }\n  }\n": typeof types.UpdateMyNotificationPreferencesDocument,
+    "\n  subscription MyNotificationReceived {\n    myNotificationReceived { ...NotificationFields }\n  }\n": typeof types.MyNotificationReceivedDocument,
 };
 const documents: Documents = {
     "\n  fragment MeFields on Me {\n    user { id email displayName locale }\n    tenant { id name currency createdAt }\n    role\n    permissions\n  }\n": types.MeFieldsFragmentDoc,
@@ -155,8 +170,10 @@ const documents: Documents = {
     "\n  mutation ArchivePromotion($id: ID!) {\n    archivePromotion(id: $id) { ...PromotionFields }\n  }\n": types.ArchivePromotionDocument,
     "\n  query GuestName($id: ID!) {\n    guest(id: $id) { id name phone }\n  }\n": types.GuestNameDocument,
     "\n  subscription CheckProcessed($locationId: ID!) {\n    checkProcessed(locationId: $locationId) { ...ReceiptFields }\n  }\n": types.CheckProcessedDocument,
+    "\n  subscription GuestUpdated($guestId: ID!) {\n    guestUpdated(guestId: $guestId) { guestId balance held available levelId }\n  }\n": types.GuestUpdatedDocument,
+    "\n  query GuestCount {\n    guests(first: 1) { totalCount }\n  }\n": types.GuestCountDocument,
     "\n  mutation GuestSignIn($tenantId: ID!, $initData: String!) {\n    guestSignIn(tenantId: $tenantId, initData: $initData) { token expiresAt created }\n  }\n": types.GuestSignInDocument,
-    "\n  fragment MyCardFields on MyCard {\n    guest { id name phone cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n": types.MyCardFieldsFragmentDoc,
+    "\n  fragment MyCardFields on MyCard {\n    guest { id name phone email cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n": types.MyCardFieldsFragmentDoc,
     "\n  query MyCard {\n    myCard { ...MyCardFields }\n  }\n": types.MyCardDocument,
     "\n  query MyLedger($last: Int, $before: String) {\n    myLedger(last: $last, before: $before) {\n      nodes { id kind amount createdAt reason }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.MyLedgerDocument,
     "\n  mutation UpdateMyGuestProfile($input: UpdateMyGuestProfileInput!) {\n    updateMyGuestProfile(input: $input) { ...MyCardFields }\n  }\n": types.UpdateMyGuestProfileDocument,
@@ -191,6 +208,19 @@ const documents: Documents = {
     "\n  mutation LinkMyPhone($contactData: String!) {\n    linkMyPhone(contactData: $contactData) { token expiresAt created }\n  }\n": types.LinkMyPhoneDocument,
     "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
     "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": types.ResetPasswordDocument,
+    "\n  fragment NotificationFields on Notification { id kind title body data createdAt readAt }\n": types.NotificationFieldsFragmentDoc,
+    "\n  query Notifications($last: Int, $before: String, $unreadOnly: Boolean) {\n    notifications(last: $last, before: $before, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...NotificationFields }\n    }\n  }\n": types.NotificationsDocument,
+    "\n  query UnreadNotificationCount {\n    unreadNotificationCount\n  }\n": types.UnreadNotificationCountDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!], $all: Boolean) {\n    markNotificationsRead(ids: $ids, all: $all)\n  }\n": types.MarkNotificationsReadDocument,
+    "\n  query NotificationPreferences {\n    notificationPreferences { inApp email telegram }\n  }\n": types.NotificationPreferencesDocument,
+    "\n  mutation UpdateNotificationPreferences($input: NotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) { inApp email telegram }\n  }\n": types.UpdateNotificationPreferencesDocument,
+    "\n  subscription NotificationReceived {\n    notificationReceived { ...NotificationFields }\n  }\n": types.NotificationReceivedDocument,
+    "\n  subscription IntegrationEventFailed {\n    integrationEventFailed { integrationId eventId error }\n  }\n": types.IntegrationEventFailedDocument,
+    "\n  query MyNotifications($last: Int, $before: String) {\n    myNotifications(last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...NotificationFields }\n    }\n    myUnreadNotificationCount\n  }\n": types.MyNotificationsDocument,
+    "\n  mutation MarkMyNotificationsRead($ids: [ID!], $all: Boolean) {\n    markMyNotificationsRead(ids: $ids, all: $all)\n  }\n": types.MarkMyNotificationsReadDocument,
+    "\n  query MyNotificationPreferences {\n    myNotificationPreferences { inApp email telegram }\n  }\n": types.MyNotificationPreferencesDocument,
+    "\n  mutation UpdateMyNotificationPreferences($input: NotificationPreferencesInput!) {\n    updateMyNotificationPreferences(input: $input) { inApp email telegram }\n  }\n": types.UpdateMyNotificationPreferencesDocument,
+    "\n  subscription MyNotificationReceived {\n    myNotificationReceived { ...NotificationFields }\n  }\n": types.MyNotificationReceivedDocument,
 };
 
 /**
@@ -400,11 +430,19 @@ export function graphql(source: "\n  subscription CheckProcessed($locationId: ID
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  subscription GuestUpdated($guestId: ID!) {\n    guestUpdated(guestId: $guestId) { guestId balance held available levelId }\n  }\n"): typeof import('./graphql').GuestUpdatedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GuestCount {\n    guests(first: 1) { totalCount }\n  }\n"): typeof import('./graphql').GuestCountDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation GuestSignIn($tenantId: ID!, $initData: String!) {\n    guestSignIn(tenantId: $tenantId, initData: $initData) { token expiresAt created }\n  }\n"): typeof import('./graphql').GuestSignInDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment MyCardFields on MyCard {\n    guest { id name phone cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n"): typeof import('./graphql').MyCardFieldsFragmentDoc;
+export function graphql(source: "\n  fragment MyCardFields on MyCard {\n    guest { id name phone email cardCode qrPayload birthday marketingConsent }\n    account { balance held available }\n    level { id name cashbackBp }\n    nextLevel { id name thresholdMinor }\n    missingMinor\n    spendMinor\n    progressPercent\n  }\n"): typeof import('./graphql').MyCardFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -541,6 +579,58 @@ export function graphql(source: "\n  mutation RequestPasswordReset($email: Strin
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n"): typeof import('./graphql').ResetPasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment NotificationFields on Notification { id kind title body data createdAt readAt }\n"): typeof import('./graphql').NotificationFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Notifications($last: Int, $before: String, $unreadOnly: Boolean) {\n    notifications(last: $last, before: $before, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...NotificationFields }\n    }\n  }\n"): typeof import('./graphql').NotificationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UnreadNotificationCount {\n    unreadNotificationCount\n  }\n"): typeof import('./graphql').UnreadNotificationCountDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkNotificationsRead($ids: [ID!], $all: Boolean) {\n    markNotificationsRead(ids: $ids, all: $all)\n  }\n"): typeof import('./graphql').MarkNotificationsReadDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationPreferences {\n    notificationPreferences { inApp email telegram }\n  }\n"): typeof import('./graphql').NotificationPreferencesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateNotificationPreferences($input: NotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) { inApp email telegram }\n  }\n"): typeof import('./graphql').UpdateNotificationPreferencesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription NotificationReceived {\n    notificationReceived { ...NotificationFields }\n  }\n"): typeof import('./graphql').NotificationReceivedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription IntegrationEventFailed {\n    integrationEventFailed { integrationId eventId error }\n  }\n"): typeof import('./graphql').IntegrationEventFailedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyNotifications($last: Int, $before: String) {\n    myNotifications(last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...NotificationFields }\n    }\n    myUnreadNotificationCount\n  }\n"): typeof import('./graphql').MyNotificationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkMyNotificationsRead($ids: [ID!], $all: Boolean) {\n    markMyNotificationsRead(ids: $ids, all: $all)\n  }\n"): typeof import('./graphql').MarkMyNotificationsReadDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyNotificationPreferences {\n    myNotificationPreferences { inApp email telegram }\n  }\n"): typeof import('./graphql').MyNotificationPreferencesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMyNotificationPreferences($input: NotificationPreferencesInput!) {\n    updateMyNotificationPreferences(input: $input) { inApp email telegram }\n  }\n"): typeof import('./graphql').UpdateMyNotificationPreferencesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MyNotificationReceived {\n    myNotificationReceived { ...NotificationFields }\n  }\n"): typeof import('./graphql').MyNotificationReceivedDocument;
 
 
 export function graphql(source: string) {

@@ -250,6 +250,29 @@ export type MultiplierRuleInput = {
   weekdays?: Array<Weekday>;
 };
 
+/** What a notification is about. */
+export type NotificationKind =
+  /** Staff: a guest reached a higher level. */
+  | 'GUEST_LEVEL_UP'
+  /** Staff: a POS event could not be processed. */
+  | 'INTEGRATION_EVENT_FAILED'
+  /** Guest: their level changed. */
+  | 'LEVEL_CHANGED'
+  /** Guest: a check earned points. */
+  | 'POINTS_EARNED'
+  /** Guest: a promotion (welcome, birthday, referral) credited points. */
+  | 'PROMOTION_GRANTED';
+
+/** Channels to change (omitted ones stay). */
+export type NotificationPreferencesInput = {
+  /** E-mail. */
+  email?: boolean | null | undefined;
+  /** The notification centre and live toasts. */
+  inApp?: boolean | null | undefined;
+  /** Telegram (guests only). */
+  telegram?: boolean | null | undefined;
+};
+
 /** A check to process. */
 export type ProcessCheckInput = {
   /** The check's id at its source: the same id is processed once. */
@@ -789,6 +812,18 @@ export type CheckProcessedSubscriptionVariables = Exact<{
 
 export type CheckProcessedSubscription = { checkProcessed: { checkId: string, guestId: string, locationId: string, externalId: string, totalMinor: number, currency: Currency, redeemed: number, redeemedValueMinor: number, earned: number, balance: number, available: number, processedAt: string, rules: Array<{ code: string, description: string, points: number, promotionId: string | null, status: GrantStatus }>, levelBefore: { id: string, name: string } | null, levelAfter: { id: string, name: string } | null } };
 
+export type GuestUpdatedSubscriptionVariables = Exact<{
+  guestId: string;
+}>;
+
+
+export type GuestUpdatedSubscription = { guestUpdated: { guestId: string, balance: number, held: number, available: number, levelId: string | null } };
+
+export type GuestCountQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type GuestCountQuery = { guests: { totalCount: number } };
+
 export type GuestSignInMutationVariables = Exact<{
   tenantId: string;
   initData: string;
@@ -797,12 +832,12 @@ export type GuestSignInMutationVariables = Exact<{
 
 export type GuestSignInMutation = { guestSignIn: { token: string, expiresAt: string, created: boolean } };
 
-export type MyCardFieldsFragment = { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, phone: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null };
+export type MyCardFieldsFragment = { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, phone: string | null, email: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null };
 
 export type MyCardQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyCardQuery = { myCard: { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, phone: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null } };
+export type MyCardQuery = { myCard: { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, phone: string | null, email: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null } };
 
 export type MyLedgerQueryVariables = Exact<{
   last?: number | null | undefined;
@@ -817,7 +852,7 @@ export type UpdateMyGuestProfileMutationVariables = Exact<{
 }>;
 
 
-export type UpdateMyGuestProfileMutation = { updateMyGuestProfile: { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, phone: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null } };
+export type UpdateMyGuestProfileMutation = { updateMyGuestProfile: { missingMinor: number | null, spendMinor: number, progressPercent: number, guest: { id: string, name: string | null, phone: string | null, email: string | null, cardCode: string, qrPayload: string, birthday: string | null, marketingConsent: boolean }, account: { balance: number, held: number, available: number }, level: { id: string, name: string, cashbackBp: number } | null, nextLevel: { id: string, name: string, thresholdMinor: number } | null } };
 
 export type MyCardUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -1017,6 +1052,85 @@ export type ResetPasswordMutationVariables = Exact<{
 
 
 export type ResetPasswordMutation = { resetPassword: boolean };
+
+export type NotificationFieldsFragment = { id: string, kind: NotificationKind, title: string, body: string, data: unknown, createdAt: string, readAt: string | null };
+
+export type NotificationsQueryVariables = Exact<{
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  unreadOnly?: boolean | null | undefined;
+}>;
+
+
+export type NotificationsQuery = { notifications: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, nodes: Array<{ id: string, kind: NotificationKind, title: string, body: string, data: unknown, createdAt: string, readAt: string | null }> } };
+
+export type UnreadNotificationCountQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UnreadNotificationCountQuery = { unreadNotificationCount: number };
+
+export type MarkNotificationsReadMutationVariables = Exact<{
+  ids?: Array<string> | string | null | undefined;
+  all?: boolean | null | undefined;
+}>;
+
+
+export type MarkNotificationsReadMutation = { markNotificationsRead: number };
+
+export type NotificationPreferencesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationPreferencesQuery = { notificationPreferences: { inApp: boolean, email: boolean, telegram: boolean } };
+
+export type UpdateNotificationPreferencesMutationVariables = Exact<{
+  input: NotificationPreferencesInput;
+}>;
+
+
+export type UpdateNotificationPreferencesMutation = { updateNotificationPreferences: { inApp: boolean, email: boolean, telegram: boolean } };
+
+export type NotificationReceivedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationReceivedSubscription = { notificationReceived: { id: string, kind: NotificationKind, title: string, body: string, data: unknown, createdAt: string, readAt: string | null } };
+
+export type IntegrationEventFailedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type IntegrationEventFailedSubscription = { integrationEventFailed: { integrationId: string, eventId: string, error: string } };
+
+export type MyNotificationsQueryVariables = Exact<{
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type MyNotificationsQuery = { myUnreadNotificationCount: number, myNotifications: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, nodes: Array<{ id: string, kind: NotificationKind, title: string, body: string, data: unknown, createdAt: string, readAt: string | null }> } };
+
+export type MarkMyNotificationsReadMutationVariables = Exact<{
+  ids?: Array<string> | string | null | undefined;
+  all?: boolean | null | undefined;
+}>;
+
+
+export type MarkMyNotificationsReadMutation = { markMyNotificationsRead: number };
+
+export type MyNotificationPreferencesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyNotificationPreferencesQuery = { myNotificationPreferences: { inApp: boolean, email: boolean, telegram: boolean } };
+
+export type UpdateMyNotificationPreferencesMutationVariables = Exact<{
+  input: NotificationPreferencesInput;
+}>;
+
+
+export type UpdateMyNotificationPreferencesMutation = { updateMyNotificationPreferences: { inApp: boolean, email: boolean, telegram: boolean } };
+
+export type MyNotificationReceivedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyNotificationReceivedSubscription = { myNotificationReceived: { id: string, kind: NotificationKind, title: string, body: string, data: unknown, createdAt: string, readAt: string | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1230,6 +1344,7 @@ export const MyCardFieldsFragmentDoc = new TypedDocumentString(`
     id
     name
     phone
+    email
     cardCode
     qrPayload
     birthday
@@ -1333,6 +1448,17 @@ export const WebhookDeliveryFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"WebhookDeliveryFields"}) as unknown as TypedDocumentString<WebhookDeliveryFieldsFragment, unknown>;
+export const NotificationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment NotificationFields on Notification {
+  id
+  kind
+  title
+  body
+  data
+  createdAt
+  readAt
+}
+    `, {"fragmentName":"NotificationFields"}) as unknown as TypedDocumentString<NotificationFieldsFragment, unknown>;
 export const LoginDocument = new TypedDocumentString(`
     mutation Login($input: LoginInput!) {
   login(input: $input) {
@@ -2315,6 +2441,24 @@ export const CheckProcessedDocument = new TypedDocumentString(`
   }
   processedAt
 }`) as unknown as TypedDocumentString<CheckProcessedSubscription, CheckProcessedSubscriptionVariables>;
+export const GuestUpdatedDocument = new TypedDocumentString(`
+    subscription GuestUpdated($guestId: ID!) {
+  guestUpdated(guestId: $guestId) {
+    guestId
+    balance
+    held
+    available
+    levelId
+  }
+}
+    `) as unknown as TypedDocumentString<GuestUpdatedSubscription, GuestUpdatedSubscriptionVariables>;
+export const GuestCountDocument = new TypedDocumentString(`
+    query GuestCount {
+  guests(first: 1) {
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<GuestCountQuery, GuestCountQueryVariables>;
 export const GuestSignInDocument = new TypedDocumentString(`
     mutation GuestSignIn($tenantId: ID!, $initData: String!) {
   guestSignIn(tenantId: $tenantId, initData: $initData) {
@@ -2335,6 +2479,7 @@ export const MyCardDocument = new TypedDocumentString(`
     id
     name
     phone
+    email
     cardCode
     qrPayload
     birthday
@@ -2387,6 +2532,7 @@ export const UpdateMyGuestProfileDocument = new TypedDocumentString(`
     id
     name
     phone
+    email
     cardCode
     qrPayload
     birthday
@@ -2930,3 +3076,142 @@ export const ResetPasswordDocument = new TypedDocumentString(`
   resetPassword(token: $token, newPassword: $newPassword)
 }
     `) as unknown as TypedDocumentString<ResetPasswordMutation, ResetPasswordMutationVariables>;
+export const NotificationsDocument = new TypedDocumentString(`
+    query Notifications($last: Int, $before: String, $unreadOnly: Boolean) {
+  notifications(last: $last, before: $before, unreadOnly: $unreadOnly) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+      hasPreviousPage
+      startCursor
+    }
+    nodes {
+      ...NotificationFields
+    }
+  }
+}
+    fragment NotificationFields on Notification {
+  id
+  kind
+  title
+  body
+  data
+  createdAt
+  readAt
+}`) as unknown as TypedDocumentString<NotificationsQuery, NotificationsQueryVariables>;
+export const UnreadNotificationCountDocument = new TypedDocumentString(`
+    query UnreadNotificationCount {
+  unreadNotificationCount
+}
+    `) as unknown as TypedDocumentString<UnreadNotificationCountQuery, UnreadNotificationCountQueryVariables>;
+export const MarkNotificationsReadDocument = new TypedDocumentString(`
+    mutation MarkNotificationsRead($ids: [ID!], $all: Boolean) {
+  markNotificationsRead(ids: $ids, all: $all)
+}
+    `) as unknown as TypedDocumentString<MarkNotificationsReadMutation, MarkNotificationsReadMutationVariables>;
+export const NotificationPreferencesDocument = new TypedDocumentString(`
+    query NotificationPreferences {
+  notificationPreferences {
+    inApp
+    email
+    telegram
+  }
+}
+    `) as unknown as TypedDocumentString<NotificationPreferencesQuery, NotificationPreferencesQueryVariables>;
+export const UpdateNotificationPreferencesDocument = new TypedDocumentString(`
+    mutation UpdateNotificationPreferences($input: NotificationPreferencesInput!) {
+  updateNotificationPreferences(input: $input) {
+    inApp
+    email
+    telegram
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateNotificationPreferencesMutation, UpdateNotificationPreferencesMutationVariables>;
+export const NotificationReceivedDocument = new TypedDocumentString(`
+    subscription NotificationReceived {
+  notificationReceived {
+    ...NotificationFields
+  }
+}
+    fragment NotificationFields on Notification {
+  id
+  kind
+  title
+  body
+  data
+  createdAt
+  readAt
+}`) as unknown as TypedDocumentString<NotificationReceivedSubscription, NotificationReceivedSubscriptionVariables>;
+export const IntegrationEventFailedDocument = new TypedDocumentString(`
+    subscription IntegrationEventFailed {
+  integrationEventFailed {
+    integrationId
+    eventId
+    error
+  }
+}
+    `) as unknown as TypedDocumentString<IntegrationEventFailedSubscription, IntegrationEventFailedSubscriptionVariables>;
+export const MyNotificationsDocument = new TypedDocumentString(`
+    query MyNotifications($last: Int, $before: String) {
+  myNotifications(last: $last, before: $before) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+      hasPreviousPage
+      startCursor
+    }
+    nodes {
+      ...NotificationFields
+    }
+  }
+  myUnreadNotificationCount
+}
+    fragment NotificationFields on Notification {
+  id
+  kind
+  title
+  body
+  data
+  createdAt
+  readAt
+}`) as unknown as TypedDocumentString<MyNotificationsQuery, MyNotificationsQueryVariables>;
+export const MarkMyNotificationsReadDocument = new TypedDocumentString(`
+    mutation MarkMyNotificationsRead($ids: [ID!], $all: Boolean) {
+  markMyNotificationsRead(ids: $ids, all: $all)
+}
+    `) as unknown as TypedDocumentString<MarkMyNotificationsReadMutation, MarkMyNotificationsReadMutationVariables>;
+export const MyNotificationPreferencesDocument = new TypedDocumentString(`
+    query MyNotificationPreferences {
+  myNotificationPreferences {
+    inApp
+    email
+    telegram
+  }
+}
+    `) as unknown as TypedDocumentString<MyNotificationPreferencesQuery, MyNotificationPreferencesQueryVariables>;
+export const UpdateMyNotificationPreferencesDocument = new TypedDocumentString(`
+    mutation UpdateMyNotificationPreferences($input: NotificationPreferencesInput!) {
+  updateMyNotificationPreferences(input: $input) {
+    inApp
+    email
+    telegram
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateMyNotificationPreferencesMutation, UpdateMyNotificationPreferencesMutationVariables>;
+export const MyNotificationReceivedDocument = new TypedDocumentString(`
+    subscription MyNotificationReceived {
+  myNotificationReceived {
+    ...NotificationFields
+  }
+}
+    fragment NotificationFields on Notification {
+  id
+  kind
+  title
+  body
+  data
+  createdAt
+  readAt
+}`) as unknown as TypedDocumentString<MyNotificationReceivedSubscription, MyNotificationReceivedSubscriptionVariables>;

@@ -3,6 +3,7 @@ import { describeError } from '../api/errors';
 import { ErrorNotice, PageHeader, SelectField, SuccessNotice, TextField } from '../components/ui';
 import type { Locale as ApiLocale } from '../gql/graphql';
 import { useI18n } from '../i18n/I18nProvider';
+import { NotificationPreferencesCard } from '../notifications/PreferencesCard';
 import { roleKey } from '../roles';
 import { uiLocale } from '../session/account';
 import { useMe, useSession } from '../session/SessionProvider';
@@ -37,6 +38,7 @@ export function ProfilePage() {
         <ProfileForm />
         <PasswordForm />
       </div>
+      <NotificationPreferencesCard />
     </section>
   );
 }

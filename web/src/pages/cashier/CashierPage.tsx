@@ -11,6 +11,8 @@ import {
   LocationsDocument,
   ProcessCheckDocument,
 } from '../../api/operations';
+import { useRefetchOnReconnect } from '../../api/liveHooks';
+import { LiveIndicator } from '../../components/LiveIndicator';
 import { ErrorNotice, Loading } from '../../components/ui';
 import type { GuestCardFragment, GuestsQuery, ReceiptFieldsFragment } from '../../gql/graphql';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -123,6 +125,11 @@ export function CashierPage() {
   const [recent, setRecent] = useState<RecentCheck[]>([]);
   const recentRef = useRef<RecentCheck[]>([]);
   recentRef.current = recent;
+  // for the live handlers, which must not restart the subscription on every render
+  const stepRef = useRef<Step>(step);
+  stepRef.current = step;
+  const guestRef = useRef<GuestCardFragment | null>(guest);
+  guestRef.current = guest;
 
   const queryKind = classifyGuestQuery(query);
   const trimmedQuery = query.trim();
@@ -318,6 +325,12 @@ export function CashierPage() {
     return () => clearTimeout(timer);
   }, [step, guestId, totalMinor, fetchMax]); // `max` is read only to skip a refetch for the same total
 
+  // The most this check may redeem, read again when the guest's points changed elsewhere.
+  const refreshLimitsRef = useRef<() => void>(() => undefined);
+  refreshLimitsRef.current = () => {
+    if (guestId && totalMinor !== null) void fetchMax(guestId, totalMinor);
+  };
+
   const ensureMax = async (): Promise<number | null> => {
     if (!guestId || totalMinor === null) return null;
     if (max?.forTotal === totalMinor && !maxLoading) return max.value;
@@ -420,6 +433,11 @@ export function CashierPage() {
   // A check from another till: show it at once, then look up whose it was.
   const onLiveReceipt = useCallback(
     (r: ReceiptFieldsFragment) => {
+      // A check for the guest open here (at another till): their points changed under us.
+      if (stepRef.current === 'check' && guestRef.current?.id === r.guestId) {
+        setAccount((a) => (a ? { ...a, balance: r.balance, available: r.available } : a));
+        refreshLimitsRef.current();
+      }
       const known = recentRef.current.some((x) => x.guestId === r.guestId && (x.guestName || x.guestPhone));
       setRecent((list) => {
         const same = list.find((x) => x.guestId === r.guestId);
@@ -435,7 +453,23 @@ export function CashierPage() {
     },
     [client, canOpenGuest],
   );
-  const { live } = useCheckProcessedSubscription(locationId, onLiveReceipt);
+  const { status: liveStatus } = useCheckProcessedSubscription(locationId, onLiveReceipt);
+  const live = liveStatus === 'live';
+
+  // Back after a drop: checks processed meanwhile were missed, so the open guest's points are read again.
+  useRefetchOnReconnect(() => {
+    if (stepRef.current !== 'check' || !guestRef.current) return;
+    const id = guestRef.current.id;
+    client
+      .request(GuestDocument, { id })
+      .then(({ guest: g }) => {
+        if (guestRef.current?.id !== g.id) return;
+        setGuest(g);
+        setAccount(g.account);
+        refreshLimitsRef.current();
+      })
+      .catch(() => undefined);
+  });
   const recentHere = useMemo(() => recent.filter((r) => r.locationId === locationId), [recent, locationId]);
 
   // ---------------------------------------------------------------- keys
@@ -726,7 +760,10 @@ export function CashierPage() {
             {t('cashier.recent.title')}
             {locationName ? <span className="muted cashier-recent-where">{locationName}</span> : null}
           </h2>
-          <p className="field-hint">{live ? t('cashier.recent.live') : t('cashier.recent.own')}</p>
+          <p className="field-hint cashier-recent-mode">
+            <LiveIndicator status={liveStatus} testId="cashier-live" />
+            {live ? null : <span>{t('cashier.recent.own')}</span>}
+          </p>
           {recentHere.length === 0 ? (
             <p className="muted">{t('cashier.recent.empty')}</p>
           ) : (

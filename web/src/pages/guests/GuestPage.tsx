@@ -3,7 +3,9 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { toApiError } from '../../api/errors';
 import { useConnection, useQuery } from '../../api/hooks';
 import { IdempotentAttempt } from '../../api/ids';
-import { AdjustPointsDocument, GuestDocument, GuestLedgerDocument, UpdateGuestDocument } from '../../api/operations';
+import { useLiveStatus, useRefetchOnReconnect, useSubscription, viewStatus } from '../../api/liveHooks';
+import { AdjustPointsDocument, GuestDocument, GuestLedgerDocument, GuestUpdatedDocument, UpdateGuestDocument } from '../../api/operations';
+import { LiveIndicator } from '../../components/LiveIndicator';
 import { isFieldError, serverFieldError } from '../../components/formErrors';
 import { ErrorNotice, LoadMore, Loading, NotFound, PageHeader, SuccessNotice, TextField } from '../../components/ui';
 import type { GuestCardFragment } from '../../gql/graphql';
@@ -29,6 +31,26 @@ export function GuestPage() {
     if (guest.data) setCurrent(guest.data.guest);
   }, [guest.data]);
 
+  // Live: a check, an adjustment or a bonus anywhere shows up at once (the points straight from the
+  // event; level, progress and history read again). After a dropped connection everything is re-read.
+  const connectionStatus = useLiveStatus();
+  const refetch = guest.refetch;
+  const { error: liveError } = useSubscription(
+    GuestUpdatedDocument,
+    { guestId: id },
+    ({ guestUpdated: u }) => {
+      setCurrent((g) => (g && g.id === u.guestId ? { ...g, account: { ...g.account, balance: u.balance, held: u.held, available: u.available } } : g));
+      void refetch();
+      setLedgerVersion((v) => v + 1);
+    },
+    { skip: !id },
+  );
+  useRefetchOnReconnect(() => {
+    void refetch();
+    setLedgerVersion((v) => v + 1);
+  });
+  const liveStatus = viewStatus(connectionStatus, liveError);
+
   const canManage = hasPermission(me.permissions, PERMISSIONS.guestsManage);
   const canAdjust = hasPermission(me.permissions, PERMISSIONS.pointsAdjust);
 
@@ -40,7 +62,9 @@ export function GuestPage() {
       <p className="breadcrumb">
         <Link to="/guests">← {t('guests.title')}</Link>
       </p>
-      <PageHeader title={g ? g.name || t('guests.noName') : t('guests.guest')} />
+      <PageHeader title={g ? g.name || t('guests.noName') : t('guests.guest')}>
+        <LiveIndicator status={liveStatus} testId="guest-live" />
+      </PageHeader>
       {guest.loading && !g ? <Loading testId="guest-loading" /> : null}
       <ErrorNotice error={guest.error} testId="guest-error" onRetry={() => void guest.refetch()} />
       {g ? (
@@ -61,7 +85,7 @@ export function GuestPage() {
               />
             ) : null}
           </div>
-          <LedgerCard guestId={g.id} key={ledgerVersion} />
+          <LedgerCard guestId={g.id} version={ledgerVersion} />
         </>
       ) : null}
     </section>
@@ -403,18 +427,26 @@ function AdjustCard({ guest, onAdjusted }: { guest: Guest; onAdjusted: () => voi
   );
 }
 
-function LedgerCard({ guestId }: { guestId: string }) {
+function LedgerCard({ guestId, version }: { guestId: string; version: number }) {
   const { t, formatDateTime } = useI18n();
   const fmt = useFormat();
   // Newest first: page backwards from the end of the ledger.
   const ledger = useConnection(GuestLedgerDocument, (d) => d.guest.ledger, { id: guestId }, { direction: 'backward', pageSize: 20 });
+  // A new entry (live update, own adjustment): the newest page again, the rows stay until it arrives.
+  const reload = ledger.reload;
+  const shown = useRef(version);
+  useEffect(() => {
+    if (shown.current === version) return;
+    shown.current = version;
+    void reload();
+  }, [version, reload]);
   return (
     <section className="card" aria-labelledby="guest-ledger-title" data-testid="guest-ledger">
       <div className="card-header">
         <h2 id="guest-ledger-title">{t('ledger.title')}</h2>
         {!ledger.loading ? <span className="muted">{t('common.total', { count: ledger.totalCount })}</span> : null}
       </div>
-      {ledger.loading ? <Loading testId="ledger-loading" /> : null}
+      {ledger.loading && ledger.nodes.length === 0 ? <Loading testId="ledger-loading" /> : null}
       <ErrorNotice error={ledger.error} testId="ledger-error" onRetry={() => void ledger.reload()} />
       {!ledger.loading && !ledger.error && ledger.nodes.length === 0 ? <p className="muted">{t('ledger.empty')}</p> : null}
       {ledger.nodes.length > 0 ? (

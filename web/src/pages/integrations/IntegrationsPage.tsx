@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useReducer, useRef, useState, type FormEvent } from 'react';
 import { useQuery } from '../../api/hooks';
+import { useLiveStatus, useSubscription } from '../../api/liveHooks';
 import {
   CreateIntegrationDocument,
   DisableIntegrationDocument,
   EnableIntegrationDocument,
   GuestsDocument,
+  IntegrationEventFailedDocument,
   IntegrationEventsDocument,
   IntegrationsDocument,
   LocationsDocument,
@@ -12,6 +14,7 @@ import {
   RotateIntegrationSecretDocument,
 } from '../../api/operations';
 import { serverFieldError, isFieldError } from '../../components/formErrors';
+import { LiveIndicator } from '../../components/LiveIndicator';
 import { ErrorNotice, LoadMore, Loading, PageHeader, SelectField, SuccessNotice, TextField } from '../../components/ui';
 import type { InboundEventFieldsFragment, InboundEventStatus, IntegrationFieldsFragment, IntegrationKind } from '../../gql/graphql';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -34,6 +37,7 @@ import {
 import { CopyButton, SecretDialog, StatusBadge } from './shared';
 
 type Integration = IntegrationFieldsFragment;
+type LiveFailure = { key: number; integrationId: string; eventId: string; error: string };
 type InboundEvent = InboundEventFieldsFragment;
 
 const EVENTS_PAGE = 20;
@@ -46,7 +50,10 @@ export function IntegrationsPage() {
   const query = useQuery(IntegrationsDocument, {});
   const locationsQuery = useQuery(LocationsDocument, { first: 100 });
   const [integrations, setIntegrations] = useState<Integration[] | null>(null);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // `?events=<integration id>` (a notification's link) opens that integration's event log
+  const [selectedId, setSelectedId] = useState<string | null>(() => new URLSearchParams(window.location.search).get('events'));
+  const [failures, setFailures] = useState<LiveFailure[]>([]);
+  const failureKey = useRef(0);
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(undefined);
   const [busyId, setBusyId] = useState<string | null>(null);
@@ -55,6 +62,13 @@ export function IntegrationsPage() {
   useEffect(() => {
     if (query.data) setIntegrations(query.data.integrations);
   }, [query.data]);
+
+  // Live: a till event that could not be processed (the open event log re-reads itself anyway).
+  const liveStatus = useLiveStatus();
+  useSubscription(IntegrationEventFailedDocument, {}, ({ integrationEventFailed: f }) => {
+    const key = ++failureKey.current;
+    setFailures((list) => [{ key, ...f }, ...list.filter((x) => x.eventId !== f.eventId)].slice(0, 5));
+  });
 
   const locations = locationsQuery.data?.locations.nodes ?? [];
   const locationName = (id: string) => locations.find((l) => l.id === id)?.name ?? id;
@@ -111,8 +125,43 @@ export function IntegrationsPage() {
 
   return (
     <section data-testid="integrations-page">
-      <PageHeader title={t('integrations.title')} />
+      <PageHeader title={t('integrations.title')}>
+        <LiveIndicator status={liveStatus} testId="integrations-live" />
+      </PageHeader>
       <p className="muted">{t('integrations.intro')}</p>
+      {failures.length > 0 ? (
+        <div className="notice notice-error live-failures" role="alert" data-testid="integration-failures">
+          <p>
+            <strong>{t('integrations.failed.title')}</strong>
+          </p>
+          <ul>
+            {failures.map((f) => (
+              <li key={f.key} data-testid="integration-failure" data-integration={f.integrationId} data-event={f.eventId}>
+                <span>
+                  {t('integrations.failed.text', {
+                    integration: integrations?.find((i) => i.id === f.integrationId)?.name ?? t('integrations.failed.unknown'),
+                    error: f.error,
+                  })}
+                </span>{' '}
+                <button
+                  type="button"
+                  className="button button-small button-secondary"
+                  onClick={() => {
+                    setSelectedId(f.integrationId);
+                    setFailures((list) => list.filter((x) => x.key !== f.key));
+                  }}
+                  data-testid="integration-failure-open"
+                >
+                  {t('integrations.failed.open')}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="button-link" onClick={() => setFailures([])} aria-label={t('common.dismiss')} data-testid="integration-failures-dismiss">
+            ×
+          </button>
+        </div>
+      ) : null}
       <SuccessNotice message={notice} testId="integrations-notice" onDismiss={() => setNotice(null)} />
       <ErrorNotice error={actionError} testId="integrations-action-error" />
       <SecretDialog state={dialog} dispatch={dispatch} />

@@ -1,7 +1,16 @@
 import QRCode from 'qrcode';
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type FormEvent } from 'react';
 import { ApiError, describeError, normalizeFieldName, toApiError } from '../../api/errors';
-import { LinkMyPhoneDocument, MyCardDocument, MyLedgerDocument, MyPromotionsDocument, UpdateMyGuestProfileDocument } from '../../api/operations';
+import type { LiveConnection } from '../../api/live';
+import { useLiveStatus, useRefetchOnReconnect, useSubscription } from '../../api/liveHooks';
+import {
+  LinkMyPhoneDocument,
+  MyCardDocument,
+  MyCardUpdatedDocument,
+  MyLedgerDocument,
+  MyPromotionsDocument,
+  UpdateMyGuestProfileDocument,
+} from '../../api/operations';
 import type { MyCardFieldsFragment, MyLedgerQuery } from '../../gql/graphql';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/types';
@@ -18,7 +27,9 @@ import {
   userFromInitData,
   type ThemeParams,
 } from './launchParams';
-import { balanceGain, clampPercent, formatCardCode, formatMinorPlain, ledgerKindKey, pointsKey } from './logic';
+import { shouldToastGuestNotification, toastText, type NotificationItem } from '../../notifications/logic';
+import { balanceGain, clampPercent, formatCardCode, formatMinorPlain, ledgerKindKey, pointsKey, pointsToastText } from './logic';
+import { NotificationPrefsSection, NotificationsSection, useGuestNotifications } from './Notifications';
 import { phoneShareMode, requestContactData, type ContactCapableWebApp } from './phone';
 import { promotionCard, type GuestPromotion } from './promotions';
 import './miniapp.css';
@@ -235,11 +246,13 @@ function CardScreen({
   const { t, locale } = useI18n();
   const [card, setCard] = useState<MyCardFieldsFragment | null>(null);
   const [fatal, setFatal] = useState<unknown>(null);
-  const [live, setLive] = useState(false);
   const [toast, setToast] = useState<Toast | null>(null);
   const [ledgerVersion, setLedgerVersion] = useState(0);
   const lastBalance = useRef<number | null>(null);
   const toastTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const [noteToast, setNoteToast] = useState<{ key: number; item: NotificationItem } | null>(null);
+  const noteToastTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const lastPointsToastAt = useRef<number | null>(null);
 
   /** A new balance from anywhere but the first load: toast the gain. */
   const noteBalance = useCallback((balance: number, initial: boolean) => {
@@ -247,9 +260,20 @@ function CardScreen({
     lastBalance.current = balance;
     if (gain !== null) {
       setToast({ id: Date.now(), points: gain });
+      lastPointsToastAt.current = Date.now();
+      // "+N points" says what a POINTS_EARNED notification toast would
+      setNoteToast((n) => (n?.item.kind === 'POINTS_EARNED' ? null : n));
       if (toastTimer.current) clearTimeout(toastTimer.current);
       toastTimer.current = setTimeout(() => setToast(null), 6000);
     }
+  }, []);
+
+  /** A notification that arrived live: its own toast, unless the balance already said it. */
+  const noteNotification = useCallback((item: NotificationItem) => {
+    if (!shouldToastGuestNotification(item, lastPointsToastAt.current, Date.now())) return;
+    setNoteToast({ key: Date.now(), item });
+    clearTimeout(noteToastTimer.current);
+    noteToastTimer.current = setTimeout(() => setNoteToast(null), 6000);
   }, []);
 
   const loadCard = useCallback(
@@ -269,32 +293,56 @@ function CardScreen({
     void loadCard(true);
   }, [loadCard]);
 
-  useEffect(() => () => clearTimeout(toastTimer.current), []);
+  useEffect(
+    () => () => {
+      clearTimeout(toastTimer.current);
+      clearTimeout(noteToastTimer.current);
+    },
+    [],
+  );
 
+  // One live connection for this card screen: `myCardUpdated` (and the notifications below).
+  const [liveConnection, setLiveConnection] = useState<LiveConnection | null>(null);
   useEffect(() => {
     if (typeof WebSocket === 'undefined') return;
-    return client.subscribeToCard({
-      onUpdate: (update) => {
-        noteBalance(update.balance, false);
-        setCard((prev) => (prev ? { ...prev, account: { ...prev.account, balance: update.balance, held: update.held, available: update.available } } : prev));
-        // Level, progress and history follow from the change: read them again.
-        void loadCard(false);
-        setLedgerVersion((v) => v + 1);
-      },
-      onConnected: (again) => {
-        setLive(true);
-        if (again) {
-          void loadCard(false);
-          setLedgerVersion((v) => v + 1);
-        }
-      },
-      onClosed: () => setLive(false),
-      onFatal: (error) => {
-        setLive(false);
+    const connection = client.createLive();
+    setLiveConnection(connection);
+    const online = () => connection.reconnectNow();
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('online', online);
+      connection.close();
+      setLiveConnection(null);
+    };
+  }, [client]);
+  const liveStatus = useLiveStatus(liveConnection);
+  const live = liveStatus === 'live';
+
+  useSubscription(
+    MyCardUpdatedDocument,
+    {},
+    ({ myCardUpdated: update }) => {
+      noteBalance(update.balance, false);
+      setCard((prev) => (prev ? { ...prev, account: { ...prev.account, balance: update.balance, held: update.held, available: update.available } } : prev));
+      // Level, progress and history follow from the change: read them again.
+      void loadCard(false);
+      setLedgerVersion((v) => v + 1);
+    },
+    {
+      live: liveConnection,
+      onError: (error) => {
         if (error instanceof ReopenRequiredError) setFatal(error);
       },
-    });
-  }, [client, loadCard, noteBalance]);
+    },
+  );
+
+  // Back after a drop: whatever happened meanwhile (a check, a bonus) was missed; read it all again.
+  useRefetchOnReconnect(() => {
+    void loadCard(false);
+    setLedgerVersion((v) => v + 1);
+  }, liveConnection);
+
+  const notifications = useGuestNotifications(client, liveConnection, noteNotification);
 
   if (fatal) {
     const e = errorKeyFor(fatal);
@@ -324,20 +372,34 @@ function CardScreen({
   const { account } = card;
   return (
     <main className="ma-main" data-testid="miniapp-card">
-      {toast && (
-        <div className="ma-toast" role="status" aria-live="polite" data-testid="miniapp-toast" data-points={toast.points} key={toast.id}>
-          {t('miniapp.toast', { points: formatPoints(toast.points, locale), word: t(pointsKey(toast.points, locale)) })}
-        </div>
-      )}
+      <div className="ma-toasts">
+        {toast && (
+          <div className="ma-toast" role="status" aria-live="polite" data-testid="miniapp-toast" data-points={toast.points} key={toast.id}>
+            {pointsToastText(toast.points, locale, t)}
+          </div>
+        )}
+        {noteToast && <NotificationToast key={noteToast.key} item={noteToast.item} onClose={() => setNoteToast(null)} />}
+      </div>
 
       <section className="ma-card ma-balance-card" aria-labelledby="ma-balance-title">
         <div className="ma-row">
           <h2 id="ma-balance-title" className="ma-label">
             {t('miniapp.balance')}
           </h2>
-          <span className={`ma-live ${live ? 'on' : 'off'}`} data-testid="miniapp-live" data-live={live ? 'true' : 'false'} title={live ? t('miniapp.live') : t('miniapp.offline')}>
+          <span
+            className={`ma-live ${live ? 'on' : 'off'}`}
+            data-testid="miniapp-live"
+            data-live={live ? 'true' : 'false'}
+            data-status={liveStatus}
+            title={live ? t('miniapp.live') : t('miniapp.offline')}
+          >
+            {/* the words only while the connection is being made again (a quiet dot when live) */}
+            {liveStatus === 'reconnecting' || liveStatus === 'offline' ? (
+              <span className="ma-live-text">{t('miniapp.offline')}</span>
+            ) : (
+              <span className="ma-visually-hidden">{live ? t('miniapp.live') : t('miniapp.offline')}</span>
+            )}
             <span className="ma-dot" aria-hidden="true" />
-            <span className="ma-visually-hidden">{live ? t('miniapp.live') : t('miniapp.offline')}</span>
           </span>
         </div>
         <p className="ma-balance">
@@ -366,9 +428,22 @@ function CardScreen({
         version={`${ledgerVersion}|${card.guest.birthday ?? ''}`}
       />
 
+      <NotificationsSection model={notifications} />
       <History client={client} version={ledgerVersion} />
+      <NotificationPrefsSection client={client} card={card} />
       <ProfileForm client={client} card={card} onSaved={setCard} />
     </main>
+  );
+}
+
+function NotificationToast({ item, onClose }: { item: NotificationItem; onClose: () => void }) {
+  const { t } = useI18n();
+  const text = toastText(item, t);
+  return (
+    <div className="ma-toast ma-toast-note" role="status" aria-live="polite" data-testid="miniapp-notification-toast" data-kind={item.kind} onClick={onClose}>
+      <div className="ma-toast-title">{text.title}</div>
+      {text.body ? <div className="ma-toast-body">{text.body}</div> : null}
+    </div>
   );
 }
 

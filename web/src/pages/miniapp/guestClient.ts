@@ -1,9 +1,7 @@
-import { createClient, type Client } from 'graphql-ws';
 import type { TypedDocument } from '../../api/client';
 import { ApiError, apiErrorFromGraphQL, codeFromHttpStatus, type GraphQLErrorItem } from '../../api/errors';
-import { GuestSignInDocument, MyCardUpdatedDocument } from '../../api/operations';
-import type { MyCardUpdatedSubscription } from '../../gql/graphql';
-import { isAuthFailure, subscriptionUrl } from '../cashier/liveChecks';
+import { LiveConnection } from '../../api/live';
+import { GuestSignInDocument } from '../../api/operations';
 import { isInitDataFresh } from './launchParams';
 
 /** Thrown when the guest token expired and the initData is too old to sign in again. */
@@ -13,8 +11,6 @@ export class ReopenRequiredError extends ApiError {
     this.name = 'ReopenRequiredError';
   }
 }
-
-export type CardUpdate = MyCardUpdatedSubscription['myCardUpdated'];
 
 /**
  * The guest's connection to the API: signs in with Telegram's initData (`guestSignIn`), keeps the
@@ -116,81 +112,15 @@ export class GuestClient {
   }
 
   /**
-   * `myCardUpdated` over graphql-ws (graphql-transport-ws at /graphql/ws), authenticated in
-   * `connection_init`. `onConnected(again)` fires on every (re)connection; `again` is true after a
-   * drop, when the caller should refetch the card. Returns the function that ends it.
+   * The guest's live connection (graphql-ws at /graphql/ws, the guest token in `connection_init`,
+   * signed in again when the server refuses it): `myCardUpdated`, `myNotificationReceived`. Gives up
+   * (status `offline`) once the initData is too old to sign in again. The caller closes it.
    */
-  subscribeToCard(handlers: {
-    onUpdate: (update: CardUpdate) => void;
-    onConnected: (again: boolean) => void;
-    onClosed: () => void;
-    onFatal: (error: unknown) => void;
-  }): () => void {
-    let stopped = false;
-    let renewFirst = false;
-    let authFailures = 0;
-    let connections = 0;
-    let ws: Client | null = null;
-    let unsubscribe: (() => void) | null = null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-
-    const start = () => {
-      ws = createClient({
-        url: subscriptionUrl(window.location),
-        lazy: true,
-        retryAttempts: Number.POSITIVE_INFINITY,
-        shouldRetry: () => true,
-        connectionParams: async () => {
-          const token = await this.currentToken(renewFirst);
-          renewFirst = false;
-          return { Authorization: `Bearer ${token}` };
-        },
-        on: {
-          connected: () => {
-            authFailures = 0;
-            connections += 1;
-            handlers.onConnected(connections > 1);
-          },
-          closed: () => {
-            if (!stopped) handlers.onClosed();
-          },
-        },
-      });
-      unsubscribe = ws.subscribe<MyCardUpdatedSubscription>(
-        { query: MyCardUpdatedDocument.toString() },
-        {
-          next: (result) => {
-            if (result.data?.myCardUpdated) handlers.onUpdate(result.data.myCardUpdated);
-          },
-          error: (error) => {
-            if (stopped) return;
-            handlers.onClosed();
-            if (error instanceof ReopenRequiredError) {
-              handlers.onFatal(error);
-              return;
-            }
-            if (!isAuthFailure(error) || authFailures >= 3) {
-              handlers.onFatal(error);
-              return;
-            }
-            authFailures += 1;
-            renewFirst = true;
-            void ws?.dispose();
-            timer = setTimeout(start, 500 * authFailures);
-          },
-          complete: () => {
-            if (!stopped) handlers.onClosed();
-          },
-        },
-      );
-    };
-
-    start();
-    return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      unsubscribe?.();
-      void ws?.dispose();
-    };
+  createLive(options: { url?: string; webSocketImpl?: unknown } = {}): LiveConnection {
+    return new LiveConnection({
+      token: (renew) => this.currentToken(renew),
+      isFatal: (error) => error instanceof ReopenRequiredError || (error instanceof ApiError && (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_FOUND')),
+      ...options,
+    });
   }
 }

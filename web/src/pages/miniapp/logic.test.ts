@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { translate } from '../../i18n/translate';
-import { balanceGain, clampPercent, formatCardCode, formatMinorPlain, ledgerKindKey, pluralForm, pointsKey } from './logic';
+import { makeTranslator, translate } from '../../i18n/translate';
+import { balanceGain, clampPercent, formatCardCode, formatMinorPlain, ledgerKindKey, pluralForm, pointsKey, pointsToastText } from './logic';
 
 describe('balanceGain (the toast)', () => {
   it('reports only a rise against a known balance', () => {
@@ -22,6 +22,14 @@ describe('balanceGain (the toast)', () => {
     expect(toast(30, 'en')).toBe('+30 points');
     expect(pluralForm(111, 'ru')).toBe('many');
     expect(pluralForm(22, 'ru')).toBe('few');
+  });
+
+  it('builds the toast text with the points formatted for the language', () => {
+    expect(pointsToastText(30, 'ru', makeTranslator('ru'))).toBe('+30 баллов');
+    expect(pointsToastText(1, 'ru', makeTranslator('ru'))).toBe('+1 балл');
+    expect(pointsToastText(1500, 'ru', makeTranslator('ru')).replace(/\s/g, ' ')).toBe('+1 500 баллов');
+    expect(pointsToastText(1, 'en', makeTranslator('en'))).toBe('+1 point');
+    expect(pointsToastText(1500, 'en', makeTranslator('en'))).toBe('+1,500 points');
   });
 });
 

@@ -1,5 +1,6 @@
 import type { EntryKind } from '../../gql/graphql';
-import type { MessageKey } from '../../i18n/types';
+import type { MessageKey, Params } from '../../i18n/types';
+import { formatPoints } from '../../money';
 
 /** The points gained between two balances, for the "+N points" toast; null when nothing was gained. */
 export function balanceGain(previous: number | null | undefined, next: number): number | null {
@@ -39,6 +40,11 @@ export function pluralForm(n: number, locale: 'ru' | 'en'): PluralForm {
 
 export function pointsKey(n: number, locale: 'ru' | 'en'): MessageKey {
   return `miniapp.points.${pluralForm(n, locale)}`;
+}
+
+/** The toast when points arrive: "+30 баллов", "+1 балл", "+1 point", "+1 500 баллов". */
+export function pointsToastText(points: number, locale: 'ru' | 'en', t: (key: MessageKey, params?: Params) => string): string {
+  return t('miniapp.toast', { points: formatPoints(points, locale), word: t(pointsKey(points, locale)) });
 }
 
 /** Minor units as a plain number with 2 decimals (the guest API carries no currency). */
