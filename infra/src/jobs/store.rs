@@ -201,13 +201,34 @@ fn next_tick(cron: &Cron, after: DateTime<Utc>) -> Result<DateTime<Utc>, String>
 pub struct SqlJobQueue {
     db: Db,
     clock: Arc<dyn Clock>,
+    /// When expired last attempts were last dead-lettered (done at most once a
+    /// second of the queue's clock, not on every claim).
+    last_sweep: Arc<std::sync::Mutex<Option<DateTime<Utc>>>>,
 }
 
 impl SqlJobQueue {
     /// A queue over a connected (and migrated) database.
     #[must_use]
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock }
+        Self {
+            db,
+            clock,
+            last_sweep: Arc::default(),
+        }
+    }
+
+    /// Whether the dead-letter sweep of expired last attempts is due at `now`
+    /// (and if so, records that it ran).
+    fn sweep_due(&self, now: DateTime<Utc>) -> bool {
+        let mut last = self
+            .last_sweep
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let due = last.is_none_or(|t| now < t || now - t >= Duration::seconds(1));
+        if due {
+            *last = Some(now);
+        }
+        due
     }
 
     fn conn(&self) -> &DatabaseConnection {
@@ -366,14 +387,17 @@ impl JobQueue for SqlJobQueue {
             return Ok(Vec::new());
         }
         let now = self.now();
-        let expired = self
-            .exec(
+        let expired = if !self.sweep_due(now) {
+            0
+        } else {
+            self.exec(
                 "UPDATE jobs SET status = 'dead', lease = NULL, locked_until = NULL, \
                  locked_by = NULL, last_error = $2, updated_at = $1 \
                  WHERE status = 'running' AND locked_until <= $1 AND attempts >= max_attempts",
                 vec![now.into(), EXPIRED_ON_LAST_ATTEMPT.to_owned().into()],
             )
-            .await?;
+            .await?
+        };
         if expired > 0 {
             tracing::warn!(
                 jobs = expired,

@@ -159,7 +159,19 @@ impl Worker {
                 // keep ticking schedules while every slot is busy).
                 tokio::select! {
                     () = shutdown.cancelled() => break,
-                    Some(done) = tasks.join_next() => log_task_end(done),
+                    Some(done) = tasks.join_next() => {
+                        log_task_end(done);
+                        // Let a few more finish (2 ms at most), so one claim
+                        // fills several slots instead of one.
+                        let settle = tokio::time::sleep(Duration::from_millis(2));
+                        tokio::pin!(settle);
+                        while tasks.len() > concurrency / 2 {
+                            tokio::select! {
+                                Some(done) = tasks.join_next() => log_task_end(done),
+                                () = &mut settle => break,
+                            }
+                        }
+                    }
                     () = tokio::time::sleep(opts.poll_interval) => {}
                 }
             } else {
