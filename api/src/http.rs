@@ -177,6 +177,8 @@ async fn graphiql(state: poem::web::Data<&Arc<AppState>>) -> Response {
 
 /// How often an idle subscription connection is pinged by the server.
 const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(20);
+/// How long a new connection may take to send an accepted `connection_init`.
+const INIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Close codes of subscription connections (graphql-transport-ws).
 mod close {
@@ -186,6 +188,8 @@ mod close {
     pub const TOKEN_EXPIRED: u16 = 4401;
     /// The business holds its maximum of live connections on this process.
     pub const TOO_MANY: u16 = 1013;
+    /// No accepted `connection_init` in time.
+    pub const INIT_TIMEOUT: u16 = 4408;
 }
 
 /// What `connection_init` learnt: when the credentials end, and the
@@ -287,10 +291,14 @@ async fn serve_subscriptions(
         WebSocketProtocols::SubscriptionsTransportWS => r#"{"type":"ka"}"#,
     };
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + KEEPALIVE, KEEPALIVE);
+    let init_by = tokio::time::Instant::now() + INIT_TIMEOUT;
     loop {
-        let expires_in = locked(&session)
-            .expires_at
-            .map(|at| (at - chrono::Utc::now()).to_std().unwrap_or_default());
+        let (expires_at, acked) = {
+            let s = locked(&session);
+            (s.expires_at, s.ready)
+        };
+        let expires_in =
+            expires_at.map(|at| (at - chrono::Utc::now()).to_std().unwrap_or_default());
         let expiry = async {
             match expires_in {
                 Some(d) => tokio::time::sleep(d).await,
@@ -312,10 +320,18 @@ async fn serve_subscriptions(
                 None => break,
             },
             _ = ping.tick() => {
-                let acked = locked(&session).ready;
                 if acked && sink.send(Message::Text(keepalive.to_owned())).await.is_err() {
                     break;
                 }
+            }
+            () = tokio::time::sleep_until(init_by), if !acked => {
+                let _ = sink
+                    .send(Message::close_with(
+                        close::INIT_TIMEOUT,
+                        "Connection initialisation timeout",
+                    ))
+                    .await;
+                break;
             }
             () = expiry => {
                 let _ = sink

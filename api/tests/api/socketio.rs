@@ -858,3 +858,34 @@ async fn live_connections_are_limited_per_tenant_and_end_with_their_token(backen
     assert_eq!(expired["code"], "UNAUTHENTICATED", "{expired}");
 }
 both_backends!(live_connections_are_limited_per_tenant_and_end_with_their_token);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_socket_without_connection_init_is_closed_after_ten_seconds() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await;
+    let mut req = format!("{}/graphql/ws", app.base.replacen("http", "ws", 1))
+        .into_client_request()
+        .expect("request");
+    req.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("ws");
+    let started = Instant::now();
+    let closed = tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(m @ Message::Close(_))) => return m,
+                Some(Ok(_)) => {}
+                other => panic!("ended without a close frame: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("closed");
+    assert_eq!(close_code(&closed), Some(4408), "{closed:?}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(9),
+        "{:?}",
+        started.elapsed()
+    );
+}
