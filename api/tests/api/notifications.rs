@@ -12,16 +12,14 @@ use domain::Ctx;
 use domain::jobs::NewJob;
 use domain::notifications::Channel;
 use domain::notifications::ports::deliver_job;
-use futures_util::SinkExt;
 use infra::telegram::init_data::sign_for_tests;
 use poem::web::{Data, Json, Path};
 use poem::{EndpointExt, Route, Server, handler, post};
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
 
 use crate::both_backends;
 use crate::helpers::{Backend, Session, TestApp, code, spawn_app_with, unique_email};
-use crate::realtime_and_binary::next_json;
+use crate::realtime_and_binary::{next_json, subscribe};
 
 const BOT: &str = "3333333333:AAnotification-bot-token-for-tests_zz";
 const CHAT: i64 = 279_058_397;
@@ -427,32 +425,13 @@ async fn a_level_up_reaches_the_owner_live_in_the_centre_and_by_email_when_chose
         .await;
 
     // The owner listens live.
-    let ws_url = format!("{}/graphql/ws", w.app.base.replace("http", "ws"));
-    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-        ws_url.as_str(),
+    let mut ws = subscribe(
+        &w.app.base,
+        &owner.access,
+        "subscription { notificationReceived { kind title body } }",
+        json!({}),
     )
-    .expect("request");
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("ws");
-    ws.send(Message::Text(
-        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", owner.access) } })
-            .to_string()
-            .into(),
-    ))
-    .await
-    .expect("init");
-    assert_eq!(next_json(&mut ws).await["type"], "connection_ack");
-    ws.send(Message::Text(
-        json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { notificationReceived { kind title body } }" } })
-            .to_string()
-            .into(),
-    ))
-    .await
-    .expect("subscribe");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    .await;
 
     // The guest gave an address and consent: level changes reach them by e-mail too.
     let guest_id = w

@@ -499,8 +499,6 @@ async fn rkeeper_relays_convert_kopecks_exactly(backend: Backend) {
 both_backends!(rkeeper_relays_convert_kopecks_exactly);
 
 async fn a_failed_event_is_told_live_and_to_the_integration_managers(backend: Backend) {
-    use futures_util::SinkExt;
-    use tokio_tungstenite::tungstenite::Message;
     let app = spawn_app_with(backend, |s| s.worker_enabled = true).await;
     let owner = app.sign_up("Сбой", &unique_email("owner")).await;
     let cashier = app
@@ -509,30 +507,13 @@ async fn a_failed_event_is_told_live_and_to_the_integration_managers(backend: Ba
     let p = integration(&app, &owner, "POS").await;
     guest(&app, &owner, "+79990001122").await;
 
-    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-        format!("{}/graphql/ws", app.base.replacen("http", "ws", 1)),
+    let mut ws = crate::realtime_and_binary::subscribe(
+        &app.base,
+        &owner.access,
+        "subscription { integrationEventFailed { integrationId eventId error } }",
+        json!({}),
     )
-    .expect("request");
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("ws");
-    ws.send(Message::text(
-        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", owner.access) } }).to_string(),
-    ))
-    .await
-    .expect("init");
-    assert_eq!(
-        crate::realtime_and_binary::next_json(&mut ws).await["type"],
-        "connection_ack"
-    );
-    ws.send(Message::text(
-        json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { integrationEventFailed { integrationId eventId error } }" } }).to_string(),
-    ))
-    .await
-    .expect("subscribe");
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    .await;
 
     // Redeeming points the guest does not have: the event fails.
     let body = json!({ "type": "check.closed", "externalId": "fail-1", "guest": { "phone": "+79990001122" },

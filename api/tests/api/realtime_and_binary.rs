@@ -29,7 +29,7 @@ where
     }
 }
 
-async fn connect(
+pub(crate) async fn connect(
     base: &str,
 ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
     let url = format!("{}/graphql/ws", base.replace("http://", "ws://"));

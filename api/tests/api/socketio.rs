@@ -756,14 +756,7 @@ async fn gql_ws(
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
     Message,
 ) {
-    let mut req = format!("{}/graphql/ws", base.replacen("http", "ws", 1))
-        .into_client_request()
-        .expect("request");
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("ws");
+    let mut ws = crate::realtime_and_binary::connect(base).await;
     ws.send(Message::text(
         json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } })
             .to_string(),
@@ -862,14 +855,7 @@ both_backends!(live_connections_are_limited_per_tenant_and_end_with_their_token)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscription_socket_without_connection_init_is_closed_after_ten_seconds() {
     let app = crate::helpers::spawn_app(Backend::Sqlite).await;
-    let mut req = format!("{}/graphql/ws", app.base.replacen("http", "ws", 1))
-        .into_client_request()
-        .expect("request");
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("ws");
+    let mut ws = crate::realtime_and_binary::connect(&app.base).await;
     let started = Instant::now();
     let closed = tokio::time::timeout(Duration::from_secs(15), async {
         loop {

@@ -346,6 +346,34 @@ impl NotificationService {
         Ok(created)
     }
 
+    /// The guest, and which of `offered` can reach them at all (an address
+    /// and consent for e-mail, a Telegram id for Telegram), so no delivery job
+    /// is made that could only be skipped. Sending checks again: things change.
+    async fn reachable(
+        &self,
+        ctx: &Ctx,
+        guest: GuestId,
+        offered: &[Channel],
+    ) -> Result<(Option<crate::loyalty::models::Guest>, Vec<Channel>), JobFailure> {
+        let g = match self.d.guests.get(ctx, guest).await {
+            Ok(g) => Some(g),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(retry(e)),
+        };
+        let channels = offered
+            .iter()
+            .copied()
+            .filter(|c| match (c, &g) {
+                (Channel::InApp, _) => true,
+                (_, None) => false,
+                (_, Some(g)) if g.forgotten => false,
+                (Channel::Email, Some(g)) => g.marketing_consent && g.email.is_some(),
+                (Channel::Telegram, Some(g)) => g.telegram_id.is_some(),
+            })
+            .collect();
+        Ok((g, channels))
+    }
+
     /// Active staff of the tenant holding `permission`.
     async fn staff_with(
         &self,
@@ -387,7 +415,6 @@ impl NotificationService {
     /// # Errors
     /// Storage failure (the job retries; what was created stays, once).
     pub async fn on_event(&self, ctx: &Ctx, e: &DomainEvent) -> Result<usize, JobFailure> {
-        let guest_channels = [Channel::InApp, Channel::Telegram];
         let all = [Channel::InApp, Channel::Email, Channel::Telegram];
         let cause = e.id.to_string();
         let mut created = 0;
@@ -403,6 +430,10 @@ impl NotificationService {
                     return Ok(0);
                 };
                 if points > 0 {
+                    // "+N points" is never e-mailed.
+                    let (_, channels) = self
+                        .reachable(ctx, guest, &[Channel::InApp, Channel::Telegram])
+                        .await?;
                     let data = json!({
                         "points": points,
                         "balance": e.data.get("balance").cloned().unwrap_or(Value::Null),
@@ -415,7 +446,7 @@ impl NotificationService {
                             NotificationKind::PointsEarned,
                             data,
                             &cause,
-                            &guest_channels,
+                            &channels,
                         )
                         .await
                         .map_err(retry)?,
@@ -430,6 +461,7 @@ impl NotificationService {
                 let up = e.data.get("reason").and_then(Value::as_str) == Some("check");
                 let data =
                     json!({ "to": to, "up": up, "from": e.data.get("from").and_then(level_name) });
+                let (g, channels) = self.reachable(ctx, guest, &all).await?;
                 count(
                     self.notify(
                         ctx,
@@ -437,17 +469,12 @@ impl NotificationService {
                         NotificationKind::LevelChanged,
                         data,
                         &cause,
-                        &all,
+                        &channels,
                     )
                     .await
                     .map_err(retry)?,
                 );
                 if up {
-                    let g = match self.d.guests.get(ctx, guest).await {
-                        Ok(g) => Some(g),
-                        Err(StoreError::NotFound) => None,
-                        Err(e) => return Err(retry(e)),
-                    };
                     let data = json!({
                         "guestId": guest.to_string(),
                         "guestName": g.as_ref().and_then(|g| g.name.clone()),
@@ -483,6 +510,7 @@ impl NotificationService {
                 let Some(guest) = guest_of(&e.data) else {
                     return Ok(0);
                 };
+                let (_, channels) = self.reachable(ctx, guest, &all).await?;
                 let data = json!({
                     "promotion": e.data.get("promotionName").cloned().unwrap_or(Value::Null),
                     "promotionId": e.data.get("promotionId").cloned().unwrap_or(Value::Null),
@@ -496,7 +524,7 @@ impl NotificationService {
                         NotificationKind::PromotionGranted,
                         data,
                         &cause,
-                        &all,
+                        &channels,
                     )
                     .await
                     .map_err(retry)?,

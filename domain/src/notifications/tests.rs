@@ -620,15 +620,33 @@ async fn guest_email_needs_consent_and_an_address() {
     let f = fixture().await;
     let no_consent = f.guest(None, Some("a@example.com"), false);
     let consent = f.guest(None, Some("b@example.com"), true);
-    for g in [no_consent, consent] {
-        let e = f.event(
+    let withdraws = f.guest(None, Some("c@example.com"), true);
+    let bonus = |g: GuestId| {
+        f.event(
             types::PROMOTION_GRANTED,
             json!({ "guestId": g.to_string(), "promotionName": "С днём рождения", "kind": "birthday", "points": 300 }),
-        );
-        f.svc.on_event(&f.system, &e).await.expect("created");
-        let job = f.job_for(Channel::Email);
-        assert_eq!(f.run(&job).await, Ok(()));
+        )
+    };
+    // Without consent no e-mail delivery is even made.
+    f.svc
+        .on_event(&f.system, &bonus(no_consent))
+        .await
+        .expect("created");
+    assert!(f.jobs().iter().all(|j| j.payload["channel"] != "email"));
+    f.svc
+        .on_event(&f.system, &bonus(consent))
+        .await
+        .expect("created");
+    assert_eq!(f.run(&f.job_for(Channel::Email)).await, Ok(()));
+    // Consent withdrawn between the notification and its sending: not sent.
+    f.svc
+        .on_event(&f.system, &bonus(withdraws))
+        .await
+        .expect("created");
+    if let Some(g) = lock(&f.guests.0).get_mut(&withdraws) {
+        g.marketing_consent = false;
     }
+    assert_eq!(f.run(&f.job_for(Channel::Email)).await, Ok(()));
     let sent: Vec<_> = f
         .world
         .mailer

@@ -228,11 +228,16 @@ impl NotificationStore for SqlStore {
         recipient: Recipient,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let prefs = self
-            .preferences(ctx, recipient)
-            .await?
-            .map_or_else(|| Preferences::default_for(&recipient), |s| s.prefs);
-        upsert_prefs(self, ctx, recipient, prefs, Some(at), at).await
+        // A new row gets the defaults; an existing one keeps its choices.
+        upsert_prefs(
+            self,
+            ctx,
+            recipient,
+            Preferences::default_for(&recipient),
+            Some(at),
+            at,
+        )
+        .await
     }
 
     async fn claim(
@@ -321,10 +326,12 @@ async fn upsert_prefs(
 ) -> Result<(), StoreError> {
     use notification_preferences::Column as C;
     let txn = s.db.tenant_tx(ctx).await?;
-    let mut update = vec![C::InApp, C::Email, C::Telegram, C::UpdatedAt];
-    if blocked_at.is_some() {
-        update.push(C::TelegramBlockedAt);
-    }
+    // Marking a chat blocked changes only that mark; choosing changes only the choices.
+    let update = if blocked_at.is_some() {
+        vec![C::TelegramBlockedAt, C::UpdatedAt]
+    } else {
+        vec![C::InApp, C::Email, C::Telegram, C::UpdatedAt]
+    };
     notification_preferences::Entity::insert(notification_preferences::ActiveModel {
         tenant_id: Set(ctx.tenant().as_uuid()),
         recipient_kind: Set(recipient.kind_str().to_owned()),
