@@ -91,6 +91,8 @@ pub struct Settings {
     pub redis_prefix: String,
     /// The Telegram Bot API (a local mock in tests).
     pub telegram_api_url: String,
+    /// iikoCloud's API (a local mock in tests), asked before an iiko order's points.
+    pub iiko_api_url: String,
     /// Live connections (GraphQL subscriptions over websocket and socket.io)
     /// one tenant may hold open on one server process.
     pub max_live_connections_per_tenant: usize,
@@ -125,6 +127,7 @@ impl Default for Settings {
             redis_url: None,
             redis_prefix: "maxloyalty".into(),
             telegram_api_url: "https://api.telegram.org".into(),
+            iiko_api_url: "https://api-ru.iiko.services".into(),
             max_live_connections_per_tenant: 20_000,
         }
     }
@@ -165,6 +168,8 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
                                      between server processes             [unset: in-process]
   MAXLOYALTY_REDIS_PREFIX            Redis channel prefix (<prefix>:events:<tenant>)  [maxloyalty]
   MAXLOYALTY_TELEGRAM_API_URL        the Telegram Bot API                 [https://api.telegram.org]
+  MAXLOYALTY_IIKO_API_URL            iikoCloud's API (orders are confirmed there)
+                                                                       [https://api-ru.iiko.services]
   MAXLOYALTY_MAX_LIVE_CONNECTIONS_PER_TENANT
                                      open live connections (subscriptions, socket.io)
                                      of one tenant on one process         [20000]
@@ -251,6 +256,12 @@ impl Settings {
         {
             return Err(ConfigError::Invalid(
                 "MAXLOYALTY_TELEGRAM_API_URL must be an http(s) URL".into(),
+            ));
+        }
+        if !(self.iiko_api_url.starts_with("https://") || self.iiko_api_url.starts_with("http://"))
+        {
+            return Err(ConfigError::Invalid(
+                "MAXLOYALTY_IIKO_API_URL must be an http(s) URL".into(),
             ));
         }
         if self.max_body_bytes < 1024 {

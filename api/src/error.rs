@@ -18,6 +18,8 @@ pub mod code {
     pub const CONFLICT: &str = "CONFLICT";
     /// Too many attempts.
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    /// An outside system (iikoCloud, …) could not be reached; retry later.
+    pub const UNAVAILABLE: &str = "UNAVAILABLE";
     /// Our fault.
     pub const INTERNAL: &str = "INTERNAL";
 }
@@ -31,6 +33,7 @@ pub(crate) fn class_code(class: ErrorClass) -> &'static str {
         ErrorClass::NotFound => code::NOT_FOUND,
         ErrorClass::Conflict => code::CONFLICT,
         ErrorClass::RateLimited => code::RATE_LIMITED,
+        ErrorClass::Unavailable => code::UNAVAILABLE,
         ErrorClass::Internal => code::INTERNAL,
     }
 }

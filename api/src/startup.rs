@@ -307,6 +307,10 @@ impl Application {
                 loyalty: Arc::clone(&loyalty),
                 secrets: Arc::new(RandomSecrets),
                 verifier: Arc::new(infra::integrations::PosSignatures),
+                iiko: Arc::new(
+                    infra::integrations::IikoCloudApi::new(&settings.iiko_api_url)
+                        .map_err(StartupError::Other)?,
+                ),
                 clock: Arc::clone(&clock),
             },
         ));

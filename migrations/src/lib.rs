@@ -17,6 +17,7 @@ mod m20261121_000009_webhooks;
 mod m20261121_000010_integrations;
 mod m20261121_000011_password_resets;
 mod m20261121_000012_notifications;
+mod m20261121_000013_iiko_api_login;
 pub mod rls;
 
 /// All migrations in order.
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000010_integrations::Migration),
             Box::new(m20261121_000011_password_resets::Migration),
             Box::new(m20261121_000012_notifications::Migration),
+            Box::new(m20261121_000013_iiko_api_login::Migration),
         ]
     }
 }

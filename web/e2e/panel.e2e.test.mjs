@@ -139,6 +139,7 @@ function waitForLog(re, { fromOffset = 0, timeout, what }) {
 }
 
 function killServer() {
+  iikoCloud.close();
   if (server && server.exitCode === null && server.signalCode === null) {
     try {
       // Negative pid: the whole process group we created (detached), in case the binary forks.
@@ -152,6 +153,34 @@ function killServer() {
     }
   }
 }
+
+// A local iikoCloud for step 8g2: one apiLogin, and the orders in IIKO_ORDERS by id.
+const IIKO_LOGIN = 'e2e-iiko-api-login';
+const IIKO_ORDERS = new Map();
+const iikoCloud = createHttpServer((req, res) => {
+  let raw = '';
+  req.on('data', (c) => (raw += c));
+  req.on('end', () => {
+    const answer = (status, body) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    let body = {};
+    try {
+      body = JSON.parse(raw || '{}');
+    } catch {
+      return answer(400, { errorDescription: 'not JSON' });
+    }
+    if (req.url === '/api/1/access_token') {
+      return body.apiLogin === IIKO_LOGIN
+        ? answer(200, { correlationId: 'e2e', token: 'e2e-token' })
+        : answer(401, { correlationId: 'e2e', errorDescription: 'Login is not authorized' });
+    }
+    if (req.headers.authorization !== 'Bearer e2e-token') return answer(401, { errorDescription: 'token expired' });
+    const orders = (body.orderIds ?? []).map((id) => IIKO_ORDERS.get(id)).filter(Boolean);
+    return answer(200, { correlationId: 'e2e', orders });
+  });
+});
 
 // Last resort if the test runner is interrupted: never leave the server running.
 process.on('exit', killServer);
@@ -172,6 +201,7 @@ async function startServer() {
   }
 
   tempDir = mkdtempSync(join(tmpdir(), 'maxloyalty-e2e-'));
+  await new Promise((done) => iikoCloud.listen(0, '127.0.0.1', done));
   const env = {
     ...process.env,
     MAXLOYALTY_PORT: '0',
@@ -185,6 +215,8 @@ async function startServer() {
     MAXLOYALTY_WORKER_ENABLED: 'true',
     // step 8j's receiver listens on 127.0.0.1
     MAXLOYALTY_WEBHOOKS_ALLOW_PRIVATE: 'true',
+    // step 8g2: iiko orders are confirmed with this local iikoCloud
+    MAXLOYALTY_IIKO_API_URL: `http://127.0.0.1:${iikoCloud.address().port}`,
   };
   server = spawn(bin, [], { env, cwd: tempDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   server.stdout.on('data', onServerOutput);
@@ -1024,6 +1056,51 @@ test('owner signs up, invites a cashier, the cashier accepts and sees only cashi
     await byTestId(pageB, 'nav-locations').click();
     await expectVisible(pageB, 'locations-page');
   }, ['8b']);
+
+  await step('8g2. iiko: the owner creates an iiko integration, is told its iikoCloud login is missing, a wrong login is refused by iikoCloud, the right one is saved, and a closed order accrues what iikoCloud says', async () => {
+    await byTestId(pageA, 'integration-kind').selectOption('IIKO');
+    await byTestId(pageA, 'integration-location').selectOption({ label: OWNER.locationName });
+    await byTestId(pageA, 'integration-name').fill('iiko Доставка');
+    await byTestId(pageA, 'integration-create-submit').click();
+    await expectVisible(pageA, 'secret-dialog-iiko');
+    const url = await text(pageA, 'secret-dialog-url');
+    const token = await text(pageA, 'secret-dialog-secret');
+    assert.match(new URL(url).pathname, /^\/webhooks\/iiko\/[0-9a-f-]{36}$/);
+    await closeSecretDialog(pageA, token);
+    const row = pageA.locator('[data-testid="integration-row"][data-name="iiko Доставка"]');
+    await row.getByTestId('integration-iiko-login-missing').waitFor();
+    // The new integration is selected: its iikoCloud card says no login yet.
+    await pageA.locator('[data-testid="iiko-login-state"][data-set="false"]').waitFor();
+    await byTestId(pageA, 'iiko-login-input').fill('not-the-login');
+    await byTestId(pageA, 'iiko-login-save').click();
+    await waitForText(pageA, 'iiko-login-input-error', (v) => v.includes('iikoCloud'), 'iikoCloud refusing the wrong login');
+    await byTestId(pageA, 'iiko-login-input').fill(IIKO_LOGIN);
+    await byTestId(pageA, 'iiko-login-save').click();
+    await expectVisible(pageA, 'iiko-login-notice');
+    await pageA.locator('[data-testid="iiko-login-state"][data-set="true"]').waitFor();
+    await row.getByTestId('integration-iiko-login-missing').waitFor({ state: 'detached' });
+    assert.equal(await byTestId(pageA, 'iiko-login-input').inputValue(), '', 'the login is not kept on screen');
+    await shot(pageA, 'A-owner-iiko-login');
+
+    // iiko posts a closed order for 2 000.00; iikoCloud has it at 1 000.00: the event is processed from iikoCloud's sum.
+    const org = '7bc05553-4b68-44e8-b7bc-37be63c6d9e9';
+    const orderId = `e2e00000-0000-4000-8000-${String(Date.now()).slice(-12)}`;
+    const order = (sum) => ({ number: 7, status: 'Closed', sum, phone: GUEST.phone });
+    IIKO_ORDERS.set(orderId, { id: orderId, organizationId: org, creationStatus: 'Success', errorInfo: null, order: order(1000) });
+    const delivery = [{ eventType: 'DeliveryOrderUpdate', eventTime: '2026-11-21 10:00:00.000', organizationId: org, correlationId: 'e2e', eventInfo: { id: orderId, organizationId: org, creationStatus: 'Success', order: order(2000) } }];
+    const res = await fetch(url.replace(/^https?:\/\/[^/]+/, baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(delivery),
+    });
+    assert.equal(res.status, 200);
+    const event = pageA.locator(`[data-testid="integration-event-row"][data-external-id="${org}:${orderId}"][data-status="PROCESSED"]`);
+    await event.waitFor();
+    await event.getByTestId('integration-event-check').waitFor();
+    await shot(pageA, 'A-owner-iiko-event-processed');
+    await byTestId(pageA, 'nav-integrations').click();
+    await expectVisible(pageA, 'integrations-page');
+  }, ['8g']);
 
   await step('8h. API keys: the owner creates a key with a scope (shown once), the key works, then it is revoked', async () => {
     await byTestId(pageA, 'nav-apiKeys').click();

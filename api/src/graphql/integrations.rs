@@ -111,6 +111,10 @@ pub struct Integration {
     pub previous_secret_valid_until: Option<DateTime<Utc>>,
     /// When created.
     pub created_at: DateTime<Utc>,
+    /// iiko only: whether the iikoCloud `apiLogin` is set. Every closed order is
+    /// fetched from iikoCloud before any points; without it such orders fail
+    /// (reprocess them after setting it).
+    pub iiko_api_login_set: bool,
 }
 
 fn to_gql(ctx: &Context<'_>, i: d::Integration) -> Integration {
@@ -128,6 +132,7 @@ fn to_gql(ctx: &Context<'_>, i: d::Integration) -> Integration {
         secret_rotated_at: i.secret_rotated_at,
         previous_secret_valid_until: i.previous_valid_until,
         created_at: i.created_at,
+        iiko_api_login_set: i.iiko_api_login_set,
     }
 }
 
@@ -287,6 +292,24 @@ impl IntegrationsMutation {
             integration: to_gql(ctx, i),
             secret,
         })
+    }
+
+    /// Sets the iikoCloud `apiLogin` of an iiko integration (checked with
+    /// iikoCloud first; `UNAVAILABLE` when it cannot be reached); `null` clears it.
+    /// The login is stored sealed and never shown again.
+    #[graphql(guard = "Perm(P::IntegrationsManage)", directive = requires::apply("integrations:manage".into()))]
+    async fn set_iiko_api_login(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        api_login: Option<String>,
+    ) -> Result<Integration> {
+        let id: IntegrationId = parse_id(&id, "id")?;
+        let i = svc(ctx)?
+            .set_iiko_api_login(staff_ctx(ctx)?, id, api_login.as_deref())
+            .await
+            .gql()?;
+        Ok(to_gql(ctx, i))
     }
 
     /// Refuses further deliveries (403) until enabled again.

@@ -36,6 +36,7 @@ const OBJECT_FIELDS: &[(&str, &str)] = &[
     ("integrationEvents", "integration"),
     ("rotateIntegrationSecret", "integration"),
     ("disableIntegration", "integration"),
+    ("setIikoApiLogin", "integration"),
     ("enableIntegration", "integration"),
     ("reprocessIntegrationEvent", "inbound_event"),
     ("revokeApiKey", "api_key"),

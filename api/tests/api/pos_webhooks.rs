@@ -1,10 +1,13 @@
 //! Inbound POS webhooks over real HTTP: signatures, durability before the 2xx,
 //! exactly-once accrual by the worker, the event log, iiko and r_keeper.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 use infra::integrations::sign_for_tests;
+use poem::EndpointExt;
 use serde_json::{Value, json};
 
 use crate::both_backends;
@@ -349,8 +352,150 @@ async fn bad_deliveries_get_clear_statuses_and_change_nothing(backend: Backend) 
 }
 both_backends!(bad_deliveries_get_clear_statuses_and_change_nothing);
 
+/// A local iikoCloud: `access_token` for one `apiLogin`, and orders by id from
+/// `deliveries/by_id` and `order/by_id` (with a valid token only).
+#[derive(Default)]
+struct IikoMock {
+    /// Order id → the `OrderInfo` iikoCloud answers.
+    orders: Mutex<std::collections::HashMap<String, Value>>,
+    /// Tokens issued and still valid.
+    tokens: Mutex<Vec<String>>,
+    issued: AtomicUsize,
+    /// (path, order id) of every order request.
+    asked: Mutex<Vec<(String, String)>>,
+    down: AtomicBool,
+}
+
+const IIKO_LOGIN: &str = "b7e1c0de-api-login";
+
+impl IikoMock {
+    fn order(&self, info: Value) {
+        let id = info["id"].as_str().expect("order id").to_owned();
+        self.orders.lock().expect("mock").insert(id, info);
+    }
+    fn asked_for(&self, order: &str) -> usize {
+        self.asked
+            .lock()
+            .expect("mock")
+            .iter()
+            .filter(|(_, o)| o == order)
+            .count()
+    }
+}
+
+fn reply(status: u16, body: &Value) -> poem::Response {
+    poem::Response::builder()
+        .status(poem::http::StatusCode::from_u16(status).expect("status"))
+        .content_type("application/json")
+        .body(body.to_string())
+}
+
+#[poem::handler]
+fn iiko_token(
+    poem::web::Json(body): poem::web::Json<Value>,
+    mock: poem::web::Data<&Arc<IikoMock>>,
+) -> poem::Response {
+    if mock.down.load(Ordering::SeqCst) {
+        return reply(503, &json!({ "errorDescription": "maintenance" }));
+    }
+    if body["apiLogin"] != IIKO_LOGIN {
+        return reply(
+            401,
+            &json!({ "correlationId": "c", "errorDescription": "Login is not authorized", "error": "Unauthorized" }),
+        );
+    }
+    let n = mock.issued.fetch_add(1, Ordering::SeqCst);
+    let token = format!("token-{n}");
+    mock.tokens.lock().expect("mock").push(token.clone());
+    reply(200, &json!({ "correlationId": "c", "token": token }))
+}
+
+#[poem::handler]
+fn iiko_orders(
+    req: &poem::Request,
+    poem::web::Json(body): poem::web::Json<Value>,
+    mock: poem::web::Data<&Arc<IikoMock>>,
+) -> poem::Response {
+    if mock.down.load(Ordering::SeqCst) {
+        return reply(503, &json!({ "errorDescription": "maintenance" }));
+    }
+    let token = req
+        .header("authorization")
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !mock.tokens.lock().expect("mock").iter().any(|t| t == token) {
+        return reply(401, &json!({ "errorDescription": "token expired" }));
+    }
+    let table = req.uri().path().ends_with("/order/by_id");
+    let org_ok = if table {
+        body["organizationIds"]
+            .as_array()
+            .is_some_and(|o| !o.is_empty())
+    } else {
+        body["organizationId"].is_string()
+    };
+    if !org_ok {
+        return reply(400, &json!({ "errorDescription": "organization required" }));
+    }
+    let ids: Vec<String> = body["orderIds"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let orders = mock.orders.lock().expect("mock");
+    let mut found = Vec::new();
+    for id in &ids {
+        mock.asked
+            .lock()
+            .expect("mock")
+            .push((req.uri().path().to_owned(), id.clone()));
+        if let Some(o) = orders.get(id) {
+            found.push(o.clone());
+        }
+    }
+    reply(200, &json!({ "correlationId": "c", "orders": found }))
+}
+
+async fn start_iiko_mock() -> (String, Arc<IikoMock>) {
+    let mock = Arc::new(IikoMock::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    let app = poem::Route::new()
+        .at("/api/1/access_token", poem::post(iiko_token))
+        .at("/api/1/deliveries/by_id", poem::post(iiko_orders))
+        .at("/api/1/order/by_id", poem::post(iiko_orders))
+        .data(Arc::clone(&mock));
+    let acceptor = poem::listener::TcpListener::bind(format!("127.0.0.1:{port}"));
+    tokio::spawn(poem::Server::new(acceptor).run(app));
+    tokio::time::sleep(StdDuration::from_millis(100)).await;
+    (format!("http://127.0.0.1:{port}"), mock)
+}
+
+const SET_LOGIN: &str = "mutation($id: ID!, $l: String) { setIikoApiLogin(id: $id, apiLogin: $l) { id iikoApiLoginSet } }";
+const ORDER: &str = "aaaa1111-2222-3333-4444-555566667777";
+const ORG: &str = "7bc05553-4b68-44e8-b7bc-37be63c6d9e9";
+
+/// The order as iikoCloud has it: `status` and `sum` may differ from the webhook.
+fn iiko_order(id: &str, status: &str, sum: f64) -> Value {
+    json!({ "id": id, "posId": null, "externalNumber": "APP-1001", "organizationId": ORG,
+            "timestamp": 1_740_832_200, "creationStatus": "Success", "errorInfo": null,
+            "order": { "number": 142, "status": status, "sum": sum, "phone": "+79990001122",
+                       "customer": { "id": "5c9b2f7e-1d2a-4b3c-9e8f-0a1b2c3d4e5f", "name": "Иван" } } })
+}
+
 async fn iiko_closed_orders_accrue_once_and_unknown_guests_can_be_reprocessed(backend: Backend) {
-    let app = spawn_app_with(backend, |s| s.worker_enabled = true).await;
+    let (iiko_url, iiko) = start_iiko_mock().await;
+    let app = spawn_app_with(backend, |s| {
+        s.worker_enabled = true;
+        s.iiko_api_url = iiko_url.clone();
+    })
+    .await;
     let owner = app.sign_up("iiko", &unique_email("owner")).await;
     let p = integration(&app, &owner, "IIKO").await;
     let fixture = std::fs::read_to_string(
@@ -358,7 +503,10 @@ async fn iiko_closed_orders_accrue_once_and_unknown_guests_can_be_reprocessed(ba
             .join("../fixtures/iiko/webhook_delivery_closed_and_stoplist.json"),
     )
     .expect("fixture");
-    // No such guest yet: the order is logged as ignored.
+    // iikoCloud's truth: the order closed at 1 000.00 (the unsigned webhook says 1 250.00).
+    iiko.order(iiko_order(ORDER, "Closed", 1000.0));
+
+    // No apiLogin yet: the order is accepted and logged, but fails before any points.
     let (status, r) = post(
         &app,
         &p.url,
@@ -369,29 +517,81 @@ async fn iiko_closed_orders_accrue_once_and_unknown_guests_can_be_reprocessed(ba
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["accepted"], 1);
     assert_eq!(r["ignored"], 1);
-    let order = wait_event(&app, &p, "the order to be ignored", |e| {
-        e["kind"] == "iiko.DeliveryOrderUpdate" && e["status"] == "IGNORED"
+    let order = wait_event(&app, &p, "the order to fail", |e| {
+        e["kind"] == "iiko.DeliveryOrderUpdate" && e["status"] == "FAILED"
     })
     .await;
     assert!(
         order["error"]
             .as_str()
             .unwrap_or_default()
-            .contains("no guest"),
+            .contains("apiLogin"),
         "{order}"
     );
-    let g = guest(&app, &owner, "+79990001122").await;
-    let again = app
-        .ok(
+    assert_eq!(iiko.asked_for(ORDER), 0);
+
+    // Setting the login: iikoCloud checks it; a wrong one, or iikoCloud down, changes nothing.
+    let wrong = app
+        .gql(
             Some(&owner.access),
-            "mutation($id: ID!) { reprocessIntegrationEvent(id: $id) { status } }",
-            json!({ "id": order["id"] }),
+            SET_LOGIN,
+            json!({ "id": p.id, "l": "nope" }),
         )
         .await;
-    assert_eq!(again["reprocessIntegrationEvent"]["status"], "PENDING");
+    assert_eq!(crate::helpers::code(&wrong), Some("VALIDATION"), "{wrong}");
+    assert_eq!(wrong["errors"][0]["extensions"]["field"], "apiLogin");
+    iiko.down.store(true, Ordering::SeqCst);
+    let down = app
+        .gql(
+            Some(&owner.access),
+            SET_LOGIN,
+            json!({ "id": p.id, "l": IIKO_LOGIN }),
+        )
+        .await;
+    assert_eq!(crate::helpers::code(&down), Some("UNAVAILABLE"), "{down}");
+    iiko.down.store(false, Ordering::SeqCst);
+    let blank = app
+        .gql(
+            Some(&owner.access),
+            SET_LOGIN,
+            json!({ "id": p.id, "l": "  " }),
+        )
+        .await;
+    assert_eq!(crate::helpers::code(&blank), Some("VALIDATION"), "{blank}");
+    let set = app
+        .ok(
+            Some(&owner.access),
+            SET_LOGIN,
+            json!({ "id": p.id, "l": IIKO_LOGIN }),
+        )
+        .await;
+    assert_eq!(set["setIikoApiLogin"]["iikoApiLoginSet"], true);
+
+    // Reprocessed with the login but no such guest yet: ignored, after asking iikoCloud.
+    let again = "mutation($id: ID!) { reprocessIntegrationEvent(id: $id) { status } }";
+    app.ok(Some(&owner.access), again, json!({ "id": order["id"] }))
+        .await;
+    let ignored = wait_status(&app, &p, order["id"].as_str().expect("id"), "IGNORED").await;
+    assert!(
+        ignored["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no guest"),
+        "{ignored}"
+    );
+    assert_eq!(iiko.asked_for(ORDER), 1);
+    let g = guest(&app, &owner, "+79990001122").await;
+    // iikoCloud's tokens ended meanwhile: the client gets a new one once and goes on.
+    iiko.tokens.lock().expect("mock").clear();
+    let issued = iiko.issued.load(Ordering::SeqCst);
+    let again_r = app
+        .ok(Some(&owner.access), again, json!({ "id": order["id"] }))
+        .await;
+    assert_eq!(again_r["reprocessIntegrationEvent"]["status"], "PENDING");
     wait_status(&app, &p, order["id"].as_str().expect("id"), "PROCESSED").await;
-    // 1 250.00 at 3 % = 37 points.
-    assert_eq!(balance(&app, &owner, &g).await, 37);
+    assert_eq!(iiko.issued.load(Ordering::SeqCst), issued + 1);
+    // 1 000.00 (iikoCloud's sum, not the webhook's 1 250.00) at 3 % = 30 points.
+    assert_eq!(balance(&app, &owner, &g).await, 30);
 
     // A repeated Closed update of the same order (raw token, later eventTime): no second accrual.
     let repeated = fixture.replace("2025-03-01 12:30:00.123", "2025-03-01 12:40:00.000");
@@ -404,7 +604,101 @@ async fn iiko_closed_orders_accrue_once_and_unknown_guests_can_be_reprocessed(ba
     .await;
     assert_eq!(status, 200);
     tokio::time::sleep(StdDuration::from_millis(500)).await;
-    assert_eq!(balance(&app, &owner, &g).await, 37);
+    assert_eq!(balance(&app, &owner, &g).await, 30);
+
+    // A webhook that says Closed for an order iikoCloud has as still open: no points.
+    let open = "bbbb1111-2222-3333-4444-555566667777";
+    iiko.order(iiko_order(open, "Bill", 900.0));
+    let forged = fixture.replace(ORDER, open);
+    let (status, _) = post(
+        &app,
+        &p.url,
+        &[("authorization", p.secret.clone())],
+        &forged,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let not_closed = wait_event(&app, &p, "the open order to be ignored", |e| {
+        e["externalId"] == format!("{ORG}:{open}") && e["status"] == "IGNORED"
+    })
+    .await;
+    assert!(
+        not_closed["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Bill"),
+        "{not_closed}"
+    );
+    // One iikoCloud does not know at all: failed, reprocessable.
+    let unknown = "cccc1111-2222-3333-4444-555566667777";
+    let (status, _) = post(
+        &app,
+        &p.url,
+        &[("authorization", p.secret.clone())],
+        &fixture.replace(ORDER, unknown),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let missing = wait_event(&app, &p, "the unknown order to fail", |e| {
+        e["externalId"] == format!("{ORG}:{unknown}") && e["status"] == "FAILED"
+    })
+    .await;
+    assert!(
+        missing["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("does not know"),
+        "{missing}"
+    );
+    // A table order is fetched from order/by_id.
+    let table = "dddd1111-2222-3333-4444-555566667777";
+    iiko.order(iiko_order(table, "Closed", 500.0));
+    let (status, _) = post(
+        &app,
+        &p.url,
+        &[("authorization", p.secret.clone())],
+        &fixture
+            .replace(ORDER, table)
+            .replace("DeliveryOrderUpdate", "TableOrderUpdate"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    wait_event(&app, &p, "the table order to be processed", |e| {
+        e["externalId"] == format!("{ORG}:{table}") && e["status"] == "PROCESSED"
+    })
+    .await;
+    assert!(
+        iiko.asked
+            .lock()
+            .expect("mock")
+            .iter()
+            .any(|(path, o)| o == table && path.ends_with("/order/by_id"))
+    );
+    // 30 + 500.00 at 3 % = 45.
+    assert_eq!(balance(&app, &owner, &g).await, 45);
+    // iikoCloud down: the order stays pending (its job retries), nothing fails.
+    iiko.down.store(true, Ordering::SeqCst);
+    iiko.tokens.lock().expect("mock").clear();
+    let later = "eeee1111-2222-3333-4444-555566667777";
+    iiko.order(iiko_order(later, "Closed", 100.0));
+    let (status, _) = post(
+        &app,
+        &p.url,
+        &[("authorization", p.secret.clone())],
+        &fixture.replace(ORDER, later),
+    )
+    .await;
+    assert_eq!(status, 200);
+    tokio::time::sleep(StdDuration::from_millis(800)).await;
+    let pending = events(&app, &p)
+        .await
+        .into_iter()
+        .find(|e| e["externalId"] == format!("{ORG}:{later}"))
+        .expect("logged");
+    assert_eq!(pending["status"], "PENDING", "{pending}");
+    assert_eq!(balance(&app, &owner, &g).await, 45);
+    iiko.down.store(false, Ordering::SeqCst);
+
     // order: null is tolerated.
     let error = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -435,6 +729,16 @@ async fn iiko_closed_orders_accrue_once_and_unknown_guests_can_be_reprocessed(ba
     let wrong = p.url.replace("/iiko/", "/pos/");
     let (status, _) = post(&app, &wrong, &[], "{}").await;
     assert_eq!(status, 404);
+    // Only iiko integrations have an apiLogin.
+    let pos = integration(&app, &owner, "POS").await;
+    let r = app
+        .gql(
+            Some(&owner.access),
+            SET_LOGIN,
+            json!({ "id": pos.id, "l": IIKO_LOGIN }),
+        )
+        .await;
+    assert_eq!(crate::helpers::code(&r), Some("VALIDATION"), "{r}");
 }
 both_backends!(iiko_closed_orders_accrue_once_and_unknown_guests_can_be_reprocessed);
 

@@ -19,6 +19,8 @@ pub enum ErrorClass {
     Conflict,
     /// Too many attempts; retry later.
     RateLimited,
+    /// An outside system we depend on could not be reached; retry later.
+    Unavailable,
     /// Our fault; details are logged, never shown.
     Internal,
 }

@@ -19,6 +19,9 @@ pub enum IntegrationError {
     /// Bad pagination.
     #[error(transparent)]
     Page(#[from] PageError),
+    /// An outside system (iikoCloud) could not be reached.
+    #[error("{0}")]
+    Unavailable(String),
     /// Internal failure.
     #[error("internal error: {0}")]
     Internal(String),
@@ -39,6 +42,7 @@ impl DomainError for IntegrationError {
             Self::Invalid(_) | Self::Page(_) => ErrorClass::Validation,
             Self::NotFound => ErrorClass::NotFound,
             Self::NotReprocessable => ErrorClass::Conflict,
+            Self::Unavailable(_) => ErrorClass::Unavailable,
             Self::Internal(_) => ErrorClass::Internal,
         }
     }

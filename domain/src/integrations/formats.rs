@@ -282,6 +282,10 @@ pub fn parse_canonical(body: &str) -> Result<PosMessage, String> {
 pub struct IikoEvent {
     /// `eventType`.
     pub event_type: String,
+    /// The organization (`organizationId`).
+    pub organization_id: Option<String>,
+    /// The order (`eventInfo.id`), for order events.
+    pub order_id: Option<String>,
     /// `organizationId:orderId` for order events.
     pub external_id: Option<String>,
     /// The order, when it has just been closed (the only status that accrues).
@@ -290,6 +294,43 @@ pub struct IikoEvent {
     pub note: Option<String>,
     /// The event as received.
     pub raw: String,
+}
+
+/// What an iiko `OrderInfo` object (a webhook's `eventInfo`, or what
+/// iikoCloud answers for an order) says about points: the closed check under
+/// `external_id`, or why there is none.
+///
+/// # Errors
+/// A sum that is not an exact amount.
+pub fn iiko_order_check(
+    info: Option<&serde_json::Map<String, Value>>,
+    external_id: Option<&str>,
+) -> Result<Result<ClosedCheck, String>, String> {
+    let order = info.and_then(|i| i.get("order")).and_then(Value::as_object);
+    let (order, ext) = match (order, external_id) {
+        (None, _) => return Ok(Err("no order in the event".to_owned())),
+        (Some(_), None) => return Ok(Err("the order has no id".to_owned())),
+        (Some(order), Some(ext)) => (order, ext),
+    };
+    let status = order.get("status").and_then(Value::as_str).unwrap_or("");
+    if status != "Closed" {
+        return Ok(Err(format!("order status {status}: nothing to accrue")));
+    }
+    let phone = order
+        .get("phone")
+        .and_then(Value::as_str)
+        .or_else(|| order.get("customer")?.get("phone")?.as_str());
+    Ok(match (phone, order.get("sum")) {
+        (Some(phone), Some(sum)) => Ok(ClosedCheck {
+            external_id: ext.to_owned(),
+            guest: GuestKey::Phone(phone.to_owned()),
+            total_minor: major_to_minor(sum, "order.sum")?,
+            redeem_points: None,
+            hold_id: None,
+        }),
+        (None, _) => Err("the order has no guest phone".to_owned()),
+        (_, None) => Err("the order has no sum".to_owned()),
+    })
 }
 
 /// Parses an iikoCloud webhook delivery: a JSON array of mixed events.
@@ -322,44 +363,14 @@ pub fn parse_iiko(body: &str) -> Result<Vec<IikoEvent>, String> {
                 (Some(org), Some(id)) => Some(format!("{org}:{id}")),
                 _ => None,
             };
-            let order = info.and_then(|i| i.get("order")).and_then(Value::as_object);
-            let (closed, note) = match (order, &external_id) {
-                (None, _) => (None, Some("no order in the event".to_owned())),
-                (Some(_), None) => (None, Some("the order has no id".to_owned())),
-                (Some(order), Some(ext)) => {
-                    let status = order.get("status").and_then(Value::as_str).unwrap_or("");
-                    if status != "Closed" {
-                        (
-                            None,
-                            Some(format!("order status {status}: nothing to accrue")),
-                        )
-                    } else {
-                        let phone = order
-                            .get("phone")
-                            .and_then(Value::as_str)
-                            .or_else(|| order.get("customer")?.get("phone")?.as_str());
-                        match (phone, order.get("sum")) {
-                            (Some(phone), Some(sum)) => {
-                                let total = major_to_minor(sum, "order.sum")?;
-                                (
-                                    Some(ClosedCheck {
-                                        external_id: ext.clone(),
-                                        guest: GuestKey::Phone(phone.to_owned()),
-                                        total_minor: total,
-                                        redeem_points: None,
-                                        hold_id: None,
-                                    }),
-                                    None,
-                                )
-                            }
-                            (None, _) => (None, Some("the order has no guest phone".to_owned())),
-                            (_, None) => (None, Some("the order has no sum".to_owned())),
-                        }
-                    }
-                }
+            let (closed, note) = match iiko_order_check(info, external_id.as_deref())? {
+                Ok(c) => (Some(c), None),
+                Err(why) => (None, Some(why)),
             };
             Ok(IikoEvent {
                 event_type,
+                organization_id: org.map(str::to_owned),
+                order_id: order_id.map(str::to_owned),
                 external_id,
                 closed,
                 note,

@@ -14,5 +14,8 @@ pub use errors::{IntegrationError, ReceiveError};
 pub use models::{
     EventStatus, InboundEvent, Integration, IntegrationKind, IntegrationSecrets, IntegrationStatus,
 };
-pub use ports::{EventFilter, InboundEventStore, IntegrationStore, Received};
+pub use ports::{
+    EventFilter, IikoCloud, IikoCloudError, IikoOrderKind, InboundEventStore, IntegrationStore,
+    Received,
+};
 pub use service::{IntegrationDeps, IntegrationService, NewIntegration, PROCESS_JOB};

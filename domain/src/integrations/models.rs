@@ -62,6 +62,9 @@ pub struct Integration {
     pub previous_valid_until: Option<DateTime<Utc>>,
     /// When created.
     pub created_at: DateTime<Utc>,
+    /// iiko only: whether the business's iikoCloud `apiLogin` is set (orders are
+    /// fetched from iikoCloud before any points effect; without it they fail).
+    pub iiko_api_login_set: bool,
 }
 
 /// The secrets a delivery may be signed with.

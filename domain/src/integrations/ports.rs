@@ -58,6 +58,26 @@ pub trait IntegrationStore: Send + Sync {
     /// # Errors
     /// Storage failure.
     async fn list(&self, ctx: &Ctx) -> Result<Vec<Integration>, StoreError>;
+    /// Sets (or clears, with `None`) the iikoCloud `apiLogin` of an iiko integration.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    async fn set_iiko_api_login(
+        &self,
+        ctx: &Ctx,
+        id: IntegrationId,
+        api_login: Option<&str>,
+        audit: AuditRecord,
+    ) -> Result<Integration, StoreError>;
+    /// The iikoCloud `apiLogin` of an integration, when set.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    async fn iiko_api_login(
+        &self,
+        ctx: &Ctx,
+        id: IntegrationId,
+    ) -> Result<Option<String>, StoreError>;
     /// For an endpoint URL: the integration's tenant, the integration and its
     /// valid secrets as of `now` (the only lookup without a tenant).
     ///
@@ -142,4 +162,48 @@ pub trait InboundEventStore: Send + Sync {
         filter: &EventFilter,
         page: PageRequest,
     ) -> Result<Page<InboundEvent>, StoreError>;
+}
+
+/// Which iikoCloud list an order lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IikoOrderKind {
+    /// Delivery orders (`DeliveryOrderUpdate`): `/api/1/deliveries/by_id`.
+    Delivery,
+    /// Table orders (`TableOrderUpdate`): `/api/1/order/by_id`.
+    Table,
+}
+
+/// Why iikoCloud could not answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IikoCloudError {
+    /// iikoCloud refused the `apiLogin` (or the organization): retrying will not help.
+    #[error("iikoCloud refused: {0}")]
+    Refused(String),
+    /// Unreachable, timed out or a server error: try again later.
+    #[error("iikoCloud is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// The iikoCloud API, asked before any points effect of an iiko webhook (the
+/// webhook itself is not signed, so its body is never trusted for amounts).
+#[async_trait]
+pub trait IikoCloud: Send + Sync {
+    /// Checks that iikoCloud issues an access token for `api_login`.
+    ///
+    /// # Errors
+    /// See [`IikoCloudError`].
+    async fn check_login(&self, api_login: &str) -> Result<(), IikoCloudError>;
+    /// The order's current `OrderInfo` object (`id`, `organizationId`,
+    /// `creationStatus`, `order` …) as iikoCloud returns it, or `None` when
+    /// iikoCloud does not know the order.
+    ///
+    /// # Errors
+    /// See [`IikoCloudError`].
+    async fn order_info(
+        &self,
+        api_login: &str,
+        kind: IikoOrderKind,
+        organization_id: &str,
+        order_id: &str,
+    ) -> Result<Option<serde_json::Value>, IikoCloudError>;
 }

@@ -12,7 +12,10 @@ use super::formats::{self, ClosedCheck, GuestKey, PosMessage};
 use super::models::{
     EventStatus, InboundEvent, Integration, IntegrationKind, IntegrationSecrets, IntegrationStatus,
 };
-use super::ports::{EventFilter, InboundEventStore, IntegrationStore, Received};
+use super::ports::{
+    EventFilter, IikoCloud, IikoCloudError, IikoOrderKind, InboundEventStore, IntegrationStore,
+    Received,
+};
 use crate::ctx::Ctx;
 use crate::identity::errors::StoreError;
 use crate::identity::models::{AuditRecord, InvalidValue, Name};
@@ -70,6 +73,8 @@ pub struct IntegrationDeps {
     pub secrets: Arc<dyn SecretGenerator>,
     /// Signatures.
     pub verifier: Arc<dyn DeliveryVerifier>,
+    /// iikoCloud, asked before an iiko order's points effect.
+    pub iiko: Arc<dyn IikoCloud>,
     /// Time.
     pub clock: Arc<dyn Clock>,
 }
@@ -164,6 +169,7 @@ impl IntegrationService {
             secret_rotated_at: now,
             previous_valid_until: None,
             created_at: now,
+            iiko_api_login_set: false,
         };
         let secret = format!("mls_{}", self.d.secrets.generate());
         let audit = AuditRecord::new("integration.create", "integration", integration.id).details(
@@ -218,6 +224,63 @@ impl IntegrationService {
             .d
             .integrations
             .set_active(ctx, id, active, audit)
+            .await?)
+    }
+
+    /// Sets the iikoCloud `apiLogin` of an iiko integration after iikoCloud
+    /// accepted it (`None` clears it: closed orders then fail until it is set).
+    ///
+    /// # Errors
+    /// `NotFound`; not an iiko integration, a malformed login or one iikoCloud
+    /// refuses (validation); iikoCloud unreachable (`Unavailable`).
+    pub async fn set_iiko_api_login(
+        &self,
+        ctx: &Ctx,
+        id: IntegrationId,
+        api_login: Option<&str>,
+    ) -> Result<Integration, IntegrationError> {
+        let integration = self.d.integrations.get(ctx, id).await?;
+        if integration.kind != IntegrationKind::Iiko {
+            return Err(InvalidValue {
+                field: "id",
+                message: "only iiko integrations have an iikoCloud apiLogin".into(),
+            }
+            .into());
+        }
+        let login = match api_login.map(str::trim) {
+            None => None,
+            Some(l) if l.is_empty() || l.len() > 200 || l.chars().any(char::is_control) => {
+                return Err(InvalidValue {
+                    field: "apiLogin",
+                    message: "an apiLogin is 1 to 200 printable characters".into(),
+                }
+                .into());
+            }
+            Some(l) => Some(l),
+        };
+        if let Some(l) = login {
+            match self.d.iiko.check_login(l).await {
+                Ok(()) => {}
+                Err(IikoCloudError::Refused(why)) => {
+                    return Err(InvalidValue {
+                        field: "apiLogin",
+                        message: format!("iikoCloud refused this apiLogin: {why}"),
+                    }
+                    .into());
+                }
+                Err(IikoCloudError::Unavailable(why)) => {
+                    return Err(IntegrationError::Unavailable(format!(
+                        "iikoCloud could not be reached to check the apiLogin ({why}); try again"
+                    )));
+                }
+            }
+        }
+        let audit = AuditRecord::new("integration.set_iiko_api_login", "integration", id)
+            .details(json!({ "set": login.is_some() }));
+        Ok(self
+            .d
+            .integrations
+            .set_iiko_api_login(ctx, id, login, audit)
             .await?)
     }
 
@@ -728,19 +791,14 @@ impl IntegrationService {
         let check = match integration.kind {
             IntegrationKind::Pos => match formats::parse_canonical(&e.payload) {
                 Ok(PosMessage::CheckClosed(c)) => Ok(c),
-                Ok(_) => Err("not a check".to_owned()),
-                Err(why) => Err(why),
+                Ok(_) => Err((EventStatus::Failed, "not a check".to_owned())),
+                Err(why) => Err((EventStatus::Failed, why)),
             },
-            IntegrationKind::Iiko => {
-                formats::parse_iiko(&format!("[{}]", e.payload)).and_then(|mut v| {
-                    v.pop()
-                        .and_then(|x| x.closed)
-                        .ok_or_else(|| "not a closed order".into())
-                })
-            }
+            IntegrationKind::Iiko => self.iiko_check(ctx, &integration, &e.payload).await?,
             IntegrationKind::RKeeper => {
                 formats::parse_rkeeper(&format!("{{\"transactions\":[{}]}}", e.payload))
                     .and_then(|mut v| v.pop().map(|t| t.check).ok_or_else(|| "empty".into()))
+                    .map_err(|why| (EventStatus::Failed, why))
             }
         };
         let integration = &integration;
@@ -763,7 +821,7 @@ impl IntegrationService {
         };
         let check = match check {
             Ok(c) => c,
-            Err(why) => return finish(EventStatus::Failed, Some(why), None).await,
+            Err((status, why)) => return finish(status, Some(why), None).await,
         };
         let guest = match guest_ref(&check.guest) {
             Ok(g) => g,
@@ -800,6 +858,72 @@ impl IntegrationService {
             }
             Err(other) => finish(EventStatus::Failed, Some(other.to_string()), None).await,
         }
+    }
+}
+
+impl IntegrationService {
+    /// An iiko event's check as iikoCloud has it now: the webhook is not signed,
+    /// so the amount and the guest come from iikoCloud, never from its body.
+    /// `Err((status, why))` is how the event ends when there is nothing to
+    /// accrue; iikoCloud being unreachable is retried.
+    async fn iiko_check(
+        &self,
+        ctx: &Ctx,
+        integration: &Integration,
+        payload: &str,
+    ) -> Result<Result<ClosedCheck, (EventStatus, String)>, ProcessError> {
+        let failed = |why: String| Ok(Err((EventStatus::Failed, why)));
+        let ev = match formats::parse_iiko(&format!("[{payload}]")).map(|mut v| v.pop()) {
+            Ok(Some(ev)) => ev,
+            Ok(None) => return failed("empty event".into()),
+            Err(why) => return failed(why),
+        };
+        let (Some(org), Some(order_id)) = (ev.organization_id.as_deref(), ev.order_id.as_deref())
+        else {
+            return failed("not an order event".into());
+        };
+        let kind = if ev.event_type == "TableOrderUpdate" {
+            IikoOrderKind::Table
+        } else {
+            IikoOrderKind::Delivery
+        };
+        let login = match self
+            .d
+            .integrations
+            .iiko_api_login(ctx, integration.id)
+            .await
+        {
+            Ok(Some(l)) => l,
+            Ok(None) => {
+                return failed(
+                    "no iikoCloud apiLogin is set for this integration: set it, then reprocess \
+                     (orders are confirmed with iikoCloud before any points)"
+                        .into(),
+                );
+            }
+            Err(e) => return Err(ProcessError::Retry(e.to_string())),
+        };
+        let info = match self.d.iiko.order_info(&login, kind, org, order_id).await {
+            Ok(Some(info)) => info,
+            Ok(None) => return failed(format!("iikoCloud does not know order {order_id}")),
+            Err(IikoCloudError::Refused(why)) => {
+                return failed(format!("iikoCloud refused: {why}"));
+            }
+            Err(IikoCloudError::Unavailable(why)) => return Err(ProcessError::Retry(why)),
+        };
+        let info = info.as_object();
+        let answered_id = info.and_then(|i| i.get("id")?.as_str());
+        let answered_org = info.and_then(|i| i.get("organizationId")?.as_str());
+        if answered_id != Some(order_id) || answered_org.is_some_and(|o| o != org) {
+            return failed("iikoCloud answered with another order".into());
+        }
+        Ok(
+            match formats::iiko_order_check(info, ev.external_id.as_deref()) {
+                Ok(Ok(check)) => Ok(check),
+                Ok(Err(why)) => Err((EventStatus::Ignored, format!("in iikoCloud: {why}"))),
+                Err(why) => Err((EventStatus::Failed, format!("in iikoCloud: {why}"))),
+            },
+        )
     }
 }
 

@@ -463,6 +463,7 @@ pub mod integrations {
         pub previous_valid_until: Option<DateTimeUtc>,
         pub secret_rotated_at: DateTimeUtc,
         pub created_at: DateTimeUtc,
+        pub iiko_api_login_sealed: Option<String>,
     }
     no_relations!();
 }

@@ -16,6 +16,9 @@ describe('error code → message', () => {
     );
     expect(describeError(new ApiError('RATE_LIMITED'), en).message).toBe('Too many attempts. Please wait a moment and try again.');
     expect(describeError(new ApiError('INTERNAL', 'panic at db.rs:12'), en).message).toBe('Server error. Please try again later.');
+    const unavailable = describeError(new ApiError('UNAVAILABLE', 'iikoCloud could not be reached to check the apiLogin (timed out); try again'), en);
+    expect(unavailable.message).toBe('An outside service could not be reached. Try again in a minute.');
+    expect(unavailable.detail).toContain('iikoCloud');
   });
 
   it('does not leak the raw server message as the main text', () => {

@@ -9,6 +9,7 @@ export const SERVER_ERROR_CODES = [
   'VALIDATION',
   'CONFLICT',
   'RATE_LIMITED',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
@@ -134,6 +135,9 @@ export function describeError(
   }
   if (err.code === 'CONFLICT') {
     return { code: err.code, message: t('error.CONFLICT'), detail: serverDetail(err) };
+  }
+  if (err.code === 'UNAVAILABLE') {
+    return { code: err.code, message: t('error.UNAVAILABLE'), detail: serverDetail(err) };
   }
   return { code: err.code, message: t(errorMessageKey(err.code)) };
 }

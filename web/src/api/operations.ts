@@ -511,6 +511,7 @@ export const IntegrationFieldsFragment = graphql(`
     secretRotatedAt
     previousSecretValidUntil
     createdAt
+    iikoApiLoginSet
   }
 `);
 
@@ -529,6 +530,12 @@ export const CreateIntegrationDocument = graphql(`
 export const RotateIntegrationSecretDocument = graphql(`
   mutation RotateIntegrationSecret($id: ID!) {
     rotateIntegrationSecret(id: $id) { secret integration { ...IntegrationFields } }
+  }
+`);
+
+export const SetIikoApiLoginDocument = graphql(`
+  mutation SetIikoApiLogin($id: ID!, $apiLogin: String) {
+    setIikoApiLogin(id: $id, apiLogin: $apiLogin) { ...IntegrationFields }
   }
 `);
 

@@ -75,10 +75,11 @@ type Documents = {
     "\n  mutation UpdateMyGuestProfile($input: UpdateMyGuestProfileInput!) {\n    updateMyGuestProfile(input: $input) { ...MyCardFields }\n  }\n": typeof types.UpdateMyGuestProfileDocument,
     "\n  subscription MyCardUpdated {\n    myCardUpdated { guestId balance held available levelId }\n  }\n": typeof types.MyCardUpdatedDocument,
     "\n  query MyPromotions {\n    myPromotions {\n      id\n      name\n      kind\n      rule { ...PromotionRuleFields }\n      startsOn\n      endsOn\n      windowStartsOn\n      windowEndsOn\n      granted\n    }\n  }\n": typeof types.MyPromotionsDocument,
-    "\n  fragment IntegrationFields on Integration {\n    id\n    kind\n    name\n    locationId\n    active\n    endpointUrl\n    secretRotatedAt\n    previousSecretValidUntil\n    createdAt\n  }\n": typeof types.IntegrationFieldsFragmentDoc,
+    "\n  fragment IntegrationFields on Integration {\n    id\n    kind\n    name\n    locationId\n    active\n    endpointUrl\n    secretRotatedAt\n    previousSecretValidUntil\n    createdAt\n    iikoApiLoginSet\n  }\n": typeof types.IntegrationFieldsFragmentDoc,
     "\n  query Integrations {\n    integrations { ...IntegrationFields }\n  }\n": typeof types.IntegrationsDocument,
     "\n  mutation CreateIntegration($input: CreateIntegrationInput!) {\n    createIntegration(input: $input) { secret integration { ...IntegrationFields } }\n  }\n": typeof types.CreateIntegrationDocument,
     "\n  mutation RotateIntegrationSecret($id: ID!) {\n    rotateIntegrationSecret(id: $id) { secret integration { ...IntegrationFields } }\n  }\n": typeof types.RotateIntegrationSecretDocument,
+    "\n  mutation SetIikoApiLogin($id: ID!, $apiLogin: String) {\n    setIikoApiLogin(id: $id, apiLogin: $apiLogin) { ...IntegrationFields }\n  }\n": typeof types.SetIikoApiLoginDocument,
     "\n  mutation DisableIntegration($id: ID!) {\n    disableIntegration(id: $id) { ...IntegrationFields }\n  }\n": typeof types.DisableIntegrationDocument,
     "\n  mutation EnableIntegration($id: ID!) {\n    enableIntegration(id: $id) { ...IntegrationFields }\n  }\n": typeof types.EnableIntegrationDocument,
     "\n  fragment InboundEventFields on InboundEvent {\n    id\n    kind\n    externalId\n    status\n    error\n    checkId\n    payload\n    receivedAt\n    processedAt\n  }\n": typeof types.InboundEventFieldsFragmentDoc,
@@ -179,10 +180,11 @@ const documents: Documents = {
     "\n  mutation UpdateMyGuestProfile($input: UpdateMyGuestProfileInput!) {\n    updateMyGuestProfile(input: $input) { ...MyCardFields }\n  }\n": types.UpdateMyGuestProfileDocument,
     "\n  subscription MyCardUpdated {\n    myCardUpdated { guestId balance held available levelId }\n  }\n": types.MyCardUpdatedDocument,
     "\n  query MyPromotions {\n    myPromotions {\n      id\n      name\n      kind\n      rule { ...PromotionRuleFields }\n      startsOn\n      endsOn\n      windowStartsOn\n      windowEndsOn\n      granted\n    }\n  }\n": types.MyPromotionsDocument,
-    "\n  fragment IntegrationFields on Integration {\n    id\n    kind\n    name\n    locationId\n    active\n    endpointUrl\n    secretRotatedAt\n    previousSecretValidUntil\n    createdAt\n  }\n": types.IntegrationFieldsFragmentDoc,
+    "\n  fragment IntegrationFields on Integration {\n    id\n    kind\n    name\n    locationId\n    active\n    endpointUrl\n    secretRotatedAt\n    previousSecretValidUntil\n    createdAt\n    iikoApiLoginSet\n  }\n": types.IntegrationFieldsFragmentDoc,
     "\n  query Integrations {\n    integrations { ...IntegrationFields }\n  }\n": types.IntegrationsDocument,
     "\n  mutation CreateIntegration($input: CreateIntegrationInput!) {\n    createIntegration(input: $input) { secret integration { ...IntegrationFields } }\n  }\n": types.CreateIntegrationDocument,
     "\n  mutation RotateIntegrationSecret($id: ID!) {\n    rotateIntegrationSecret(id: $id) { secret integration { ...IntegrationFields } }\n  }\n": types.RotateIntegrationSecretDocument,
+    "\n  mutation SetIikoApiLogin($id: ID!, $apiLogin: String) {\n    setIikoApiLogin(id: $id, apiLogin: $apiLogin) { ...IntegrationFields }\n  }\n": types.SetIikoApiLoginDocument,
     "\n  mutation DisableIntegration($id: ID!) {\n    disableIntegration(id: $id) { ...IntegrationFields }\n  }\n": types.DisableIntegrationDocument,
     "\n  mutation EnableIntegration($id: ID!) {\n    enableIntegration(id: $id) { ...IntegrationFields }\n  }\n": types.EnableIntegrationDocument,
     "\n  fragment InboundEventFields on InboundEvent {\n    id\n    kind\n    externalId\n    status\n    error\n    checkId\n    payload\n    receivedAt\n    processedAt\n  }\n": types.InboundEventFieldsFragmentDoc,
@@ -466,7 +468,7 @@ export function graphql(source: "\n  query MyPromotions {\n    myPromotions {\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment IntegrationFields on Integration {\n    id\n    kind\n    name\n    locationId\n    active\n    endpointUrl\n    secretRotatedAt\n    previousSecretValidUntil\n    createdAt\n  }\n"): typeof import('./graphql').IntegrationFieldsFragmentDoc;
+export function graphql(source: "\n  fragment IntegrationFields on Integration {\n    id\n    kind\n    name\n    locationId\n    active\n    endpointUrl\n    secretRotatedAt\n    previousSecretValidUntil\n    createdAt\n    iikoApiLoginSet\n  }\n"): typeof import('./graphql').IntegrationFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -479,6 +481,10 @@ export function graphql(source: "\n  mutation CreateIntegration($input: CreateIn
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RotateIntegrationSecret($id: ID!) {\n    rotateIntegrationSecret(id: $id) { secret integration { ...IntegrationFields } }\n  }\n"): typeof import('./graphql').RotateIntegrationSecretDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetIikoApiLogin($id: ID!, $apiLogin: String) {\n    setIikoApiLogin(id: $id, apiLogin: $apiLogin) { ...IntegrationFields }\n  }\n"): typeof import('./graphql').SetIikoApiLoginDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

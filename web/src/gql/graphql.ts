@@ -869,40 +869,48 @@ export type MyPromotionsQuery = { myPromotions: Array<{ id: string, name: string
       | { __typename: 'WelcomeRule', points: number }
      }> };
 
-export type IntegrationFieldsFragment = { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string };
+export type IntegrationFieldsFragment = { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string, iikoApiLoginSet: boolean };
 
 export type IntegrationsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type IntegrationsQuery = { integrations: Array<{ id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string }> };
+export type IntegrationsQuery = { integrations: Array<{ id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string, iikoApiLoginSet: boolean }> };
 
 export type CreateIntegrationMutationVariables = Exact<{
   input: CreateIntegrationInput;
 }>;
 
 
-export type CreateIntegrationMutation = { createIntegration: { secret: string, integration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string } } };
+export type CreateIntegrationMutation = { createIntegration: { secret: string, integration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string, iikoApiLoginSet: boolean } } };
 
 export type RotateIntegrationSecretMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type RotateIntegrationSecretMutation = { rotateIntegrationSecret: { secret: string, integration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string } } };
+export type RotateIntegrationSecretMutation = { rotateIntegrationSecret: { secret: string, integration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string, iikoApiLoginSet: boolean } } };
+
+export type SetIikoApiLoginMutationVariables = Exact<{
+  id: string;
+  apiLogin?: string | null | undefined;
+}>;
+
+
+export type SetIikoApiLoginMutation = { setIikoApiLogin: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string, iikoApiLoginSet: boolean } };
 
 export type DisableIntegrationMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type DisableIntegrationMutation = { disableIntegration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string } };
+export type DisableIntegrationMutation = { disableIntegration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string, iikoApiLoginSet: boolean } };
 
 export type EnableIntegrationMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type EnableIntegrationMutation = { enableIntegration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string } };
+export type EnableIntegrationMutation = { enableIntegration: { id: string, kind: IntegrationKind, name: string, locationId: string, active: boolean, endpointUrl: string, secretRotatedAt: string, previousSecretValidUntil: string | null, createdAt: string, iikoApiLoginSet: boolean } };
 
 export type InboundEventFieldsFragment = { id: string, kind: string, externalId: string | null, status: InboundEventStatus, error: string | null, checkId: string | null, payload: string, receivedAt: string, processedAt: string | null };
 
@@ -1381,6 +1389,7 @@ export const IntegrationFieldsFragmentDoc = new TypedDocumentString(`
   secretRotatedAt
   previousSecretValidUntil
   createdAt
+  iikoApiLoginSet
 }
     `, {"fragmentName":"IntegrationFields"}) as unknown as TypedDocumentString<IntegrationFieldsFragment, unknown>;
 export const InboundEventFieldsFragmentDoc = new TypedDocumentString(`
@@ -2624,6 +2633,7 @@ export const IntegrationsDocument = new TypedDocumentString(`
   secretRotatedAt
   previousSecretValidUntil
   createdAt
+  iikoApiLoginSet
 }`) as unknown as TypedDocumentString<IntegrationsQuery, IntegrationsQueryVariables>;
 export const CreateIntegrationDocument = new TypedDocumentString(`
     mutation CreateIntegration($input: CreateIntegrationInput!) {
@@ -2644,6 +2654,7 @@ export const CreateIntegrationDocument = new TypedDocumentString(`
   secretRotatedAt
   previousSecretValidUntil
   createdAt
+  iikoApiLoginSet
 }`) as unknown as TypedDocumentString<CreateIntegrationMutation, CreateIntegrationMutationVariables>;
 export const RotateIntegrationSecretDocument = new TypedDocumentString(`
     mutation RotateIntegrationSecret($id: ID!) {
@@ -2664,7 +2675,26 @@ export const RotateIntegrationSecretDocument = new TypedDocumentString(`
   secretRotatedAt
   previousSecretValidUntil
   createdAt
+  iikoApiLoginSet
 }`) as unknown as TypedDocumentString<RotateIntegrationSecretMutation, RotateIntegrationSecretMutationVariables>;
+export const SetIikoApiLoginDocument = new TypedDocumentString(`
+    mutation SetIikoApiLogin($id: ID!, $apiLogin: String) {
+  setIikoApiLogin(id: $id, apiLogin: $apiLogin) {
+    ...IntegrationFields
+  }
+}
+    fragment IntegrationFields on Integration {
+  id
+  kind
+  name
+  locationId
+  active
+  endpointUrl
+  secretRotatedAt
+  previousSecretValidUntil
+  createdAt
+  iikoApiLoginSet
+}`) as unknown as TypedDocumentString<SetIikoApiLoginMutation, SetIikoApiLoginMutationVariables>;
 export const DisableIntegrationDocument = new TypedDocumentString(`
     mutation DisableIntegration($id: ID!) {
   disableIntegration(id: $id) {
@@ -2681,6 +2711,7 @@ export const DisableIntegrationDocument = new TypedDocumentString(`
   secretRotatedAt
   previousSecretValidUntil
   createdAt
+  iikoApiLoginSet
 }`) as unknown as TypedDocumentString<DisableIntegrationMutation, DisableIntegrationMutationVariables>;
 export const EnableIntegrationDocument = new TypedDocumentString(`
     mutation EnableIntegration($id: ID!) {
@@ -2698,6 +2729,7 @@ export const EnableIntegrationDocument = new TypedDocumentString(`
   secretRotatedAt
   previousSecretValidUntil
   createdAt
+  iikoApiLoginSet
 }`) as unknown as TypedDocumentString<EnableIntegrationMutation, EnableIntegrationMutationVariables>;
 export const IntegrationEventsDocument = new TypedDocumentString(`
     query IntegrationEvents($integrationId: ID!, $statuses: [InboundEventStatus!], $first: Int, $after: String, $last: Int, $before: String) {

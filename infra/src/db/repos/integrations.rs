@@ -27,6 +27,9 @@ use crate::secret_box::SecretBox;
 
 impl IdOf<inbound_events::Column> for inbound_events::Model {}
 
+/// The purpose the iikoCloud `apiLogin` is sealed for.
+const IIKO_LOGIN: &str = "iiko-api-login";
+
 /// Both integration ports over the database and a [`SecretBox`].
 pub struct SqlIntegrations {
     db: Db,
@@ -43,6 +46,31 @@ impl SqlIntegrations {
 
     fn context(tenant: TenantId, id: IntegrationId) -> String {
         format!("integration:{tenant}:{id}")
+    }
+
+    /// Seals another secret of the integration, bound to its purpose.
+    fn seal_in(
+        &self,
+        tenant: TenantId,
+        id: IntegrationId,
+        purpose: &str,
+        secret: &str,
+    ) -> Result<String, StoreError> {
+        self.sealer
+            .seal(secret, &format!("{}:{purpose}", Self::context(tenant, id)))
+            .map_err(|e| StoreError::Internal(e.to_string()))
+    }
+
+    fn open_in(
+        &self,
+        tenant: TenantId,
+        id: IntegrationId,
+        purpose: &str,
+        sealed: &str,
+    ) -> Result<String, StoreError> {
+        self.sealer
+            .open(sealed, &format!("{}:{purpose}", Self::context(tenant, id)))
+            .map_err(|e| StoreError::Internal(e.to_string()))
     }
 
     fn seal(
@@ -83,6 +111,7 @@ fn to_integration(m: &integrations::Model) -> Result<Integration, StoreError> {
         secret_rotated_at: m.secret_rotated_at,
         previous_valid_until: m.previous_valid_until,
         created_at: m.created_at,
+        iiko_api_login_set: m.iiko_api_login_sealed.is_some(),
     })
 }
 
@@ -174,6 +203,7 @@ impl IntegrationStore for SqlIntegrations {
             previous_valid_until: Set(None),
             secret_rotated_at: Set(i.secret_rotated_at),
             created_at: Set(i.created_at),
+            iiko_api_login_sealed: Set(None),
         })
         .exec_without_returning(&txn)
         .await
@@ -256,6 +286,47 @@ impl IntegrationStore for SqlIntegrations {
             .map_err(internal)?;
         txn.commit().await.map_err(internal)?;
         rows.iter().map(to_integration).collect()
+    }
+
+    async fn set_iiko_api_login(
+        &self,
+        ctx: &Ctx,
+        id: IntegrationId,
+        api_login: Option<&str>,
+        audit: AuditRecord,
+    ) -> Result<Integration, StoreError> {
+        let sealed = api_login
+            .map(|l| self.seal_in(ctx.tenant(), id, IIKO_LOGIN, l))
+            .transpose()?;
+        let txn = self.db.tenant_tx(ctx).await?;
+        find(&txn, ctx, id).await?;
+        integrations::Entity::update_many()
+            .col_expr(
+                integrations::Column::IikoApiLoginSealed,
+                Expr::value(sealed),
+            )
+            .filter(integrations::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(integrations::Column::Id.eq(id.as_uuid()))
+            .exec(&txn)
+            .await
+            .map_err(internal)?;
+        write_audit(&txn, ctx, audit, self.clock.now()).await?;
+        let after = find(&txn, ctx, id).await?;
+        txn.commit().await.map_err(internal)?;
+        to_integration(&after)
+    }
+
+    async fn iiko_api_login(
+        &self,
+        ctx: &Ctx,
+        id: IntegrationId,
+    ) -> Result<Option<String>, StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let row = find(&txn, ctx, id).await;
+        txn.commit().await.map_err(internal)?;
+        row?.iiko_api_login_sealed
+            .map(|sealed| self.open_in(ctx.tenant(), id, IIKO_LOGIN, &sealed))
+            .transpose()
     }
 
     async fn for_delivery(

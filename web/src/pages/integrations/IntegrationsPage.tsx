@@ -12,6 +12,7 @@ import {
   LocationsDocument,
   ReprocessIntegrationEventDocument,
   RotateIntegrationSecretDocument,
+  SetIikoApiLoginDocument,
 } from '../../api/operations';
 import { serverFieldError, isFieldError } from '../../components/formErrors';
 import { LiveIndicator } from '../../components/LiveIndicator';
@@ -224,6 +225,11 @@ export function IntegrationsPage() {
                       <StatusBadge tone={i.active ? 'ok' : 'off'} testId="integration-status" value={i.active ? 'active' : 'disabled'}>
                         {i.active ? t('integrations.active') : t('integrations.inactive')}
                       </StatusBadge>
+                      {i.kind === 'IIKO' && !i.iikoApiLoginSet ? (
+                        <span className="block field-error" data-testid="integration-iiko-login-missing">
+                          {t('integrations.iiko.missing')}
+                        </span>
+                      ) : null}
                     </td>
                     <td className="url-cell">
                       <code className="url-value" data-testid="integration-url">
@@ -278,6 +284,7 @@ export function IntegrationsPage() {
         ) : null}
       </section>
 
+      {selected?.kind === 'IIKO' ? <IikoApiLoginForm key={`iiko-${selected.id}`} integration={selected} onSaved={replace} /> : null}
       {selected ? <EventLog key={selected.id} integration={selected} /> : null}
       <SigningHelp integration={selected ?? integrations?.[0] ?? null} />
     </section>
@@ -365,6 +372,72 @@ function CreateIntegrationForm({
 }
 
 /** The deliveries of one integration, newest first, refreshed quietly while open. */
+/** iiko: the iikoCloud apiLogin every closed order is confirmed with before any points. */
+function IikoApiLoginForm({ integration, onSaved }: { integration: Integration; onSaved: (i: Integration) => void }) {
+  const { t } = useI18n();
+  const { client } = useSession();
+  const [login, setLogin] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const save = async (apiLogin: string | null) => {
+    setBusy(true);
+    setError(undefined);
+    setNotice(null);
+    try {
+      const data = await client.request(SetIikoApiLoginDocument, { id: integration.id, apiLogin });
+      onSaved(data.setIikoApiLogin);
+      setLogin('');
+      setNotice(apiLogin === null ? t('integrations.iiko.cleared') : t('integrations.iiko.saved'));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void save(login);
+  };
+  const clear = () => {
+    if (!window.confirm(t('integrations.iiko.confirmClear', { name: integration.name }))) return;
+    void save(null);
+  };
+  const loginError = serverFieldError(error, 'apiLogin', t);
+  return (
+    <section className="card" aria-labelledby="iiko-login-title" data-testid="iiko-login">
+      <h2 id="iiko-login-title">{t('integrations.iiko.title', { name: integration.name })}</h2>
+      <p className="muted">{t('integrations.iiko.intro')}</p>
+      <p data-testid="iiko-login-state" data-set={integration.iikoApiLoginSet}>
+        {integration.iikoApiLoginSet ? t('integrations.iiko.isSet') : t('integrations.iiko.notSet')}
+      </p>
+      <SuccessNotice message={notice} testId="iiko-login-notice" onDismiss={() => setNotice(null)} />
+      {isFieldError(error, ['apiLogin']) ? null : <ErrorNotice error={error} testId="iiko-login-error" />}
+      <form className="form-row" onSubmit={submit} noValidate>
+        <TextField
+          label={t('integrations.iiko.label')}
+          type="password"
+          autoComplete="off"
+          value={login}
+          onValueChange={setLogin}
+          error={loginError}
+          hint={t('integrations.iiko.hint')}
+          testId="iiko-login-input"
+        />
+        <button type="submit" className="button" disabled={busy || !login.trim()} data-testid="iiko-login-save">
+          {integration.iikoApiLoginSet ? t('integrations.iiko.replace') : t('integrations.iiko.save')}
+        </button>
+        {integration.iikoApiLoginSet ? (
+          <button type="button" className="button button-secondary" disabled={busy} onClick={clear} data-testid="iiko-login-clear">
+            {t('integrations.iiko.clear')}
+          </button>
+        ) : null}
+      </form>
+    </section>
+  );
+}
+
 function EventLog({ integration }: { integration: Integration }) {
   const { t, formatDateTime } = useI18n();
   const { client } = useSession();
