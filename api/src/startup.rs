@@ -332,10 +332,19 @@ impl Application {
                 clock: Arc::clone(&clock),
             },
         ));
-        let telegram = Arc::new(
-            infra::telegram::BotApi::new(&settings.telegram_api_url)
-                .map_err(StartupError::Other)?,
-        );
+        let mut bot_api = infra::telegram::BotApi::new(&settings.telegram_api_url)
+            .map_err(StartupError::Other)?;
+        // Several processes share the bots' rate limits through the same Redis as the events.
+        if let Some(url) = settings
+            .redis_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+        {
+            bot_api = bot_api
+                .share_limits(url, &settings.redis_prefix)
+                .map_err(StartupError::Other)?;
+        }
+        let telegram = Arc::new(bot_api);
         let notifications = Arc::new(domain::notifications::NotificationService::new(
             domain::notifications::NotificationDeps {
                 store: store.clone(),
