@@ -18,6 +18,7 @@ mod m20261121_000010_integrations;
 mod m20261121_000011_password_resets;
 mod m20261121_000012_notifications;
 mod m20261121_000013_iiko_api_login;
+mod m20261121_000014_guest_language;
 pub mod rls;
 
 /// All migrations in order.
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000011_password_resets::Migration),
             Box::new(m20261121_000012_notifications::Migration),
             Box::new(m20261121_000013_iiko_api_login::Migration),
+            Box::new(m20261121_000014_guest_language::Migration),
         ]
     }
 }

@@ -267,4 +267,31 @@ test('a guest opens the Mini App, a check is processed at the till, the points a
       await page.context().close();
     }
   });
+
+  await step('8. an English-speaking guest sees the Mini App in English, and their notifications are recorded to be written in English', async () => {
+    const user = { id: TG_USER.id + 1, first_name: 'Emma', username: 'emma_guest', language_code: 'en' };
+    const initData = signInitData({ query_id: `AAH${run}e`, user: JSON.stringify(user), auth_date: String(Math.floor(Date.now() / 1000)) }, BOT_TOKEN);
+    const page = await newPage(browser, 'E', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await page.goto(`${server.baseUrl}/app?tenant=${tenantId}${launchHash(initData, THEME)}`);
+      await expectVisible(page, 'miniapp-card');
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'en', 'language_code "en" → English');
+      // The same guest, signed in over GraphQL: the language the app recorded.
+      const { guestSignIn } = await server.gql(
+        'mutation($t: ID!, $d: String!) { guestSignIn(tenantId: $t, initData: $d) { token } }',
+        { t: tenantId, d: initData },
+      );
+      const deadline = Date.now() + 15_000;
+      let language = null;
+      while (Date.now() < deadline) {
+        ({ myNotificationLanguage: language } = await server.gql('{ myNotificationLanguage }', {}, guestSignIn.token));
+        if (language === 'EN') break;
+        await page.waitForTimeout(200);
+      }
+      assert.equal(language, 'EN');
+      await shot(page, 'E-english-guest');
+    } finally {
+      await page.context().close();
+    }
+  });
 });

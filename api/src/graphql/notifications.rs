@@ -14,6 +14,7 @@ use domain::{Actor, NotificationId};
 use futures_util::{Stream, StreamExt};
 
 use crate::error::{GqlResult, invalid};
+use crate::graphql::identity::types::Locale;
 use crate::graphql::{
     Authenticated, Conn, GuestOnly, PageArgs, Perm, authenticated, connection, guest, guest_ctx,
     requires, staff_ctx,
@@ -248,6 +249,13 @@ impl NotificationQuery {
     ) -> Result<NotificationPreferences> {
         Ok(svc(ctx)?.preferences(guest_ctx(ctx)?).await.gql()?.into())
     }
+
+    /// The language the guest's notifications are written in (Russian until
+    /// the Mini App records one).
+    #[graphql(guard = "GuestOnly", directive = guest::apply())]
+    async fn my_notification_language(&self, ctx: &Context<'_>) -> Result<Locale> {
+        Ok(svc(ctx)?.language(guest_ctx(ctx)?).await.gql()?.into())
+    }
 }
 
 /// Notification mutations.
@@ -299,6 +307,21 @@ impl NotificationMutation {
             .await
             .gql()?;
         Ok(count(n))
+    }
+
+    /// Records the language of the guest's notifications (in the Mini App, in
+    /// Telegram, by e-mail). The Mini App sends the one it shows.
+    #[graphql(guard = "GuestOnly", directive = guest::apply())]
+    async fn set_my_notification_language(
+        &self,
+        ctx: &Context<'_>,
+        language: Locale,
+    ) -> Result<Locale> {
+        Ok(svc(ctx)?
+            .set_language(guest_ctx(ctx)?, language.into())
+            .await
+            .gql()?
+            .into())
     }
 
     /// Changes the guest's channel choices.

@@ -310,6 +310,56 @@ async fn a_check_notifies_its_guest_once_in_app_and_in_telegram(backend: Backend
 }
 both_backends!(a_check_notifies_its_guest_once_in_app_and_in_telegram);
 
+async fn a_guest_gets_notifications_in_the_language_the_mini_app_recorded(backend: Backend) {
+    let (bot_url, mock) = start_bot_mock().await;
+    let w = world(backend, &bot_url).await;
+    let language = "{ myNotificationLanguage }";
+    let set = "mutation($l: Locale!) { setMyNotificationLanguage(language: $l) }";
+    let r = w.app.ok(Some(&w.guest_token), language, json!({})).await;
+    assert_eq!(r["myNotificationLanguage"], "RU", "Russian until told");
+    let r = w
+        .app
+        .ok(Some(&w.guest_token), set, json!({ "l": "EN" }))
+        .await;
+    assert_eq!(r["setMyNotificationLanguage"], "EN");
+    let r = w.app.ok(Some(&w.guest_token), language, json!({})).await;
+    assert_eq!(r["myNotificationLanguage"], "EN");
+    // Staff have none (theirs is the profile's); a bad value changes nothing.
+    let staff = w
+        .app
+        .gql(Some(&w.owner.access), set, json!({ "l": "EN" }))
+        .await;
+    assert_eq!(code(&staff), Some("FORBIDDEN"), "{staff}");
+    let bad = w
+        .app
+        .gql(Some(&w.guest_token), set, json!({ "l": "DE" }))
+        .await;
+    assert!(bad["errors"].is_array(), "{bad}");
+
+    w.check("lang-1", 50_000).await;
+    wait_until(
+        "the guest's notification",
+        Duration::from_secs(15),
+        || async { w.my_notifications(&w.guest_token).await["myNotifications"]["totalCount"] == 1 },
+    )
+    .await;
+    let mine = w.my_notifications(&w.guest_token).await;
+    assert_eq!(
+        mine["myNotifications"]["nodes"][0]["title"], "+15 points",
+        "{mine}"
+    );
+    wait_until("one sendMessage", Duration::from_secs(15), || async {
+        !mock.sent().is_empty()
+    })
+    .await;
+    let text = mock.sent()[0].body["text"]
+        .as_str()
+        .expect("text")
+        .to_owned();
+    assert!(text.starts_with("<b>+15 points</b>\n"), "{text}");
+}
+both_backends!(a_guest_gets_notifications_in_the_language_the_mini_app_recorded);
+
 async fn telegram_429_is_waited_out_and_403_stops_sends_to_that_chat(backend: Backend) {
     let (bot_url, mock) = start_bot_mock().await;
     let w = world(backend, &bot_url).await;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::models::{Channel, Notification, Preferences, Recipient};
 use crate::Ctx;
-use crate::identity::StoreError;
+use crate::identity::{Locale, StoreError};
 use crate::ids::NotificationId;
 use crate::jobs::NewJob;
 use crate::page::{Page, PageRequest};
@@ -149,6 +149,18 @@ pub trait NotificationStore: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
+    /// Records the recipient's language (keeps the choices and the blocked mark).
+    ///
+    /// # Errors
+    /// Storage failure.
+    async fn set_locale(
+        &self,
+        ctx: &Ctx,
+        recipient: Recipient,
+        locale: Locale,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
     /// Claims the delivery of `id` on `channel` until `until`, unless it is
     /// finished or claimed by a live run.
     ///
@@ -184,6 +196,8 @@ pub struct StoredPreferences {
     pub prefs: Preferences,
     /// When their Telegram chat blocked the bot, if it did.
     pub telegram_blocked_at: Option<DateTime<Utc>>,
+    /// A guest's language, once the Mini App told it.
+    pub locale: Option<Locale>,
 }
 
 /// Why a Telegram message was not sent.

@@ -142,7 +142,8 @@ impl NotificationService {
 
     // ----- the centre -------------------------------------------------------------
 
-    /// The caller's language for rendering (staff: their profile; guests: Russian).
+    /// A recipient's language for rendering: staff their profile's; guests the
+    /// one the Mini App recorded, Russian until it did.
     async fn locale(&self, ctx: &Ctx, recipient: Recipient) -> Locale {
         match recipient {
             Recipient::Staff(u) => self
@@ -152,7 +153,54 @@ impl NotificationService {
                 .await
                 .map(|m| m.user.locale)
                 .unwrap_or_default(),
-            Recipient::Guest(_) => Locale::Ru,
+            Recipient::Guest(_) => self.guest_locale(ctx, recipient).await.unwrap_or_default(),
+        }
+    }
+
+    async fn guest_locale(&self, ctx: &Ctx, r: Recipient) -> Result<Locale, StoreError> {
+        Ok(self
+            .d
+            .store
+            .preferences(ctx, r)
+            .await?
+            .and_then(|s| s.locale)
+            .unwrap_or_default())
+    }
+
+    /// The calling guest's language for notifications.
+    ///
+    /// # Errors
+    /// `Validation` for staff (their language is their profile's).
+    pub async fn language(&self, ctx: &Ctx) -> Result<Locale, NotificationError> {
+        match recipient_of(ctx)? {
+            r @ Recipient::Guest(_) => Ok(self.guest_locale(ctx, r).await?),
+            Recipient::Staff(_) => Err(NotificationError::Validation(
+                "staff notifications use the language of the staff profile".into(),
+            )),
+        }
+    }
+
+    /// Records the calling guest's language: notifications are rendered in it,
+    /// in the Mini App, in Telegram and by e-mail.
+    ///
+    /// # Errors
+    /// `Validation` for staff (their language is their profile's).
+    pub async fn set_language(
+        &self,
+        ctx: &Ctx,
+        locale: Locale,
+    ) -> Result<Locale, NotificationError> {
+        match recipient_of(ctx)? {
+            r @ Recipient::Guest(_) => {
+                self.d
+                    .store
+                    .set_locale(ctx, r, locale, self.d.clock.now())
+                    .await?;
+                Ok(locale)
+            }
+            Recipient::Staff(_) => Err(NotificationError::Validation(
+                "staff notifications use the language of the staff profile".into(),
+            )),
         }
     }
 
@@ -678,22 +726,22 @@ impl NotificationService {
         let Some(chat) = g.telegram_id.filter(|_| !g.forgotten) else {
             return DeliveryOutcome::Skipped("the guest has no Telegram".into());
         };
-        match self.d.store.preferences(ctx, n.recipient).await {
+        let locale = match self.d.store.preferences(ctx, n.recipient).await {
             Ok(Some(s)) if s.telegram_blocked_at.is_some() => {
                 return DeliveryOutcome::Skipped("the chat blocked the bot".into());
             }
             Ok(Some(s)) if !s.prefs.telegram => {
                 return DeliveryOutcome::Skipped("Telegram turned off".into());
             }
-            Ok(_) => {}
+            Ok(s) => s.and_then(|s| s.locale).unwrap_or_default(),
             Err(e) => return later(e.to_string()),
-        }
+        };
         let token = match self.d.bots.token(ctx).await {
             Ok(Some(t)) => t,
             Ok(None) => return DeliveryOutcome::Skipped("the business has no bot".into()),
             Err(e) => return later(e.to_string()),
         };
-        let html = telegram_html(&render(n, Locale::Ru));
+        let html = telegram_html(&render(n, locale));
         match self.d.telegram.send_message(&token, chat, &html).await {
             Ok(()) => DeliveryOutcome::Sent,
             Err(TelegramError::RetryAfter(s)) => DeliveryOutcome::Retry {
@@ -732,7 +780,10 @@ impl NotificationService {
                 let Some(addr) = g.email.as_deref().and_then(|e| Email::parse(e).ok()) else {
                     return DeliveryOutcome::Skipped("the guest has no e-mail".into());
                 };
-                (addr, Locale::Ru)
+                match self.guest_locale(ctx, n.recipient).await {
+                    Ok(l) => (addr, l),
+                    Err(e) => return later(e.to_string()),
+                }
             }
             Recipient::Staff(u) => match self.d.staff.get(ctx, u).await {
                 Ok(m) if m.active => (m.user.email.clone(), m.user.locale),

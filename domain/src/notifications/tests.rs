@@ -16,9 +16,9 @@ use super::ports::{
 use super::service::{NotificationDeps, NotificationError, NotificationService};
 use crate::Ctx;
 use crate::events::{DomainEvent, types};
-use crate::identity::StoreError;
 use crate::identity::models::{AuditRecord, Role};
 use crate::identity::tests::harness::{Business, Member, World};
+use crate::identity::{Locale, StoreError};
 use crate::ids::{GuestId, NotificationId, TenantId};
 use crate::jobs::{Job, JobStatus, NewJob};
 use crate::loyalty::models::{Guest, GuestRef};
@@ -42,6 +42,17 @@ struct State {
     deliveries: HashMap<(NotificationId, Channel), Delivery>,
     prefs: HashMap<Recipient, StoredPreferences>,
     jobs: Vec<NewJob>,
+}
+
+impl State {
+    /// A recipient's settings, created with the defaults.
+    fn settings(&mut self, r: Recipient) -> &mut StoredPreferences {
+        self.prefs.entry(r).or_insert_with(|| StoredPreferences {
+            prefs: Preferences::default_for(&r),
+            telegram_blocked_at: None,
+            locale: None,
+        })
+    }
 }
 
 #[derive(Default)]
@@ -154,15 +165,7 @@ impl NotificationStore for FakeStore {
         prefs: Preferences,
         _at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut s = lock(&self.0);
-        let blocked = s.prefs.get(&recipient).and_then(|p| p.telegram_blocked_at);
-        s.prefs.insert(
-            recipient,
-            StoredPreferences {
-                prefs,
-                telegram_blocked_at: blocked,
-            },
-        );
+        lock(&self.0).settings(recipient).prefs = prefs;
         Ok(())
     }
 
@@ -172,18 +175,18 @@ impl NotificationStore for FakeStore {
         recipient: Recipient,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut s = lock(&self.0);
-        let prefs = s
-            .prefs
-            .get(&recipient)
-            .map_or_else(|| Preferences::default_for(&recipient), |p| p.prefs);
-        s.prefs.insert(
-            recipient,
-            StoredPreferences {
-                prefs,
-                telegram_blocked_at: Some(at),
-            },
-        );
+        lock(&self.0).settings(recipient).telegram_blocked_at = Some(at);
+        Ok(())
+    }
+
+    async fn set_locale(
+        &self,
+        _ctx: &Ctx,
+        recipient: Recipient,
+        locale: Locale,
+        _at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        lock(&self.0).settings(recipient).locale = Some(locale);
         Ok(())
     }
 
@@ -749,4 +752,49 @@ async fn preferences_and_the_centre_belong_to_their_reader() {
     );
     let cashier = &f.cashier.ctx;
     assert_eq!(f.svc.mark_read(cashier, None, true).await, Ok(0));
+}
+
+#[tokio::test]
+async fn a_guest_reads_and_receives_notifications_in_the_language_the_mini_app_recorded() {
+    let f = fixture().await;
+    let g = f.guest(Some(555), Some("anna@example.com"), true);
+    let me = Ctx::guest(f.business.tenant, g, crate::ctx::RequestMeta::default());
+    assert_eq!(
+        f.svc.language(&me).await,
+        Ok(Locale::Ru),
+        "Russian until told"
+    );
+    assert_eq!(f.svc.set_language(&me, Locale::En).await, Ok(Locale::En));
+    assert_eq!(f.svc.language(&me).await, Ok(Locale::En));
+    // Recording the language keeps the choices made before, and the reverse.
+    f.svc
+        .update_preferences(&me, None, None, Some(false))
+        .await
+        .expect("choices");
+    assert_eq!(f.svc.language(&me).await, Ok(Locale::En));
+    f.svc
+        .update_preferences(&me, None, None, Some(true))
+        .await
+        .expect("choices");
+
+    f.svc
+        .on_event(&f.system, &f.event(types::CHECK_PROCESSED, check(g, 15)))
+        .await
+        .expect("created");
+    let centre = f
+        .svc
+        .list(&me, false, PageRequest::default())
+        .await
+        .expect("centre");
+    let titles: Vec<_> = centre.items.iter().map(|s| s.title.clone()).collect();
+    assert_eq!(titles, vec!["+15 points".to_owned()]);
+    assert_eq!(f.run(&f.job_for(Channel::Telegram)).await, Ok(()));
+    let sent = lock(&f.telegram.sent).clone();
+    assert!(sent[0].1.starts_with("<b>+15 points</b>"), "{}", sent[0].1);
+
+    // Staff have no such setting: theirs is the profile's.
+    assert!(matches!(
+        f.svc.set_language(&f.business.owner.ctx, Locale::En).await,
+        Err(NotificationError::Validation(_))
+    ));
 }

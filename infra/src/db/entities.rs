@@ -645,6 +645,7 @@ pub mod notification_preferences {
         pub telegram: bool,
         pub telegram_blocked_at: Option<DateTimeUtc>,
         pub updated_at: DateTimeUtc,
+        pub locale: Option<String>,
     }
     no_relations!();
 }

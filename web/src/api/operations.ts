@@ -826,6 +826,12 @@ export const MyNotificationPreferencesDocument = graphql(`
   }
 `);
 
+export const SetMyNotificationLanguageDocument = graphql(`
+  mutation SetMyNotificationLanguage($language: Locale!) {
+    setMyNotificationLanguage(language: $language)
+  }
+`);
+
 export const UpdateMyNotificationPreferencesDocument = graphql(`
   mutation UpdateMyNotificationPreferences($input: NotificationPreferencesInput!) {
     updateMyNotificationPreferences(input: $input) { inApp email telegram }

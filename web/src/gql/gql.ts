@@ -116,6 +116,7 @@ type Documents = {
     "\n  query MyNotifications($last: Int, $before: String) {\n    myNotifications(last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...NotificationFields }\n    }\n    myUnreadNotificationCount\n  }\n": typeof types.MyNotificationsDocument,
     "\n  mutation MarkMyNotificationsRead($ids: [ID!], $all: Boolean) {\n    markMyNotificationsRead(ids: $ids, all: $all)\n  }\n": typeof types.MarkMyNotificationsReadDocument,
     "\n  query MyNotificationPreferences {\n    myNotificationPreferences { inApp email telegram }\n  }\n": typeof types.MyNotificationPreferencesDocument,
+    "\n  mutation SetMyNotificationLanguage($language: Locale!) {\n    setMyNotificationLanguage(language: $language)\n  }\n": typeof types.SetMyNotificationLanguageDocument,
     "\n  mutation UpdateMyNotificationPreferences($input: NotificationPreferencesInput!) {\n    updateMyNotificationPreferences(input: $input) { inApp email telegram }\n  }\n": typeof types.UpdateMyNotificationPreferencesDocument,
     "\n  subscription MyNotificationReceived {\n    myNotificationReceived { ...NotificationFields }\n  }\n": typeof types.MyNotificationReceivedDocument,
 };
@@ -221,6 +222,7 @@ const documents: Documents = {
     "\n  query MyNotifications($last: Int, $before: String) {\n    myNotifications(last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...NotificationFields }\n    }\n    myUnreadNotificationCount\n  }\n": types.MyNotificationsDocument,
     "\n  mutation MarkMyNotificationsRead($ids: [ID!], $all: Boolean) {\n    markMyNotificationsRead(ids: $ids, all: $all)\n  }\n": types.MarkMyNotificationsReadDocument,
     "\n  query MyNotificationPreferences {\n    myNotificationPreferences { inApp email telegram }\n  }\n": types.MyNotificationPreferencesDocument,
+    "\n  mutation SetMyNotificationLanguage($language: Locale!) {\n    setMyNotificationLanguage(language: $language)\n  }\n": types.SetMyNotificationLanguageDocument,
     "\n  mutation UpdateMyNotificationPreferences($input: NotificationPreferencesInput!) {\n    updateMyNotificationPreferences(input: $input) { inApp email telegram }\n  }\n": types.UpdateMyNotificationPreferencesDocument,
     "\n  subscription MyNotificationReceived {\n    myNotificationReceived { ...NotificationFields }\n  }\n": types.MyNotificationReceivedDocument,
 };
@@ -629,6 +631,10 @@ export function graphql(source: "\n  mutation MarkMyNotificationsRead($ids: [ID!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query MyNotificationPreferences {\n    myNotificationPreferences { inApp email telegram }\n  }\n"): typeof import('./graphql').MyNotificationPreferencesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetMyNotificationLanguage($language: Locale!) {\n    setMyNotificationLanguage(language: $language)\n  }\n"): typeof import('./graphql').SetMyNotificationLanguageDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

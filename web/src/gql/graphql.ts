@@ -1128,6 +1128,13 @@ export type MyNotificationPreferencesQueryVariables = Exact<{ [key: string]: nev
 
 export type MyNotificationPreferencesQuery = { myNotificationPreferences: { inApp: boolean, email: boolean, telegram: boolean } };
 
+export type SetMyNotificationLanguageMutationVariables = Exact<{
+  language: Locale;
+}>;
+
+
+export type SetMyNotificationLanguageMutation = { setMyNotificationLanguage: Locale };
+
 export type UpdateMyNotificationPreferencesMutationVariables = Exact<{
   input: NotificationPreferencesInput;
 }>;
@@ -3223,6 +3230,11 @@ export const MyNotificationPreferencesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MyNotificationPreferencesQuery, MyNotificationPreferencesQueryVariables>;
+export const SetMyNotificationLanguageDocument = new TypedDocumentString(`
+    mutation SetMyNotificationLanguage($language: Locale!) {
+  setMyNotificationLanguage(language: $language)
+}
+    `) as unknown as TypedDocumentString<SetMyNotificationLanguageMutation, SetMyNotificationLanguageMutationVariables>;
 export const UpdateMyNotificationPreferencesDocument = new TypedDocumentString(`
     mutation UpdateMyNotificationPreferences($input: NotificationPreferencesInput!) {
   updateMyNotificationPreferences(input: $input) {

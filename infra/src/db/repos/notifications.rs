@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::Ctx;
 use domain::NotificationId;
-use domain::identity::StoreError;
+use domain::identity::{Locale, StoreError};
 use domain::notifications::ports::{
     Claim, DeliveryOutcome, NewNotification, NotificationStore, StoredPreferences, deliver_job,
 };
@@ -209,6 +209,7 @@ impl NotificationStore for SqlStore {
                 telegram: m.telegram,
             },
             telegram_blocked_at: m.telegram_blocked_at,
+            locale: m.locale.as_deref().and_then(Locale::from_code),
         }))
     }
 
@@ -219,7 +220,17 @@ impl NotificationStore for SqlStore {
         prefs: Preferences,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        upsert_prefs(self, ctx, recipient, prefs, None, at).await
+        upsert_prefs(self, ctx, recipient, Change::Choices(prefs), at).await
+    }
+
+    async fn set_locale(
+        &self,
+        ctx: &Ctx,
+        recipient: Recipient,
+        locale: Locale,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        upsert_prefs(self, ctx, recipient, Change::Locale(locale), at).await
     }
 
     async fn mark_telegram_blocked(
@@ -229,15 +240,7 @@ impl NotificationStore for SqlStore {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         // A new row gets the defaults; an existing one keeps its choices.
-        upsert_prefs(
-            self,
-            ctx,
-            recipient,
-            Preferences::default_for(&recipient),
-            Some(at),
-            at,
-        )
-        .await
+        upsert_prefs(self, ctx, recipient, Change::Blocked(at), at).await
     }
 
     async fn claim(
@@ -316,21 +319,45 @@ impl NotificationStore for SqlStore {
     }
 }
 
+/// What one upsert of a recipient's settings changes (a new row gets the defaults besides).
+enum Change {
+    /// The channel choices.
+    Choices(Preferences),
+    /// The mark that their Telegram chat blocked the bot.
+    Blocked(DateTime<Utc>),
+    /// The language.
+    Locale(Locale),
+}
+
 async fn upsert_prefs(
     s: &SqlStore,
     ctx: &Ctx,
     recipient: Recipient,
-    prefs: Preferences,
-    blocked_at: Option<DateTime<Utc>>,
+    change: Change,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     use notification_preferences::Column as C;
     let txn = s.db.tenant_tx(ctx).await?;
-    // Marking a chat blocked changes only that mark; choosing changes only the choices.
-    let update = if blocked_at.is_some() {
-        vec![C::TelegramBlockedAt, C::UpdatedAt]
-    } else {
-        vec![C::InApp, C::Email, C::Telegram, C::UpdatedAt]
+    // Each change updates only its own columns of an existing row.
+    let (prefs, blocked_at, locale, update) = match change {
+        Change::Choices(p) => (
+            p,
+            None,
+            None,
+            vec![C::InApp, C::Email, C::Telegram, C::UpdatedAt],
+        ),
+        Change::Blocked(when) => (
+            Preferences::default_for(&recipient),
+            Some(when),
+            None,
+            vec![C::TelegramBlockedAt, C::UpdatedAt],
+        ),
+        Change::Locale(l) => (
+            Preferences::default_for(&recipient),
+            None,
+            Some(l.code().to_owned()),
+            vec![C::Locale, C::UpdatedAt],
+        ),
     };
     notification_preferences::Entity::insert(notification_preferences::ActiveModel {
         tenant_id: Set(ctx.tenant().as_uuid()),
@@ -341,6 +368,7 @@ async fn upsert_prefs(
         telegram: Set(prefs.telegram),
         telegram_blocked_at: Set(blocked_at),
         updated_at: Set(at),
+        locale: Set(locale),
     })
     .on_conflict(
         OnConflict::columns([C::TenantId, C::RecipientKind, C::RecipientId])

@@ -10,6 +10,7 @@ import {
   MyLedgerDocument,
   MyPromotionsDocument,
   UpdateMyGuestProfileDocument,
+  SetMyNotificationLanguageDocument,
 } from '../../api/operations';
 import type { MyCardFieldsFragment, MyLedgerQuery } from '../../gql/graphql';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -181,7 +182,7 @@ function DevForm({ tenantId, onSubmit }: { tenantId: string; onSubmit: (tenantId
 }
 
 function SignedIn({ tenantId, initData, botUsername, devMode }: { tenantId: string; initData: string; botUsername: string | null; devMode: boolean }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [phase, setPhase] = useState<Phase>({ kind: 'signingIn' });
   const [attempt, setAttempt] = useState(0);
   // Bumped when the guest token is replaced (linkMyPhone): the card screen starts over with it.
@@ -205,6 +206,13 @@ function SignedIn({ tenantId, initData, botUsername, devMode }: { tenantId: stri
       cancelled = true;
     };
   }, [tenantId, initData, attempt]);
+
+  // Notifications (here, in Telegram, by e-mail) are written in the language this app shows.
+  const readyClient = phase.kind === 'ready' ? phase.client : null;
+  useEffect(() => {
+    if (!readyClient) return;
+    readyClient.request(SetMyNotificationLanguageDocument, { language: locale === 'en' ? 'EN' : 'RU' }).catch(() => undefined);
+  }, [readyClient, locale]);
 
   if (phase.kind === 'signingIn') {
     return (
