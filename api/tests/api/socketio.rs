@@ -221,8 +221,10 @@ impl Client {
         let packet = auth.map_or_else(|| "0".to_owned(), |a| format!("0{a}"));
         self.send(&packet).await;
         loop {
+            // Generous: refusing an unknown API key still runs a (debug-build) argon2
+            // verification, which takes seconds on a loaded machine.
             let p = self
-                .recv(Duration::from_secs(5))
+                .recv(Duration::from_secs(20))
                 .await
                 .expect("an answer to CONNECT");
             if let Some(body) = p.strip_prefix('0') {

@@ -183,6 +183,32 @@ fn no_events(_: &BatchOutcome, _: Option<&Account>) -> Vec<DomainEvent> {
     Vec::new()
 }
 
+/// What a check comes to against the current state, before it is posted.
+struct CheckPlan {
+    /// The tenant's settings.
+    settings: LoyaltySettings,
+    /// Its levels.
+    levels: Vec<Level>,
+    /// Its currency.
+    currency: crate::money::Currency,
+    /// The guest's level before the check.
+    level: Option<Level>,
+    /// The new check's id.
+    check_id: CheckId,
+    /// Points paid with.
+    redeemed: i64,
+    /// How they are taken (points or the hold).
+    redeem_op: Option<LedgerOp>,
+    /// Their value, minor units.
+    redeemed_value: i64,
+    /// Paid in money, minor units.
+    paid: i64,
+    /// Points earned at the level's cashback.
+    earned: i64,
+    /// Promotion grants of the check.
+    grants: super::promotion_service::CheckGrants,
+}
+
 /// The loyalty use cases.
 pub struct LoyaltyService {
     pub(super) d: LoyaltyDeps,
@@ -1004,51 +1030,46 @@ impl LoyaltyService {
         }
     }
 
-    /// Processes a check exactly once per (source, external id): optional
-    /// redemption (points or a hold), accrual at the guest's level, level upgrade.
-    /// A replay returns the original receipt; the same id with another request
-    /// is a conflict.
-    ///
-    /// # Errors
-    /// See [`LedgerError`].
-    pub async fn process_check(
+    /// The answer stored for a check's key, if the check was processed: its
+    /// receipt, or a conflict when the key came with another request. `None`
+    /// when there is none (or it cannot be read: the caller's error stands).
+    async fn stored_receipt(
         &self,
         ctx: &Ctx,
-        input: CheckInput,
-    ) -> Result<Receipt, LedgerError> {
-        let external_id = external_id(&input.external_id)?;
-        if input.total_minor <= 0 {
-            return Err(invalid("totalMinor", "the total must be above zero").into());
-        }
-        if let Redeem::Points(p) = input.redeem
-            && p.get() < 0
-        {
-            return Err(invalid("redeemPoints", "points to redeem cannot be negative").into());
-        }
-        self.d.locations.get(ctx, input.location).await?;
-        let guest = self.resolve(ctx, &input.guest).await?;
-        let scope = format!("check:{}", input.source);
-        let fingerprint = self.d.secrets.digest(&format!(
-            "{}|{}|{}|{:?}",
-            input.location, guest.id, input.total_minor, input.redeem
-        ));
-        // A retry answers from the stored receipt before anything that depends on
-        // the current state (the hold it captured, the level's share) is checked again.
-        if let Some((stored_fp, result)) = self
+        scope: &str,
+        key: &str,
+        fingerprint: &str,
+    ) -> Option<Result<Receipt, LedgerError>> {
+        let (stored_fp, result) = self
             .d
             .ledger
-            .idempotent_result(ctx, &scope, &external_id)
-            .await?
-        {
-            if stored_fp != fingerprint {
-                return Err(LedgerError::IdempotencyConflict);
-            }
-            return serde_json::from_value(result)
-                .map_err(|e| LedgerError::Internal(format!("stored receipt unreadable: {e}")));
+            .idempotent_result(ctx, scope, key)
+            .await
+            .ok()??;
+        if stored_fp != fingerprint {
+            return Some(Err(LedgerError::IdempotencyConflict));
         }
+        Some(
+            serde_json::from_value(result)
+                .map_err(|e| LedgerError::Internal(format!("stored receipt unreadable: {e}"))),
+        )
+    }
+
+    /// What a check comes to against the current state (settings, the guest's
+    /// level, the hold it captures, running promotions), before it is posted.
+    ///
+    /// # Errors
+    /// The hold is another guest's or no longer pending; more points than the
+    /// level's share; storage failure.
+    async fn plan_check(
+        &self,
+        ctx: &Ctx,
+        input: &CheckInput,
+        guest: &Guest,
+    ) -> Result<CheckPlan, LedgerError> {
         let settings = self.settings(ctx).await?;
         let levels = self.d.config.levels(ctx).await?;
-        let tenant = self.d.tenants.get(ctx).await?;
+        let currency = self.d.tenants.get(ctx).await?.currency;
         let level = guest
             .level_id
             .and_then(|l| levels.iter().find(|x| x.id == l))
@@ -1103,13 +1124,85 @@ impl LoyaltyService {
             .check_grants(
                 ctx,
                 &settings,
-                &guest,
+                guest,
                 input.location,
                 check_id,
                 paid,
                 cashback.get(),
             )
             .await?;
+        Ok(CheckPlan {
+            settings,
+            levels,
+            currency,
+            level,
+            check_id,
+            redeemed,
+            redeem_op,
+            redeemed_value,
+            paid,
+            earned,
+            grants,
+        })
+    }
+
+    /// Processes a check exactly once per (source, external id): optional
+    /// redemption (points or a hold), accrual at the guest's level, level upgrade.
+    /// A replay returns the original receipt; the same id with another request
+    /// is a conflict.
+    ///
+    /// The happy path reads the guest (one read transaction) and posts the batch
+    /// (one write transaction, whose claim of the key also catches a replay); the
+    /// stored receipt is looked up separately only when something that depends on
+    /// the current state refuses the check.
+    ///
+    /// # Errors
+    /// See [`LedgerError`].
+    pub async fn process_check(
+        &self,
+        ctx: &Ctx,
+        input: CheckInput,
+    ) -> Result<Receipt, LedgerError> {
+        let external_id = external_id(&input.external_id)?;
+        if input.total_minor <= 0 {
+            return Err(invalid("totalMinor", "the total must be above zero").into());
+        }
+        if let Redeem::Points(p) = input.redeem
+            && p.get() < 0
+        {
+            return Err(invalid("redeemPoints", "points to redeem cannot be negative").into());
+        }
+        self.d.locations.get(ctx, input.location).await?;
+        let guest = self.resolve(ctx, &input.guest).await?;
+        let scope = format!("check:{}", input.source);
+        let fingerprint = self.d.secrets.digest(&format!(
+            "{}|{}|{}|{:?}",
+            input.location, guest.id, input.total_minor, input.redeem
+        ));
+        let CheckPlan {
+            settings,
+            levels,
+            currency,
+            level,
+            check_id,
+            redeemed,
+            redeem_op,
+            redeemed_value,
+            paid,
+            earned,
+            grants,
+        } = match self.plan_check(ctx, &input, &guest).await {
+            Ok(plan) => plan,
+            // A retry answers from the stored receipt even when what the check
+            // depended on has changed since (the hold it captured, the level's
+            // share); a retry that passes is answered by the batch's claim.
+            Err(e) => {
+                return self
+                    .stored_receipt(ctx, &scope, &external_id, &fingerprint)
+                    .await
+                    .unwrap_or(Err(e));
+            }
+        };
         let mut rules = Vec::new();
         if let Some(l) = &level {
             rules.push(AppliedRule {
@@ -1205,7 +1298,7 @@ impl LoyaltyService {
                 location_id: input.location,
                 external_id: external_id.clone(),
                 total_minor: input.total_minor,
-                currency: tenant.currency,
+                currency,
                 redeemed,
                 redeemed_value_minor: redeemed_value,
                 earned: earned + bonus,

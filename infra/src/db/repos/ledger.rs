@@ -4,6 +4,8 @@
 //! writers on one guest serialise there and the balance can never go below zero
 //! (a CHECK constraint backs the rule). Lots are consumed oldest first under
 //! that lock. An idempotency row, inserted first, makes a batch exactly-once.
+//! Updates return what they changed (`RETURNING`): a batch reads back nothing it
+//! wrote, and a replay reads the stored result in the transaction that found it.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -17,10 +19,10 @@ use domain::loyalty::{
 use domain::money::Points;
 use domain::page::{Page, PageRequest};
 use domain::{CheckId, Ctx, GuestId, HoldId, LedgerEntryId, LevelId, LocationId, UserId};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -56,8 +58,8 @@ async fn read_account<C: ConnectionTrait>(
 }
 
 /// Changes an account by (balance, held) deltas. With `need` the update only
-/// happens when at least that much is available. Returns the account after, or
-/// `Insufficient`.
+/// happens when at least that much is available. Returns the account after
+/// (from the update's `RETURNING`, no second read), or `Insufficient`.
 async fn change_account(
     txn: &DatabaseTransaction,
     ctx: &Ctx,
@@ -86,15 +88,22 @@ async fn change_account(
                 .gte(n),
         );
     }
-    let res = q.exec(txn).await.map_err(store)?;
-    if res.rows_affected != 1 {
+    let mut stmt = q.into_query();
+    stmt.returning(Query::returning().columns([accounts::Column::Balance, accounts::Column::Held]));
+    let rows = txn.query_all(&stmt).await.map_err(store)?;
+    let [row] = rows.as_slice() else {
         let current = read_account(txn, ctx, guest).await?;
         return Err(BatchError::Insufficient {
             guest,
             available: current.available().get(),
         });
-    }
-    Ok(read_account(txn, ctx, guest).await?)
+    };
+    let get = |c: &str| row.try_get::<i64>("", c).map_err(store);
+    Ok(Account {
+        guest,
+        balance: Points::new(get("balance")?),
+        held: Points::new(get("held")?),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -196,38 +205,45 @@ fn keep(outcome: &mut BatchOutcome, account: Account) {
     outcome.accounts.push(account);
 }
 
-async fn load_hold(
+/// Makes sure the outcome reports the guest's account: one an earlier operation
+/// of the batch changed is current (its update locked the row until commit),
+/// else it is read.
+async fn report_account(
     txn: &DatabaseTransaction,
     ctx: &Ctx,
-    id: HoldId,
-) -> Result<holds::Model, BatchError> {
-    holds::Entity::find()
-        .filter(holds::Column::TenantId.eq(ctx.tenant().as_uuid()))
-        .filter(holds::Column::Id.eq(id.as_uuid()))
-        .one(txn)
-        .await
-        .map_err(store)?
-        .ok_or(BatchError::HoldNotPending(id))
+    guest: GuestId,
+    out: &mut BatchOutcome,
+) -> Result<(), BatchError> {
+    if !out.accounts.iter().any(|a| a.guest == guest) {
+        keep(out, read_account(txn, ctx, guest).await?);
+    }
+    Ok(())
 }
 
-/// Moves a pending hold to `status`; false if it was not pending.
+/// Moves a pending hold to `status` and returns its guest and amount; `None`
+/// if it was not pending (or is not here).
 async fn resolve_hold(
     txn: &DatabaseTransaction,
     ctx: &Ctx,
     id: HoldId,
     status: HoldStatus,
     now: DateTime<Utc>,
-) -> Result<bool, BatchError> {
-    let res = holds::Entity::update_many()
+) -> Result<Option<(GuestId, i64)>, BatchError> {
+    let mut stmt = holds::Entity::update_many()
         .col_expr(holds::Column::Status, Expr::value(status.as_str()))
         .col_expr(holds::Column::ResolvedAt, Expr::value(Some(now)))
         .filter(holds::Column::TenantId.eq(ctx.tenant().as_uuid()))
         .filter(holds::Column::Id.eq(id.as_uuid()))
         .filter(holds::Column::Status.eq(HoldStatus::Pending.as_str()))
-        .exec(txn)
-        .await
-        .map_err(store)?;
-    Ok(res.rows_affected == 1)
+        .into_query();
+    stmt.returning(Query::returning().columns([holds::Column::GuestId, holds::Column::Amount]));
+    let rows = txn.query_all(&stmt).await.map_err(store)?;
+    let [row] = rows.as_slice() else {
+        return Ok(None);
+    };
+    let guest: Uuid = row.try_get("", "guest_id").map_err(store)?;
+    let amount: i64 = row.try_get("", "amount").map_err(store)?;
+    Ok(Some((GuestId::from_uuid(guest), amount)))
 }
 
 fn upgraded(levels: &[Level], current: Option<Uuid>, spend: i64) -> Option<LevelId> {
@@ -363,21 +379,21 @@ async fn apply_op(
             keep(out, account);
         }
         LedgerOp::CaptureHold { hold, check } => {
-            if !resolve_hold(txn, ctx, hold, HoldStatus::Captured, now).await? {
+            let Some((guest, amount)) =
+                resolve_hold(txn, ctx, hold, HoldStatus::Captured, now).await?
+            else {
                 return Err(BatchError::HoldNotPending(hold));
-            }
-            let h = load_hold(txn, ctx, hold).await?;
-            let guest = GuestId::from_uuid(h.guest_id);
-            let account = change_account(txn, ctx, guest, -h.amount, -h.amount, None, now).await?;
-            consume_lots(txn, ctx, guest, h.amount, None).await?;
+            };
+            let account = change_account(txn, ctx, guest, -amount, -amount, None, now).await?;
+            consume_lots(txn, ctx, guest, amount, None).await?;
             out.entries.push(
                 write_entry(
                     txn,
                     ctx,
                     &account,
                     EntryKind::HoldCapture,
-                    -h.amount,
-                    -h.amount,
+                    -amount,
+                    -amount,
                     (check, Some(hold)),
                     None,
                     now,
@@ -387,12 +403,10 @@ async fn apply_op(
             keep(out, account);
         }
         LedgerOp::ReleaseHold { hold, status } => {
-            if !resolve_hold(txn, ctx, hold, status, now).await? {
+            let Some((guest, amount)) = resolve_hold(txn, ctx, hold, status, now).await? else {
                 return Err(BatchError::HoldNotPending(hold));
-            }
-            let h = load_hold(txn, ctx, hold).await?;
-            let guest = GuestId::from_uuid(h.guest_id);
-            let account = change_account(txn, ctx, guest, 0, -h.amount, None, now).await?;
+            };
+            let account = change_account(txn, ctx, guest, 0, -amount, None, now).await?;
             let reason = (status == HoldStatus::Expired).then(|| "expired".to_owned());
             out.entries.push(
                 write_entry(
@@ -401,7 +415,7 @@ async fn apply_op(
                     &account,
                     EntryKind::HoldVoid,
                     0,
-                    -h.amount,
+                    -amount,
                     (None, Some(hold)),
                     reason,
                     now,
@@ -416,31 +430,33 @@ async fn apply_op(
             levels,
             rolling_since,
         } => {
-            guests::Entity::update_many()
+            // The spend and level after the update come back with it (no second read).
+            let mut stmt = guests::Entity::update_many()
                 .col_expr(
                     guests::Column::LifetimeSpendMinor,
                     Expr::col(guests::Column::LifetimeSpendMinor).add(paid_minor),
                 )
                 .filter(guests::Column::TenantId.eq(t))
                 .filter(guests::Column::Id.eq(guest.as_uuid()))
-                .exec(txn)
-                .await
-                .map_err(store)?;
-            let g = guests::Entity::find()
-                .filter(guests::Column::TenantId.eq(t))
-                .filter(guests::Column::Id.eq(guest.as_uuid()))
-                .one(txn)
-                .await
-                .map_err(store)?
-                .ok_or(BatchError::Store(StoreError::NotFound))?;
-            let mut level = g.level_id;
+                .into_query();
+            stmt.returning(
+                Query::returning()
+                    .columns([guests::Column::LevelId, guests::Column::LifetimeSpendMinor]),
+            );
+            let rows = txn.query_all(&stmt).await.map_err(store)?;
+            let [row] = rows.as_slice() else {
+                return Err(BatchError::Store(StoreError::NotFound));
+            };
+            let current: Option<Uuid> = row.try_get("", "level_id").map_err(store)?;
+            let lifetime: i64 = row.try_get("", "lifetime_spend_minor").map_err(store)?;
+            let mut level = current;
             if let Some(levels) = levels {
                 let spend = match rolling_since {
                     Some(since) => spend_since(txn, ctx, guest, since).await?,
-                    None => g.lifetime_spend_minor,
+                    None => lifetime,
                 };
-                level = upgraded(&levels, g.level_id, spend).map(|l| l.as_uuid());
-                if level != g.level_id {
+                level = upgraded(&levels, current, spend).map(|l| l.as_uuid());
+                if level != current {
                     guests::Entity::update_many()
                         .col_expr(guests::Column::LevelId, Expr::value(level))
                         .filter(guests::Column::TenantId.eq(t))
@@ -453,7 +469,7 @@ async fn apply_op(
             out.levels.retain(|(g, _)| *g != guest);
             out.levels.push((guest, level.map(LevelId::from_uuid)));
             // A check that neither redeems nor earns still reports the balance.
-            keep(out, read_account(txn, ctx, guest).await?);
+            report_account(txn, ctx, guest, out).await?;
         }
         LedgerOp::MarkReversed(check) => {
             let res = checks::Entity::update_many()
@@ -481,7 +497,7 @@ async fn apply_op(
                 .map_err(store)?;
             out.levels.retain(|(g, _)| *g != guest);
             out.levels.push((guest, level));
-            keep(out, read_account(txn, ctx, guest).await?);
+            report_account(txn, ctx, guest, out).await?;
         }
         LedgerOp::MergeGuests { source, target } => {
             merge_guests(txn, ctx, source, target, out).await?
@@ -820,20 +836,25 @@ impl SqlStore {
         Ok(res == 1)
     }
 
-    async fn replay(&self, ctx: &Ctx, batch: &Batch) -> Result<BatchError, StoreError> {
+    /// The first request's answer for a key already claimed, read in the
+    /// transaction whose claim found it (on PostgreSQL the claim waited for the
+    /// other transaction, and the next statement sees what it committed).
+    async fn replay(
+        txn: &DatabaseTransaction,
+        ctx: &Ctx,
+        batch: &Batch,
+    ) -> Result<BatchError, StoreError> {
         let Some(k) = &batch.idempotency else {
             return Err(StoreError::Internal("replay without a key".into()));
         };
-        let txn = self.db.tenant_tx(ctx).await?;
         let row = idempotency_keys::Entity::find()
             .filter(idempotency_keys::Column::TenantId.eq(ctx.tenant().as_uuid()))
             .filter(idempotency_keys::Column::Scope.eq(k.scope.as_str()))
             .filter(idempotency_keys::Column::Key.eq(k.key.as_str()))
-            .one(&txn)
+            .one(txn)
             .await
             .map_err(internal)?
             .ok_or_else(|| StoreError::Internal("idempotency key vanished".into()))?;
-        txn.commit().await.map_err(internal)?;
         let result = row
             .result
             .as_deref()
@@ -858,8 +879,9 @@ impl LedgerStore for SqlStore {
         // On PostgreSQL a concurrent claim of the same key waits here for the
         // first transaction, then sees the conflict: exactly one batch applies.
         if !self.claim(&txn, ctx, &batch).await.map_err(store)? {
+            let replayed = Self::replay(&txn, ctx, &batch).await;
             txn.rollback().await.map_err(store)?;
-            return Err(self.replay(ctx, &batch).await?);
+            return Err(replayed?);
         }
         let mut out = BatchOutcome {
             at: self.now(),

@@ -26,10 +26,10 @@ use chrono::{DateTime, Utc};
 use domain::identity::{AuditRecord, Email, InvalidValue, Locale, Role, StoreError, User};
 use domain::page::{Page, PageRequest};
 use domain::{Actor, AuditEntryId, Ctx, UserId};
-use sea_orm::sea_query::IntoColumnRef;
+use sea_orm::sea_query::{Expr, IntoColumnRef, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -71,27 +71,54 @@ pub(crate) async fn write_audit<C: ConnectionTrait>(
 ) -> Result<(), StoreError> {
     // Every entry names its actor: fill in the staff user's e-mail (or the API
     // key's name and prefix) when the caller did not (kept as it was at the time).
-    let actor_label = match record.actor_label {
-        Some(l) => Some(l),
-        None => actor_label(conn, ctx).await?,
+    // A staff user's e-mail is read by the insert itself (a scalar subquery under
+    // the same row-level security as a separate read), not in a round trip of its own.
+    let actor_label: Expr = match (record.actor_label, ctx.actor()) {
+        (Some(l), _) => Expr::value(Some(l)),
+        (None, Actor::Staff(u)) => Expr::SubQuery(
+            None,
+            Box::new(
+                Query::select()
+                    .column(user_rows::Column::Email)
+                    .from(user_rows::Entity)
+                    .and_where(user_rows::Column::Id.eq(u.as_uuid()))
+                    .to_owned()
+                    .into(),
+            ),
+        ),
+        (None, _) => Expr::value(actor_label(conn, ctx).await?),
     };
-    let row = audit_log::ActiveModel {
-        tenant_id: Set(ctx.tenant().as_uuid()),
-        id: Set(AuditEntryId::new().as_uuid()),
-        actor_id: Set(ctx.actor().user_id().map(|u| u.as_uuid())),
-        api_key_id: Set(ctx.actor().api_key_id().map(|k| k.as_uuid())),
-        actor_label: Set(actor_label),
-        action: Set(record.action.to_owned()),
-        target_type: Set(record.target_type.to_owned()),
-        target_id: Set(record.target_id),
-        ip: Set(ctx.meta().ip.clone()),
-        details: Set(record.details.to_string()),
-        created_at: Set(now),
-    };
-    audit_log::Entity::insert(row)
-        .exec_without_returning(conn)
-        .await
-        .map_err(internal)?;
+    let mut insert = Query::insert();
+    insert
+        .into_table(audit_log::Entity)
+        .columns([
+            audit_log::Column::TenantId,
+            audit_log::Column::Id,
+            audit_log::Column::ActorId,
+            audit_log::Column::ApiKeyId,
+            audit_log::Column::ActorLabel,
+            audit_log::Column::Action,
+            audit_log::Column::TargetType,
+            audit_log::Column::TargetId,
+            audit_log::Column::Ip,
+            audit_log::Column::Details,
+            audit_log::Column::CreatedAt,
+        ])
+        .values([
+            Expr::value(ctx.tenant().as_uuid()),
+            Expr::value(AuditEntryId::new().as_uuid()),
+            Expr::value(ctx.actor().user_id().map(|u| u.as_uuid())),
+            Expr::value(ctx.actor().api_key_id().map(|k| k.as_uuid())),
+            actor_label,
+            Expr::value(record.action.to_owned()),
+            Expr::value(record.target_type.to_owned()),
+            Expr::value(record.target_id),
+            Expr::value(ctx.meta().ip.clone()),
+            Expr::value(record.details.to_string()),
+            Expr::value(now),
+        ])
+        .map_err(|e| StoreError::Internal(format!("audit insert: {e}")))?;
+    conn.execute(&insert).await.map_err(internal)?;
     Ok(())
 }
 

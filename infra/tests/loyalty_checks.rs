@@ -1,0 +1,851 @@
+//! Checks and the ledger on real databases: how many transactions a check takes
+//! (the SQL adapter opens one per port call, so port calls are counted), that a
+//! retry is answered from the stored receipt however it reaches the store, and
+//! the ledger batch's exactly-once claim, conditional updates and audit record.
+//! A fresh SQLite file per test, and a fresh PostgreSQL database per test (cloned
+//! from a template migrated once per run, used through a login role confined like
+//! the server's). PostgreSQL variants print SKIPPED and pass when it is
+//! unreachable, unless `MAXLOYALTY_TEST_PG=require`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration as StdDuration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::identity::ports::{AuditFilter, AuditRepository, NewTenantBundle, TenantRepository};
+use domain::identity::{AuditRecord, Email, Locale, Location, Role, StoreError, Tenant, User};
+use domain::jobs::NewJob;
+use domain::loyalty::ports::{
+    Batch, BatchError, BatchOutcome, CheckRecord, Finish, Finished, GuestQuery, GuestStore,
+    IdempotencyKey, LedgerOp, LedgerStore,
+};
+use domain::loyalty::{
+    Account, CheckInput, EntryKind, Guest, GuestRef, Hold, LedgerEntry, LedgerError, LoyaltyDeps,
+    LoyaltyService, NewGuest, NoEvents, Redeem,
+};
+use domain::money::{Currency, Points};
+use domain::page::{Page, PageRequest};
+use domain::ports::SystemClock;
+use domain::{CheckId, Ctx, GuestId, HoldId, LocationId, RequestMeta, TenantId, UserId};
+use infra::Db;
+use infra::cache::HotConfig;
+use infra::crypto::{HsJwt, RandomSecrets};
+use infra::db::{SqlBotVault, SqlStore};
+use infra::secret_box::SecretBox;
+use infra::telegram::MiniAppAuth;
+use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use serde_json::json;
+use tokio::sync::OnceCell;
+
+// ---------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Defines `on_sqlite` and `on_postgres` tests for an `async fn(Backend)`.
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn on_sqlite() {
+                super::$name(super::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn on_postgres() {
+                if super::postgres_available().await {
+                    super::$name(super::Backend::Postgres).await;
+                }
+            }
+        }
+    };
+}
+
+fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_ADMIN_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn pg_mode() -> String {
+    std::env::var("MAXLOYALTY_TEST_PG").unwrap_or_else(|_| "auto".into())
+}
+
+/// The login role the tests use: a member of the application role, no superuser.
+const TEST_APP_ROLE: &str = "maxloyalty_test_app";
+
+fn with_db(url: &str, db: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("a database URL with a path");
+    format!("{base}/{db}")
+}
+
+fn with_user(url: &str, user: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("scheme");
+    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    format!("{scheme}://{user}@{host}")
+}
+
+async fn admin_exec(sql: &str) -> Result<(), sea_orm::DbErr> {
+    let db = Database::connect(admin_url()).await?;
+    let r = db
+        .execute_raw(Statement::from_string(DbBackend::Postgres, sql.to_owned()))
+        .await;
+    let _ = db.close().await;
+    r.map(|_| ())
+}
+
+static PG_TEMPLATE: OnceCell<Option<String>> = OnceCell::const_new();
+
+/// Migrates a template database once per run (named like the other suites'
+/// databases, `mlt_t<unix time>…`, so their sweepers leave a running suite alone).
+async fn pg_template() -> Option<String> {
+    PG_TEMPLATE
+        .get_or_init(|| async {
+            if pg_mode() == "off" {
+                eprintln!("SKIPPED: PostgreSQL loyalty tests are off (MAXLOYALTY_TEST_PG=off)");
+                return None;
+            }
+            let name = format!(
+                "mlt_t{}_loyalty{}",
+                Utc::now().timestamp(),
+                std::process::id()
+            );
+            let setup = async {
+                drop_stale_databases().await?;
+                admin_exec(&format!("CREATE DATABASE \"{name}\"")).await?;
+                let owner = Db::connect(&with_db(&admin_url(), &name))
+                    .await
+                    .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+                owner
+                    .migrate()
+                    .await
+                    .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+                owner.connection().clone().close().await?;
+                // Other suites create the same role; tolerate a concurrent creation.
+                let _ = admin_exec(&format!(
+                    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{TEST_APP_ROLE}') \
+                     THEN CREATE ROLE {TEST_APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$"
+                ))
+                .await;
+                admin_exec(&format!(
+                    "GRANT {} TO {TEST_APP_ROLE}",
+                    migrations::rls::APP_ROLE
+                ))
+                .await?;
+                Ok::<_, sea_orm::DbErr>(name.clone())
+            };
+            match tokio::time::timeout(StdDuration::from_secs(60), setup).await {
+                Ok(Ok(t)) => Some(t),
+                Ok(Err(e)) => pg_unavailable(&e.to_string()),
+                Err(_) => pg_unavailable("timed out"),
+            }
+        })
+        .await
+        .clone()
+}
+
+/// Drops this suite's databases left by earlier runs: templates after ten
+/// minutes, a failed test's database (kept for inspection) after two hours.
+async fn drop_stale_databases() -> Result<(), sea_orm::DbErr> {
+    let db = Database::connect(admin_url()).await?;
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT datname FROM pg_database WHERE datname LIKE 'mlt\\_%\\_loyalty%'",
+        ))
+        .await?;
+    let now = Utc::now().timestamp();
+    for row in rows {
+        let name: String = row.try_get("", "datname")?;
+        let max_age = if name.starts_with("mlt_t") {
+            600
+        } else {
+            2 * 3600
+        };
+        let born = name
+            .trim_start_matches("mlt_")
+            .trim_start_matches(['t', 'd'])
+            .split('_')
+            .next()
+            .and_then(|t| t.parse::<i64>().ok());
+        if born.is_some_and(|b| b < now - max_age) {
+            let _ = db
+                .execute_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                ))
+                .await;
+        }
+    }
+    let _ = db.close().await;
+    Ok(())
+}
+
+fn pg_unavailable(why: &str) -> Option<String> {
+    assert!(
+        pg_mode() != "require",
+        "PostgreSQL is required (MAXLOYALTY_TEST_PG=require) but unusable: {why}"
+    );
+    eprintln!(
+        "SKIPPED: PostgreSQL loyalty tests: {} is unusable: {why}",
+        admin_url()
+    );
+    None
+}
+
+async fn postgres_available() -> bool {
+    pg_template().await.is_some()
+}
+
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, migrated database for one test; dropped by `cleanup` (a failed
+/// test's PostgreSQL database is kept for inspection until the next sweep).
+struct TestDb {
+    url: String,
+    pg_name: Option<String>,
+    dir: Option<std::path::PathBuf>,
+}
+
+impl TestDb {
+    async fn new(backend: Backend) -> Self {
+        let n = NEXT_DB.fetch_add(1, Ordering::Relaxed);
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!(
+                    "maxloyalty-loyalty-{}-{n}-{}",
+                    std::process::id(),
+                    uuid::Uuid::now_v7().simple()
+                ));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}/loyalty.db?mode=rwc", dir.display());
+                let db = Db::connect(&url).await.expect("sqlite connects");
+                db.migrate().await.expect("migrations run");
+                db.connection().clone().close().await.expect("closes");
+                Self {
+                    url,
+                    pg_name: None,
+                    dir: Some(dir),
+                }
+            }
+            Backend::Postgres => {
+                let template = pg_template().await.expect("PostgreSQL is available");
+                let name = format!(
+                    "mlt_d{}_loyalty{}_{n}",
+                    Utc::now().timestamp(),
+                    std::process::id()
+                );
+                admin_exec(&format!(
+                    "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+                ))
+                .await
+                .expect("create the test database");
+                let url = with_user(&with_db(&admin_url(), &name), TEST_APP_ROLE);
+                Self {
+                    url,
+                    pg_name: Some(name),
+                    dir: None,
+                }
+            }
+        }
+    }
+
+    async fn connect(&self) -> Db {
+        let db = Db::connect(&self.url).await.expect("connects");
+        if self.pg_name.is_some() {
+            db.check_role_is_confined()
+                .await
+                .expect("tests use a confined role, like the server");
+        }
+        db
+    }
+
+    async fn cleanup(self) {
+        if let Some(name) = &self.pg_name {
+            let _ = admin_exec(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+        }
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Counting the ledger's and the guests' port calls
+// ---------------------------------------------------------------------------
+
+/// Port calls of the ledger and the guests (each is one transaction in `SqlStore`).
+#[derive(Default)]
+struct Calls {
+    guest_reads: AtomicU32,
+    batches: AtomicU32,
+    key_reads: AtomicU32,
+    other_ledger_reads: AtomicU32,
+}
+
+/// Calls since the last `take`, as (guest reads, batches, key reads, other ledger reads).
+type Counts = (u32, u32, u32, u32);
+
+impl Calls {
+    fn take(&self) -> Counts {
+        (
+            self.guest_reads.swap(0, Ordering::SeqCst),
+            self.batches.swap(0, Ordering::SeqCst),
+            self.key_reads.swap(0, Ordering::SeqCst),
+            self.other_ledger_reads.swap(0, Ordering::SeqCst),
+        )
+    }
+}
+
+fn bump(c: &AtomicU32) {
+    c.fetch_add(1, Ordering::SeqCst);
+}
+
+/// `SqlStore` as the ledger and guest ports, counting the calls.
+struct Counted {
+    inner: Arc<SqlStore>,
+    calls: Arc<Calls>,
+}
+
+#[async_trait]
+impl LedgerStore for Counted {
+    async fn apply(
+        &self,
+        ctx: &Ctx,
+        batch: Batch,
+        finish: Finish<'_>,
+    ) -> Result<serde_json::Value, BatchError> {
+        bump(&self.calls.batches);
+        self.inner.apply(ctx, batch, finish).await
+    }
+    async fn idempotent_result(
+        &self,
+        ctx: &Ctx,
+        scope: &str,
+        key: &str,
+    ) -> Result<Option<(String, serde_json::Value)>, StoreError> {
+        bump(&self.calls.key_reads);
+        self.inner.idempotent_result(ctx, scope, key).await
+    }
+    async fn account(&self, ctx: &Ctx, guest: GuestId) -> Result<Account, StoreError> {
+        bump(&self.calls.other_ledger_reads);
+        self.inner.account(ctx, guest).await
+    }
+    async fn entries(
+        &self,
+        ctx: &Ctx,
+        guest: GuestId,
+        page: PageRequest,
+    ) -> Result<Page<LedgerEntry>, StoreError> {
+        bump(&self.calls.other_ledger_reads);
+        self.inner.entries(ctx, guest, page).await
+    }
+    async fn check_entries(
+        &self,
+        ctx: &Ctx,
+        check: CheckId,
+    ) -> Result<Vec<LedgerEntry>, StoreError> {
+        bump(&self.calls.other_ledger_reads);
+        self.inner.check_entries(ctx, check).await
+    }
+    async fn hold(&self, ctx: &Ctx, id: HoldId) -> Result<Hold, StoreError> {
+        bump(&self.calls.other_ledger_reads);
+        self.inner.hold(ctx, id).await
+    }
+    async fn check(&self, ctx: &Ctx, id: CheckId) -> Result<CheckRecord, StoreError> {
+        bump(&self.calls.other_ledger_reads);
+        self.inner.check(ctx, id).await
+    }
+    async fn expired_holds(
+        &self,
+        ctx: &Ctx,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<HoldId>, StoreError> {
+        bump(&self.calls.other_ledger_reads);
+        self.inner.expired_holds(ctx, now, limit).await
+    }
+    async fn guests_with_expired_lots(
+        &self,
+        ctx: &Ctx,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<GuestId>, StoreError> {
+        bump(&self.calls.other_ledger_reads);
+        self.inner.guests_with_expired_lots(ctx, now, limit).await
+    }
+    async fn spend_since(
+        &self,
+        ctx: &Ctx,
+        guest: GuestId,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        bump(&self.calls.other_ledger_reads);
+        self.inner.spend_since(ctx, guest, since).await
+    }
+}
+
+#[async_trait]
+impl GuestStore for Counted {
+    async fn create(
+        &self,
+        ctx: &Ctx,
+        guest: &Guest,
+        audit: AuditRecord,
+        outbox: &[NewJob],
+    ) -> Result<(), StoreError> {
+        GuestStore::create(self.inner.as_ref(), ctx, guest, audit, outbox).await
+    }
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        guest: &Guest,
+        audit: AuditRecord,
+        outbox: &[NewJob],
+    ) -> Result<(), StoreError> {
+        GuestStore::update(self.inner.as_ref(), ctx, guest, audit, outbox).await
+    }
+    async fn get(&self, ctx: &Ctx, id: GuestId) -> Result<Guest, StoreError> {
+        bump(&self.calls.guest_reads);
+        GuestStore::get(self.inner.as_ref(), ctx, id).await
+    }
+    async fn find(&self, ctx: &Ctx, by: &GuestRef) -> Result<Option<Guest>, StoreError> {
+        bump(&self.calls.guest_reads);
+        self.inner.find(ctx, by).await
+    }
+    async fn with_birthday(
+        &self,
+        ctx: &Ctx,
+        keys: &[u16],
+        after: Option<GuestId>,
+        limit: u64,
+    ) -> Result<Vec<Guest>, StoreError> {
+        bump(&self.calls.guest_reads);
+        self.inner.with_birthday(ctx, keys, after, limit).await
+    }
+    async fn search(
+        &self,
+        ctx: &Ctx,
+        query: &GuestQuery,
+        page: PageRequest,
+    ) -> Result<Page<Guest>, StoreError> {
+        bump(&self.calls.guest_reads);
+        self.inner.search(ctx, query, page).await
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A business
+// ---------------------------------------------------------------------------
+
+/// A business with its owner, its first location and the loyalty service the
+/// server would build (settings, levels, promotions, tenant and locations cached).
+struct Shop {
+    db: Db,
+    store: Arc<SqlStore>,
+    loyalty: LoyaltyService,
+    calls: Arc<Calls>,
+    owner: Ctx,
+    owner_email: String,
+    location: LocationId,
+}
+
+impl Shop {
+    async fn open(tdb: &TestDb) -> Self {
+        let db = tdb.connect().await;
+        let clock: Arc<dyn domain::ports::Clock> = Arc::new(SystemClock);
+        let store = Arc::new(SqlStore::new(db.clone(), Arc::clone(&clock)));
+        let now = Utc::now();
+        let (tenant, user, location) = (TenantId::new(), UserId::new(), LocationId::new());
+        let owner_email = format!("owner-{}@example.com", uuid::Uuid::now_v7().simple());
+        let owner = Ctx::staff(tenant, user, Role::Owner, RequestMeta::default());
+        let bundle = NewTenantBundle {
+            tenant: Tenant {
+                id: tenant,
+                name: "Кофейня".into(),
+                currency: Currency::Rub,
+                created_at: now,
+            },
+            location: Location {
+                id: location,
+                name: "Main".into(),
+                address: None,
+                timezone: "Europe/Moscow".into(),
+                created_at: now,
+            },
+            owner: User {
+                id: user,
+                email: Email::parse(&owner_email).expect("an e-mail"),
+                display_name: "Owner".into(),
+                locale: Locale::default(),
+            },
+            password_hash: "not a real hash".into(),
+            policies: Vec::new(),
+        };
+        TenantRepository::create_with_owner(
+            store.as_ref(),
+            &owner,
+            &bundle,
+            AuditRecord::new("tenant.sign_up", "tenant", tenant),
+        )
+        .await
+        .expect("the business is created");
+        let calls = Arc::new(Calls::default());
+        let counted = Arc::new(Counted {
+            inner: Arc::clone(&store),
+            calls: Arc::clone(&calls),
+        });
+        let hot = Arc::new(HotConfig::new(
+            Arc::clone(&store),
+            StdDuration::from_secs(60),
+        ));
+        let sealer =
+            Arc::new(SecretBox::from_base64(&SecretBox::generate_key()).expect("a secrets key"));
+        let loyalty = LoyaltyService::new(LoyaltyDeps {
+            ledger: counted.clone(),
+            guests: counted,
+            config: hot.clone(),
+            promotions: hot.clone(),
+            tenants: hot.clone(),
+            locations: hot,
+            secrets: Arc::new(RandomSecrets),
+            clock: Arc::clone(&clock),
+            events: Arc::new(NoEvents),
+            tokens: Arc::new(
+                HsJwt::new(b"loyalty-test-secret-loyalty-test-secret").expect("a JWT key"),
+            ),
+            bots: Arc::new(SqlBotVault::new(db.clone(), sealer, clock)),
+            telegram: Arc::new(MiniAppAuth::default()),
+        });
+        Self {
+            db,
+            store,
+            loyalty,
+            calls,
+            owner,
+            owner_email,
+            location,
+        }
+    }
+
+    async fn guest(&self, phone: &str) -> GuestId {
+        self.loyalty
+            .create_guest(
+                &self.owner,
+                NewGuest {
+                    phone: Some(phone.into()),
+                    ..NewGuest::default()
+                },
+            )
+            .await
+            .expect("the guest is created")
+            .id
+    }
+
+    fn check(&self, guest: GuestId, total_minor: i64, redeem: Redeem, ext: &str) -> CheckInput {
+        CheckInput {
+            location: self.location,
+            guest: GuestRef::Id(guest),
+            total_minor,
+            redeem,
+            external_id: ext.into(),
+            source: "cashier".into(),
+        }
+    }
+
+    async fn close(self) {
+        self.db.connection().clone().close().await.expect("closes");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Checks
+// ---------------------------------------------------------------------------
+
+async fn a_new_check_is_one_guest_read_and_one_batch(b: Backend) {
+    let tdb = TestDb::new(b).await;
+    let shop = Shop::open(&tdb).await;
+    let g = shop.guest("+79990001001").await;
+    // The first check fills the caches (settings, levels, the tenant, the location).
+    shop.loyalty
+        .process_check(&shop.owner, shop.check(g, 10_000, Redeem::Nothing, "warm"))
+        .await
+        .expect("processed");
+    shop.calls.take();
+
+    let first = shop
+        .loyalty
+        .process_check(&shop.owner, shop.check(g, 150_000, Redeem::Nothing, "A-1"))
+        .await
+        .expect("processed");
+    assert_eq!(
+        shop.calls.take(),
+        (1, 1, 0, 0),
+        "a new check: the guest, then the batch; no separate idempotency read"
+    );
+    // 3 % of 1 500.00 at a point worth 1.00, on top of the warm-up's 3 points.
+    assert_eq!((first.earned, first.balance, first.available), (45, 48, 48));
+
+    // A retry is answered by the batch's claim with the stored receipt.
+    let again = shop
+        .loyalty
+        .process_check(&shop.owner, shop.check(g, 150_000, Redeem::Nothing, "A-1"))
+        .await
+        .expect("replayed");
+    assert_eq!(again, first);
+    assert_eq!(shop.calls.take(), (1, 1, 0, 0));
+    let other = shop
+        .loyalty
+        .process_check(&shop.owner, shop.check(g, 150_001, Redeem::Nothing, "A-1"))
+        .await;
+    assert_eq!(other, Err(LedgerError::IdempotencyConflict));
+    assert_eq!(
+        shop.loyalty
+            .card(&shop.owner, g)
+            .await
+            .expect("card")
+            .account
+            .balance,
+        Points::new(48),
+        "the retries changed nothing"
+    );
+
+    // The check's audit entry names the cashier by e-mail (read by the insert).
+    let audit = AuditRepository::list(
+        shop.store.as_ref(),
+        &shop.owner,
+        &AuditFilter {
+            action: Some("check.process".into()),
+            actor: None,
+        },
+        PageRequest::Forward {
+            after: None,
+            limit: 10,
+        },
+    )
+    .await
+    .expect("the audit log");
+    assert_eq!(audit.items.len(), 2, "one entry per processed check");
+    for e in &audit.items {
+        assert_eq!(e.actor_label.as_deref(), Some(shop.owner_email.as_str()));
+        assert_eq!(e.actor, shop.owner.actor().user_id());
+    }
+    shop.close().await;
+    tdb.cleanup().await;
+}
+both_backends!(a_new_check_is_one_guest_read_and_one_batch);
+
+async fn a_retry_the_current_state_refuses_is_answered_from_its_receipt(b: Backend) {
+    let tdb = TestDb::new(b).await;
+    let shop = Shop::open(&tdb).await;
+    let g = shop.guest("+79990001002").await;
+    shop.loyalty
+        .adjust_points(&shop.owner, g, 1_000, "gift", None)
+        .await
+        .expect("adjusted");
+    // Bronze lets 30 % of a check be paid with points.
+    let paid = shop
+        .loyalty
+        .process_check(
+            &shop.owner,
+            shop.check(g, 10_000, Redeem::Points(Points::new(20)), "R-1"),
+        )
+        .await
+        .expect("processed");
+    assert_eq!(paid.redeemed, 20);
+
+    // Now no level lets points pay: a new check is refused, its retry is not.
+    let levels = shop.loyalty.levels(&shop.owner).await.expect("levels");
+    for l in &levels {
+        shop.loyalty
+            .update_level(
+                &shop.owner,
+                l.id,
+                &l.name,
+                l.threshold_minor,
+                i32::from(l.cashback.get()),
+                0,
+            )
+            .await
+            .expect("updated");
+    }
+    shop.calls.take();
+    let retry = shop
+        .loyalty
+        .process_check(
+            &shop.owner,
+            shop.check(g, 10_000, Redeem::Points(Points::new(20)), "R-1"),
+        )
+        .await
+        .expect("the stored receipt");
+    assert_eq!(retry, paid);
+    assert_eq!(
+        shop.calls.take(),
+        (1, 0, 1, 0),
+        "refused by the current state: the stored receipt is looked up, nothing is posted"
+    );
+    let changed = shop
+        .loyalty
+        .process_check(
+            &shop.owner,
+            shop.check(g, 10_001, Redeem::Points(Points::new(20)), "R-1"),
+        )
+        .await;
+    assert_eq!(changed, Err(LedgerError::IdempotencyConflict));
+    let fresh = shop
+        .loyalty
+        .process_check(
+            &shop.owner,
+            shop.check(g, 10_000, Redeem::Points(Points::new(20)), "R-2"),
+        )
+        .await;
+    assert_eq!(fresh, Err(LedgerError::ExceedsMaxShare { max: 0 }));
+    assert_eq!(
+        shop.loyalty
+            .card(&shop.owner, g)
+            .await
+            .expect("card")
+            .account
+            .balance,
+        Points::new(paid.balance),
+        "nothing changed after the first check"
+    );
+    shop.close().await;
+    tdb.cleanup().await;
+}
+both_backends!(a_retry_the_current_state_refuses_is_answered_from_its_receipt);
+
+// ---------------------------------------------------------------------------
+// The ledger batch
+// ---------------------------------------------------------------------------
+
+fn credit(guest: GuestId, amount: i64) -> LedgerOp {
+    LedgerOp::Credit {
+        guest,
+        amount,
+        kind: EntryKind::Adjustment,
+        expires_at: None,
+        check: None,
+        reason: Some("test".into()),
+    }
+}
+
+fn keyed(key: &str, fingerprint: &str, ops: Vec<LedgerOp>) -> Batch {
+    Batch {
+        idempotency: Some(IdempotencyKey {
+            scope: "test".into(),
+            key: key.into(),
+            fingerprint: fingerprint.into(),
+        }),
+        ops,
+        audit: AuditRecord::new("test.batch", "guest", key),
+    }
+}
+
+/// The batch's result: the account of its first guest after it.
+fn balance_after(o: &BatchOutcome) -> Finished {
+    Finished::result(json!({ "balance": o.accounts.first().map(|a| a.balance.get()) }))
+}
+
+async fn concurrent_batches_of_one_key_apply_once_and_replay_the_first_result(b: Backend) {
+    let tdb = TestDb::new(b).await;
+    let shop = Shop::open(&tdb).await;
+    let g = shop.guest("+79990001003").await;
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let (store, ctx) = (Arc::clone(&shop.store), shop.owner.clone());
+        // One sender in ten sends another request under the same key.
+        let fingerprint = if i % 10 == 9 { "other" } else { "same" };
+        tasks.push(tokio::spawn(async move {
+            let batch = keyed("K-1", fingerprint, vec![credit(g, 70)]);
+            (fingerprint, store.apply(&ctx, batch, &balance_after).await)
+        }));
+    }
+    let mut applied = Vec::new();
+    let mut replayed = Vec::new();
+    for t in tasks {
+        match t.await.expect("the task ends") {
+            (f, Ok(v)) => applied.push((f, v)),
+            (f, Err(BatchError::Duplicate { same, result })) => replayed.push((f, same, result)),
+            (_, Err(e)) => panic!("unexpected error: {e}"),
+        }
+    }
+    assert_eq!(applied.len(), 1, "exactly one batch applies");
+    let (winner, result) = &applied[0];
+    assert_eq!(result, &json!({ "balance": 70 }));
+    assert_eq!(replayed.len(), 19);
+    for (f, same, stored) in &replayed {
+        // Every waiter sees what the first committed; "same" only for its request.
+        assert_eq!(stored, result);
+        assert_eq!(*same, f == winner);
+    }
+    assert_eq!(
+        shop.store
+            .account(&shop.owner, g)
+            .await
+            .expect("account")
+            .balance,
+        Points::new(70)
+    );
+    shop.close().await;
+    tdb.cleanup().await;
+}
+both_backends!(concurrent_batches_of_one_key_apply_once_and_replay_the_first_result);
+
+async fn a_refused_batch_changes_nothing_and_leaves_its_key_free(b: Backend) {
+    let tdb = TestDb::new(b).await;
+    let shop = Shop::open(&tdb).await;
+    let g = shop.guest("+79990001004").await;
+    shop.store
+        .apply(
+            &shop.owner,
+            keyed("top-up", "1", vec![credit(g, 100)]),
+            &balance_after,
+        )
+        .await
+        .expect("credited");
+    let take = |amount| LedgerOp::Debit {
+        guest: g,
+        amount,
+        kind: EntryKind::Adjustment,
+        check: None,
+        reason: Some("test".into()),
+    };
+    // The credit before the debit is undone with it.
+    let refused = shop
+        .store
+        .apply(
+            &shop.owner,
+            keyed("D-1", "1", vec![credit(g, 5), take(1_000)]),
+            &balance_after,
+        )
+        .await;
+    assert_eq!(
+        refused,
+        Err(BatchError::Insufficient {
+            guest: g,
+            available: 105
+        }),
+        "the available points as the refused update saw them"
+    );
+    let a = shop.store.account(&shop.owner, g).await.expect("account");
+    assert_eq!((a.balance, a.held), (Points::new(100), Points::new(0)));
+    // The key was not used up: the same key with what fits applies.
+    let ok = shop
+        .store
+        .apply(
+            &shop.owner,
+            keyed("D-1", "1", vec![take(100)]),
+            &balance_after,
+        )
+        .await
+        .expect("applied");
+    assert_eq!(ok, json!({ "balance": 0 }));
+    shop.close().await;
+    tdb.cleanup().await;
+}
+both_backends!(a_refused_batch_changes_nothing_and_leaves_its_key_free);
