@@ -19,6 +19,7 @@ mod m20261121_000011_password_resets;
 mod m20261121_000012_notifications;
 mod m20261121_000013_iiko_api_login;
 mod m20261121_000014_guest_language;
+mod m20261121_000015_ledger_api_key;
 pub mod rls;
 
 /// All migrations in order.
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000012_notifications::Migration),
             Box::new(m20261121_000013_iiko_api_login::Migration),
             Box::new(m20261121_000014_guest_language::Migration),
+            Box::new(m20261121_000015_ledger_api_key::Migration),
         ]
     }
 }

@@ -247,6 +247,40 @@ async fn a_keys_scopes_are_enforced_and_its_actions_are_attributed_to_it(backend
     }
     let entries = audit(&app, &owner, "check.process").await;
     assert_eq!(entries.last().expect("entry")["targetId"], check.as_str());
+    // So do the guest's ledger entries: the key, not a person.
+    let ledger = app
+        .ok(
+            Some(&owner.access),
+            "query($id: ID!) { guest(id: $id) { ledger(last: 5) { nodes { kind checkId actorId apiKeyId } } } }",
+            json!({ "id": guest }),
+        )
+        .await;
+    let nodes = ledger["guest"]["ledger"]["nodes"]
+        .as_array()
+        .expect("ledger");
+    let accrual = nodes
+        .iter()
+        .find(|e| e["checkId"] == check.as_str() && e["kind"] == "ACCRUAL")
+        .expect("the check's accrual");
+    assert_eq!(accrual["apiKeyId"], cashier_id.as_str(), "{ledger}");
+    assert!(accrual["actorId"].is_null(), "{ledger}");
+    // A person's entry names the person and no key.
+    app.ok(
+        Some(&owner.access),
+        "mutation($g: ID!) { adjustPoints(guestId: $g, points: 5, reason: \"goodwill\") { balance } }",
+        json!({ "g": guest }),
+    )
+    .await;
+    let ledger = app
+        .ok(
+            Some(&owner.access),
+            "query($id: ID!) { guest(id: $id) { ledger(last: 1) { nodes { kind actorId apiKeyId } } } }",
+            json!({ "id": guest }),
+        )
+        .await;
+    let last = &ledger["guest"]["ledger"]["nodes"][0];
+    assert_eq!(last["actorId"], owner.user_id.as_str(), "{ledger}");
+    assert!(last["apiKeyId"].is_null(), "{ledger}");
 
     // Fields about a person refuse keys, with a message that says why.
     for q in [

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Offset, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::values::{CardCode, Phone, QrPayload, Tags};
-use crate::ids::{CheckId, GuestId, HoldId, LedgerEntryId, LevelId, LocationId, UserId};
+use crate::ids::{ApiKeyId, CheckId, GuestId, HoldId, LedgerEntryId, LevelId, LocationId, UserId};
 use crate::money::{BasisPoints, Currency, Points};
 
 /// Which spend decides a guest's level.
@@ -255,6 +255,8 @@ pub struct LedgerEntry {
     pub reason: Option<String>,
     /// Who (staff), if a person.
     pub actor: Option<UserId>,
+    /// The partner API key, if a partner app made it.
+    pub api_key: Option<ApiKeyId>,
     /// When.
     pub created_at: DateTime<Utc>,
 }

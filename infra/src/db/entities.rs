@@ -342,6 +342,7 @@ pub mod ledger_entries {
         pub reason: Option<String>,
         pub actor_id: Option<Uuid>,
         pub created_at: DateTimeUtc,
+        pub api_key_id: Option<Uuid>,
     }
     no_relations!();
 }

@@ -371,6 +371,8 @@ pub struct LedgerEntry {
     pub reason: Option<String>,
     /// Who (staff user id).
     pub actor_id: Option<ID>,
+    /// The partner API key that made it (see `apiKeys`).
+    pub api_key_id: Option<ID>,
     /// When.
     pub created_at: DateTime<Utc>,
 }
@@ -387,6 +389,7 @@ impl From<d::LedgerEntry> for LedgerEntry {
             hold_id: e.hold.map(|h| ID(h.to_string())),
             reason: e.reason,
             actor_id: e.actor.map(|a| ID(a.to_string())),
+            api_key_id: e.api_key.map(|k| ID(k.to_string())),
             created_at: e.created_at,
         }
     }

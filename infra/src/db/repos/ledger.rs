@@ -18,7 +18,7 @@ use domain::loyalty::{
 };
 use domain::money::Points;
 use domain::page::{Page, PageRequest};
-use domain::{CheckId, Ctx, GuestId, HoldId, LedgerEntryId, LevelId, LocationId, UserId};
+use domain::{ApiKeyId, CheckId, Ctx, GuestId, HoldId, LedgerEntryId, LevelId, LocationId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -129,6 +129,7 @@ async fn write_entry(
         hold: refs.1,
         reason,
         actor: ctx.actor().user_id(),
+        api_key: ctx.actor().api_key_id(),
         created_at: now,
     };
     ledger_entries::Entity::insert(ledger_entries::ActiveModel {
@@ -143,6 +144,7 @@ async fn write_entry(
         hold_id: Set(entry.hold.map(|h| h.as_uuid())),
         reason: Set(entry.reason.clone()),
         actor_id: Set(entry.actor.map(|u| u.as_uuid())),
+        api_key_id: Set(entry.api_key.map(|k| k.as_uuid())),
         created_at: Set(now),
     })
     .exec_without_returning(txn)
@@ -788,6 +790,7 @@ fn to_entry(m: ledger_entries::Model) -> Result<LedgerEntry, StoreError> {
         hold: m.hold_id.map(HoldId::from_uuid),
         reason: m.reason,
         actor: m.actor_id.map(UserId::from_uuid),
+        api_key: m.api_key_id.map(ApiKeyId::from_uuid),
         created_at: m.created_at,
     })
 }
