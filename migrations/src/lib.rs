@@ -20,6 +20,7 @@ mod m20261121_000012_notifications;
 mod m20261121_000013_iiko_api_login;
 mod m20261121_000014_guest_language;
 mod m20261121_000015_ledger_api_key;
+mod m20261121_000016_jobs_claim_index;
 pub mod rls;
 
 /// All migrations in order.
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000013_iiko_api_login::Migration),
             Box::new(m20261121_000014_guest_language::Migration),
             Box::new(m20261121_000015_ledger_api_key::Migration),
+            Box::new(m20261121_000016_jobs_claim_index::Migration),
         ]
     }
 }
