@@ -21,6 +21,8 @@ mod m20261121_000013_iiko_api_login;
 mod m20261121_000014_guest_language;
 mod m20261121_000015_ledger_api_key;
 mod m20261121_000016_jobs_claim_index;
+mod m20261121_000017_inbound_events_external_lookup;
+mod m20261121_000018_jobs_dedupe_index_not_null;
 pub mod rls;
 
 /// All migrations in order.
@@ -46,6 +48,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000014_guest_language::Migration),
             Box::new(m20261121_000015_ledger_api_key::Migration),
             Box::new(m20261121_000016_jobs_claim_index::Migration),
+            Box::new(m20261121_000017_inbound_events_external_lookup::Migration),
+            Box::new(m20261121_000018_jobs_dedupe_index_not_null::Migration),
         ]
     }
 }

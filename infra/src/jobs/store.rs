@@ -258,7 +258,11 @@ impl SqlJobQueue {
             .map_err(internal)
     }
 
-    /// Runs an update guarded by `id`, `lease` and the running status.
+    /// Runs an update guarded by `id` and `lease`. A lease is set only by a
+    /// claim and cleared by every way out of `running`, so it stands for the
+    /// running status; naming the status too would let PostgreSQL pick a partial
+    /// index of the pending jobs over the primary key when its statistics are
+    /// stale (during a burst), scanning thousands of entries per update.
     async fn with_lease(
         &self,
         set: &str,
@@ -268,38 +272,43 @@ impl SqlJobQueue {
     ) -> Result<(), StoreError> {
         let mut all: Vec<Value> = vec![id.as_uuid().into(), lease.to_owned().into()];
         all.append(&mut values);
-        let sql =
-            format!("UPDATE jobs SET {set} WHERE id = $1 AND lease = $2 AND status = 'running'");
+        let sql = format!("UPDATE jobs SET {set} WHERE id = $1 AND lease = $2");
         match self.exec(&sql, all).await? {
             0 => Err(StoreError::NotFound),
             _ => Ok(()),
         }
     }
 
-    fn claim_sql(&self, kinds: usize) -> String {
+    /// The claim of up to `limit` jobs. The limit is written into the SQL (one
+    /// prepared statement per limit, at most the worker's concurrency): with a
+    /// bound `LIMIT $n` PostgreSQL's generic plan assumes a tenth of the table is
+    /// wanted and reads every pending job through a bitmap scan and a sort, so
+    /// each claim cost O(backlog); with a literal it walks `jobs_pending_run_at`
+    /// in order and stops after `limit` rows.
+    fn claim_sql(&self, kinds: usize, limit: u32) -> String {
         let kinds = if kinds == 0 {
             String::new()
         } else {
-            let marks: Vec<String> = (0..kinds).map(|i| format!("${}", i + 5)).collect();
+            let marks: Vec<String> = (0..kinds).map(|i| format!("${}", i + 4)).collect();
             format!(" AND kind IN ({})", marks.join(", "))
         };
-        // $1 now, $2 limit, $3 locked_until, $4 worker, $5… kinds.
+        // $1 now, $2 locked_until, $3 worker, $4… kinds.
         let due = "((status = 'queued' AND run_at <= $1) \
                    OR (status = 'running' AND locked_until <= $1 AND attempts < max_attempts))";
         match self.backend() {
             DbBackend::Postgres => format!(
                 "WITH picked AS (SELECT id FROM jobs WHERE {due}{kinds} \
-                 ORDER BY run_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) \
+                 ORDER BY run_at, id LIMIT {limit} FOR UPDATE SKIP LOCKED) \
                  UPDATE jobs SET status = 'running', attempts = jobs.attempts + 1, \
-                 locked_until = $3, locked_by = $4, lease = gen_random_uuid()::text, updated_at = $1 \
+                 locked_until = $2, locked_by = $3, lease = gen_random_uuid()::text, updated_at = $1 \
                  FROM picked WHERE jobs.id = picked.id RETURNING {}",
                 columns("jobs.")
             ),
             // One statement is atomic on SQLite; writers are serialised.
             _ => format!(
                 "UPDATE jobs SET status = 'running', attempts = attempts + 1, \
-                 locked_until = $3, locked_by = $4, lease = lower(hex(randomblob(16))), updated_at = $1 \
-                 WHERE id IN (SELECT id FROM jobs WHERE {due}{kinds} ORDER BY run_at, id LIMIT $2) \
+                 locked_until = $2, locked_by = $3, lease = lower(hex(randomblob(16))), updated_at = $1 \
+                 WHERE id IN (SELECT id FROM jobs WHERE {due}{kinds} ORDER BY run_at, id LIMIT {limit}) \
                  RETURNING {}",
                 columns("")
             ),
@@ -406,12 +415,13 @@ impl JobQueue for SqlJobQueue {
         }
         let mut values: Vec<Value> = vec![
             now.into(),
-            i64::from(limit).into(),
             micros(now + visibility).into(),
             worker.to_owned().into(),
         ];
         values.extend(kinds.iter().map(|k| Value::from(k.clone())));
-        let rows = self.query(&self.claim_sql(kinds.len()), values).await?;
+        let rows = self
+            .query(&self.claim_sql(kinds.len(), limit), values)
+            .await?;
         let mut jobs = rows
             .iter()
             .map(job_from_row)
@@ -441,8 +451,7 @@ impl JobQueue for SqlJobQueue {
         let now = self.now();
         let row = self
             .query(
-                "SELECT attempts, max_attempts FROM jobs \
-                 WHERE id = $1 AND lease = $2 AND status = 'running'",
+                "SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND lease = $2",
                 vec![id.as_uuid().into(), lease.to_owned().into()],
             )
             .await?
