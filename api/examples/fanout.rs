@@ -35,7 +35,6 @@
 //! Prints a table and then one JSON line (starting with `{`).
 
 use std::collections::HashSet;
-use std::error::Error;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -50,11 +49,9 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Res<T> = Result<T, Box<dyn Error + Send + Sync>>;
+mod support;
+use support::{Api, Res, TICKS_PER_SEC, ms, pct, proc_cpu_secs, proc_status_kb, round3, str_at};
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-/// `/proc/<pid>/stat` counts CPU time in USER_HZ ticks, 100 per second on Linux.
-const TICKS_PER_SEC: f64 = 100.0;
 
 /// What the cashier screen asks for.
 const SUBSCRIPTION: &str = "subscription($l: ID!) { checkProcessed(locationId: $l) { checkId guestId externalId totalMinor earned balance available processedAt } }";
@@ -162,27 +159,6 @@ struct Outcome {
 // ---------------------------------------------------------------------------------------
 // /proc readings
 
-fn proc_status_kb(pid: &str, key: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    text.lines()
-        .find(|l| l.starts_with(key))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// User + system CPU seconds of a process.
-fn proc_cpu_secs(pid: &str) -> Option<f64> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &text[text.rfind(')')? + 1..];
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    // After the command: field 3 (state) is f[0], so utime (14) is f[11], stime (15) f[12].
-    let utime: f64 = f.get(11)?.parse().ok()?;
-    let stime: f64 = f.get(12)?.parse().ok()?;
-    Some((utime + stime) / TICKS_PER_SEC)
-}
-
 /// Machine-wide (busy, steal, total) CPU seconds from `/proc/stat`.
 fn machine_cpu_secs() -> Option<(f64, f64, f64)> {
     let text = std::fs::read_to_string("/proc/stat").ok()?;
@@ -267,43 +243,8 @@ impl CpuUse {
     }
 }
 
-fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
-}
-
 // ---------------------------------------------------------------------------------------
 // GraphQL over HTTP
-
-struct Api {
-    http: reqwest::Client,
-    url: String,
-}
-
-impl Api {
-    async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Res<Value> {
-        let mut req = self
-            .http
-            .post(&self.url)
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let resp = req.send().await?;
-        let status = resp.status();
-        let v: Value = resp.json().await?;
-        if !status.is_success() || v.get("errors").is_some_and(|e| !e.is_null()) {
-            return Err(format!("HTTP {status}: {v}").into());
-        }
-        Ok(v["data"].clone())
-    }
-}
-
-fn str_at(v: &Value, pointer: &str) -> Res<String> {
-    v.pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| format!("no {pointer} in {v}").into())
-}
 
 /// Token, location and guest for the run.
 async fn setup(api: &Api, args: &Args, run: &str) -> Res<(String, String, String)> {
@@ -597,13 +538,6 @@ async fn client(
 // Statistics
 
 /// Nearest-rank percentile of sorted values.
-fn pct(sorted: &[i64], p: f64) -> Option<i64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted.get(rank.clamp(1, sorted.len()) - 1).copied()
-}
 
 #[derive(Clone, Copy)]
 struct Dist {
@@ -625,10 +559,6 @@ fn dist(mut v: Vec<i64>) -> Option<Dist> {
         p99: pct(&v, 99.0)?,
         max: *v.last()?,
     })
-}
-
-fn ms(us: i64) -> f64 {
-    (us as f64 / 10.0).round() / 100.0
 }
 
 fn dist_json(d: Option<Dist>) -> Value {

@@ -42,7 +42,6 @@
 //! and the whole machine; the worker's RSS is sampled every 100 ms.
 
 use std::collections::HashMap;
-use std::error::Error;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -59,10 +58,8 @@ use poem::web::Data;
 use poem::{EndpointExt, Request, Route, Server, handler, post};
 use serde_json::{Value, json};
 
-type Res<T> = Result<T, Box<dyn Error + Send + Sync>>;
-
-/// `/proc/<pid>/stat` counts CPU time in USER_HZ ticks, 100 per second on Linux.
-const TICKS_PER_SEC: f64 = 100.0;
+mod support;
+use support::{Api, Res, TICKS_PER_SEC, ms, pct, proc_cpu_secs, proc_status_kb, round3, str_at};
 
 const PROCESS: &str =
     "mutation($i: ProcessCheckInput!) { processCheck(input: $i) { checkId processedAt } }";
@@ -526,27 +523,6 @@ async fn hook(req: &Request, body: Vec<u8>, rx: Data<&Arc<Receiver>>) -> StatusC
 // ---------------------------------------------------------------------------------------
 // /proc readings
 
-fn proc_status_kb(pid: &str, key: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    text.lines()
-        .find(|l| l.starts_with(key))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// User + system CPU seconds of a process.
-fn proc_cpu_secs(pid: &str) -> Option<f64> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &text[text.rfind(')')? + 1..];
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    // After the command: field 3 (state) is f[0], so utime (14) is f[11], stime (15) f[12].
-    let utime: f64 = f.get(11)?.parse().ok()?;
-    let stime: f64 = f.get(12)?.parse().ok()?;
-    Some((utime + stime) / TICKS_PER_SEC)
-}
-
 /// CPU seconds of every process whose command line contains `postgres` and `needle`, by pid.
 fn pg_backends(needle: &str) -> HashMap<u32, f64> {
     let mut out = HashMap::new();
@@ -691,43 +667,8 @@ impl CpuUse {
     }
 }
 
-fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
-}
-
 // ---------------------------------------------------------------------------------------
 // GraphQL over HTTP
-
-struct Api {
-    http: reqwest::Client,
-    url: String,
-}
-
-impl Api {
-    async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Res<Value> {
-        let mut req = self
-            .http
-            .post(&self.url)
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let resp = req.send().await?;
-        let status = resp.status();
-        let v: Value = resp.json().await?;
-        if !status.is_success() || v.get("errors").is_some_and(|e| !e.is_null()) {
-            return Err(format!("HTTP {status}: {v}").into());
-        }
-        Ok(v["data"].clone())
-    }
-}
-
-fn str_at(v: &Value, pointer: &str) -> Res<String> {
-    v.pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| format!("no {pointer} in {v}").into())
-}
 
 /// Token, location and guests for the run.
 async fn setup(api: &Api, args: &Args, run: &str) -> Res<(String, String, Vec<String>)> {
@@ -810,19 +751,6 @@ async fn send_check(
 
 // ---------------------------------------------------------------------------------------
 // Statistics
-
-/// Nearest-rank percentile of sorted values.
-fn pct<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted.get(rank.clamp(1, sorted.len()) - 1).copied()
-}
-
-fn ms(us: i64) -> f64 {
-    (us as f64 / 10.0).round() / 100.0
-}
 
 fn rate(n: usize, us: u64) -> Option<f64> {
     (us > 0).then(|| (n as f64 * 1e6 / us as f64 * 10.0).round() / 10.0)

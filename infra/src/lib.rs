@@ -7,6 +7,7 @@ pub mod bus;
 pub mod cache;
 pub mod crypto;
 pub mod db;
+mod http;
 pub mod integrations;
 pub mod jobs;
 pub mod mail;

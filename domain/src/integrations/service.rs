@@ -249,7 +249,9 @@ impl IntegrationService {
         }
         let login = match api_login.map(str::trim) {
             None => None,
-            Some(l) if l.is_empty() || l.len() > 200 || l.chars().any(char::is_control) => {
+            Some(l)
+                if l.is_empty() || l.chars().count() > 200 || l.chars().any(char::is_control) =>
+            {
                 return Err(InvalidValue {
                     field: "apiLogin",
                     message: "an apiLogin is 1 to 200 printable characters".into(),

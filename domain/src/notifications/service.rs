@@ -780,26 +780,26 @@ impl NotificationService {
                 let Some(addr) = g.email.as_deref().and_then(|e| Email::parse(e).ok()) else {
                     return DeliveryOutcome::Skipped("the guest has no e-mail".into());
                 };
-                match self.guest_locale(ctx, n.recipient).await {
-                    Ok(l) => (addr, l),
-                    Err(e) => return later(e.to_string()),
-                }
+                // The guest's language is in the settings read below.
+                (addr, None)
             }
             Recipient::Staff(u) => match self.d.staff.get(ctx, u).await {
-                Ok(m) if m.active => (m.user.email.clone(), m.user.locale),
+                Ok(m) if m.active => (m.user.email.clone(), Some(m.user.locale)),
                 Ok(_) | Err(StoreError::NotFound) => {
                     return DeliveryOutcome::Skipped("not active staff".into());
                 }
                 Err(e) => return later(e.to_string()),
             },
         };
-        match self.d.store.preferences(ctx, n.recipient).await {
+        let locale = match self.d.store.preferences(ctx, n.recipient).await {
             Ok(Some(s)) if !s.prefs.email => {
                 return DeliveryOutcome::Skipped("e-mail turned off".into());
             }
-            Ok(_) => {}
+            Ok(s) => locale
+                .or_else(|| s.and_then(|s| s.locale))
+                .unwrap_or_default(),
             Err(e) => return later(e.to_string()),
-        }
+        };
         let business = match self.d.tenants.get(ctx).await {
             Ok(t) => t.name,
             Err(e) => return later(e.to_string()),

@@ -31,11 +31,7 @@ impl IikoCloudApi {
     /// # Errors
     /// The HTTP client could not be built.
     pub fn new(base: &str) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let http = crate::http::api_client(TIMEOUT)?;
         Ok(Self {
             http,
             base: base.trim_end_matches('/').to_owned(),
@@ -75,12 +71,12 @@ impl IikoCloudApi {
         let resp = req
             .send()
             .await
-            .map_err(|e| IikoCloudError::Unavailable(kind_of(&e)))?;
+            .map_err(|e| IikoCloudError::Unavailable(crate::http::error_kind(&e)))?;
         let status = resp.status().as_u16();
         let bytes = resp
             .bytes()
             .await
-            .map_err(|e| IikoCloudError::Unavailable(kind_of(&e)))?;
+            .map_err(|e| IikoCloudError::Unavailable(crate::http::error_kind(&e)))?;
         Ok((
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
@@ -136,16 +132,6 @@ fn classify(status: u16, answer: &Value) -> IikoCloudError {
         IikoCloudError::Unavailable(why)
     } else {
         IikoCloudError::Refused(why)
-    }
-}
-
-fn kind_of(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "timed out".into()
-    } else if e.is_connect() {
-        "cannot connect".into()
-    } else {
-        "request failed".into()
     }
 }
 

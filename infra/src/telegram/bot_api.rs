@@ -92,11 +92,7 @@ impl BotApi {
     /// # Errors
     /// The HTTP client could not be built.
     pub fn new(base: &str) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let http = crate::http::api_client(TIMEOUT)?;
         Ok(Self {
             http,
             base: base.trim_end_matches('/').to_owned(),
@@ -242,7 +238,7 @@ impl TelegramSender for BotApi {
             .send()
             .await
             // The error text of reqwest may contain the URL (and so the token): keep only its kind.
-            .map_err(|e| TelegramError::Unavailable(kind_of(&e)))?;
+            .map_err(|e| TelegramError::Unavailable(crate::http::error_kind(&e)))?;
         let status = resp.status().as_u16();
         let answer: Option<Answer> = resp
             .bytes()
@@ -269,16 +265,6 @@ impl TelegramSender for BotApi {
             400..=499 => Err(TelegramError::Refused(description)),
             _ => Err(TelegramError::Unavailable(description)),
         }
-    }
-}
-
-fn kind_of(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "timed out".into()
-    } else if e.is_connect() {
-        "cannot connect".into()
-    } else {
-        "request failed".into()
     }
 }
 

@@ -44,43 +44,24 @@ impl SqlIntegrations {
         Self { db, sealer, clock }
     }
 
-    fn context(tenant: TenantId, id: IntegrationId) -> String {
-        format!("integration:{tenant}:{id}")
-    }
-
-    /// Seals another secret of the integration, bound to its purpose.
-    fn seal_in(
-        &self,
-        tenant: TenantId,
-        id: IntegrationId,
-        purpose: &str,
-        secret: &str,
-    ) -> Result<String, StoreError> {
-        self.sealer
-            .seal(secret, &format!("{}:{purpose}", Self::context(tenant, id)))
-            .map_err(|e| StoreError::Internal(e.to_string()))
-    }
-
-    fn open_in(
-        &self,
-        tenant: TenantId,
-        id: IntegrationId,
-        purpose: &str,
-        sealed: &str,
-    ) -> Result<String, StoreError> {
-        self.sealer
-            .open(sealed, &format!("{}:{purpose}", Self::context(tenant, id)))
-            .map_err(|e| StoreError::Internal(e.to_string()))
+    /// What a sealed value is bound to: the tenant, the integration and, for
+    /// anything but the signing secret, its purpose.
+    fn context(tenant: TenantId, id: IntegrationId, purpose: Option<&str>) -> String {
+        match purpose {
+            None => format!("integration:{tenant}:{id}"),
+            Some(p) => format!("integration:{tenant}:{id}:{p}"),
+        }
     }
 
     fn seal(
         &self,
         tenant: TenantId,
         id: IntegrationId,
+        purpose: Option<&str>,
         secret: &str,
     ) -> Result<String, StoreError> {
         self.sealer
-            .seal(secret, &Self::context(tenant, id))
+            .seal(secret, &Self::context(tenant, id, purpose))
             .map_err(|e| StoreError::Internal(e.to_string()))
     }
 
@@ -88,10 +69,11 @@ impl SqlIntegrations {
         &self,
         tenant: TenantId,
         id: IntegrationId,
+        purpose: Option<&str>,
         sealed: &str,
     ) -> Result<String, StoreError> {
         self.sealer
-            .open(sealed, &Self::context(tenant, id))
+            .open(sealed, &Self::context(tenant, id, purpose))
             .map_err(|e| StoreError::Internal(e.to_string()))
     }
 }
@@ -189,7 +171,7 @@ impl IntegrationStore for SqlIntegrations {
         secret: &str,
         audit: AuditRecord,
     ) -> Result<(), StoreError> {
-        let sealed = self.seal(ctx.tenant(), i.id, secret)?;
+        let sealed = self.seal(ctx.tenant(), i.id, None, secret)?;
         let txn = self.db.tenant_tx(ctx).await?;
         integrations::Entity::insert(integrations::ActiveModel {
             tenant_id: Set(ctx.tenant().as_uuid()),
@@ -220,7 +202,7 @@ impl IntegrationStore for SqlIntegrations {
         previous_valid_until: DateTime<Utc>,
         audit: AuditRecord,
     ) -> Result<Integration, StoreError> {
-        let sealed = self.seal(ctx.tenant(), id, secret)?;
+        let sealed = self.seal(ctx.tenant(), id, None, secret)?;
         let now = self.clock.now();
         let txn = self.db.tenant_tx(ctx).await?;
         let current = find(&txn, ctx, id).await?;
@@ -296,7 +278,7 @@ impl IntegrationStore for SqlIntegrations {
         audit: AuditRecord,
     ) -> Result<Integration, StoreError> {
         let sealed = api_login
-            .map(|l| self.seal_in(ctx.tenant(), id, IIKO_LOGIN, l))
+            .map(|l| self.seal(ctx.tenant(), id, Some(IIKO_LOGIN), l))
             .transpose()?;
         let txn = self.db.tenant_tx(ctx).await?;
         find(&txn, ctx, id).await?;
@@ -325,7 +307,7 @@ impl IntegrationStore for SqlIntegrations {
         let row = find(&txn, ctx, id).await;
         txn.commit().await.map_err(internal)?;
         row?.iiko_api_login_sealed
-            .map(|sealed| self.open_in(ctx.tenant(), id, IIKO_LOGIN, &sealed))
+            .map(|sealed| self.open(ctx.tenant(), id, Some(IIKO_LOGIN), &sealed))
             .transpose()
     }
 
@@ -343,9 +325,11 @@ impl IntegrationStore for SqlIntegrations {
         txn.commit().await.map_err(internal)?;
         let row = row.ok_or(StoreError::NotFound)?;
         let tenant = TenantId::from_uuid(row.tenant_id);
-        let current = self.open(tenant, id, &row.secret_sealed)?;
+        let current = self.open(tenant, id, None, &row.secret_sealed)?;
         let previous = match (&row.previous_secret_sealed, row.previous_valid_until) {
-            (Some(sealed), Some(until)) if until > now => Some(self.open(tenant, id, sealed)?),
+            (Some(sealed), Some(until)) if until > now => {
+                Some(self.open(tenant, id, None, sealed)?)
+            }
             _ => None,
         };
         Ok((
