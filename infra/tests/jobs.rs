@@ -601,6 +601,52 @@ async fn dead_letters_are_listed_and_redriven(b: Backend) {
 }
 both_backends!(dead_letters_are_listed_and_redriven);
 
+async fn jobs_are_completed_in_batches_each_under_its_own_lease(b: Backend) {
+    let tdb = TestDb::new(b).await;
+    let clock = TestClock::at(t0());
+    let (_db, q) = tdb.queue(clock.clone()).await;
+    let vis = Duration::seconds(30);
+    assert_eq!(q.complete_many(&[]).await, Ok(Vec::new()));
+    for _ in 0..5 {
+        q.enqueue(NewJob::new("b", json!({})))
+            .await
+            .expect("enqueued");
+    }
+    let jobs = q.claim("w1", &[], 5, vis).await.expect("claims");
+    assert_eq!(jobs.len(), 5);
+    let lease = |j: &Job| j.lease.clone().expect("lease");
+    let batch = vec![
+        (jobs[0].id, lease(&jobs[0])),
+        (jobs[1].id, lease(&jobs[1])),
+        (jobs[2].id, lease(&jobs[2])),
+        // Another job's lease, and a job that does not exist: not completed.
+        (jobs[3].id, lease(&jobs[4])),
+        (JobId::new(), lease(&jobs[4])),
+    ];
+    let mut done = q.complete_many(&batch).await.expect("completes");
+    done.sort();
+    let mut want = vec![jobs[0].id, jobs[1].id, jobs[2].id];
+    want.sort();
+    assert_eq!(done, want);
+    for j in &jobs[..3] {
+        let got = q.get(j.id).await.expect("exists");
+        assert_eq!(
+            (got.status, got.lease, got.locked_until, got.locked_by),
+            (JobStatus::Done, None, None, None)
+        );
+    }
+    assert_eq!(status_of(&q, jobs[3].id).await, JobStatus::Running);
+    assert_eq!(status_of(&q, jobs[4].id).await, JobStatus::Running);
+    // Completing again finds nothing running under those leases.
+    assert_eq!(q.complete_many(&batch[..3]).await, Ok(Vec::new()));
+    assert_eq!(
+        q.complete_many(&[(jobs[3].id, lease(&jobs[3]))]).await,
+        Ok(vec![jobs[3].id])
+    );
+    tdb.cleanup().await;
+}
+both_backends!(jobs_are_completed_in_batches_each_under_its_own_lease);
+
 async fn a_job_whose_worker_vanished_is_claimed_again_after_its_visibility(b: Backend) {
     let tdb = TestDb::new(b).await;
     let clock = TestClock::at(t0());
@@ -1004,6 +1050,22 @@ async fn the_worker_retries_survives_panics_ticks_schedules_and_stops(b: Backend
         .expect("enqueued");
     wait_for(&q, after, JobStatus::Done).await;
     assert_eq!(ok.0.load(Ordering::SeqCst), 1);
+    // A burst finishes together: completions are written in batches, and
+    // every job of the burst ends done, once.
+    let mut burst = Vec::new();
+    for _ in 0..40 {
+        burst.push(
+            q.enqueue(NewJob::new("ok", json!({})))
+                .await
+                .expect("enqueued"),
+        );
+    }
+    waker.wake();
+    for id in burst {
+        let job = wait_for(&q, id, JobStatus::Done).await;
+        assert_eq!(job.attempts, 1);
+    }
+    assert_eq!(ok.0.load(Ordering::SeqCst), 41);
     assert!(ticks.0.load(Ordering::SeqCst) >= 1, "the schedule ran");
 
     shutdown.cancel();

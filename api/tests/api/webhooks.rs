@@ -301,6 +301,23 @@ async fn a_receiver_that_fails_twice_gets_one_success_with_the_same_webhook_id(b
         next - attempted >= Duration::seconds(60),
         "Retry-After honoured: {log}"
     );
+    let failing_since = || async {
+        app.ok(
+            Some(&owner.access),
+            "{ webhookEndpoints { failingSince } }",
+            json!({}),
+        )
+        .await["webhookEndpoints"][0]["failingSince"]
+            .clone()
+    };
+    let since = failing_since().await;
+    assert_eq!(
+        since
+            .as_str()
+            .map(|s| chrono::DateTime::parse_from_rfc3339(s).expect("time")),
+        Some(attempted),
+        "failing since the first failure"
+    );
     app.clock.advance(Duration::seconds(6));
     settle().await;
     assert_eq!(receiver.count(), 1, "not before the Retry-After");
@@ -310,6 +327,11 @@ async fn a_receiver_that_fails_twice_gets_one_success_with_the_same_webhook_id(b
     app.clock.advance(Duration::seconds(20));
     settle().await;
     assert_eq!(receiver.count(), 2, "the schedule's next step is 5 minutes");
+    assert_eq!(
+        failing_since().await,
+        since,
+        "a second failure keeps the first failure's time"
+    );
     app.clock.advance(Duration::minutes(6));
     receiver.wait_for_count(3).await;
     wait_for("the delivery to succeed", || async {
@@ -317,6 +339,10 @@ async fn a_receiver_that_fails_twice_gets_one_success_with_the_same_webhook_id(b
     })
     .await;
     settle().await;
+    assert!(
+        failing_since().await.is_null(),
+        "a success makes the endpoint healthy again"
+    );
 
     let got = receiver.received();
     assert_eq!(got.len(), 3, "nothing after the success");

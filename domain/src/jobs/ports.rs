@@ -48,6 +48,24 @@ pub trait JobQueue: Send + Sync {
     /// lease expired and another worker took it over, or it already finished).
     async fn complete(&self, id: JobId, lease: &str) -> Result<(), StoreError>;
 
+    /// Marks several running jobs done at once, each guarded by its own lease
+    /// like [`complete`](Self::complete). Returns the ids it completed; a job
+    /// missing from the answer was not running under its lease.
+    ///
+    /// # Errors
+    /// Storage failure (then none of them is marked done).
+    async fn complete_many(&self, jobs: &[(JobId, String)]) -> Result<Vec<JobId>, StoreError> {
+        let mut done = Vec::with_capacity(jobs.len());
+        for (id, lease) in jobs {
+            match self.complete(*id, lease).await {
+                Ok(()) => done.push(*id),
+                Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(done)
+    }
+
     /// Records a failed attempt: dead-letters the job when the failure is
     /// permanent or it has no attempts left, else queues it again after the
     /// backoff (see [`after_failure`](super::after_failure)).

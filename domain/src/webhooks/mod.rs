@@ -15,7 +15,7 @@ pub use models::{
     WebhookDelivery, WebhookEndpoint, is_forbidden_address, next_retry_delay,
 };
 pub use ports::{
-    AttemptRecord, EndpointHealth, HttpOutcome, OutboundRequest, StoredEvent, TargetRejection,
-    WebhookSigner, WebhookStore, WebhookTransport,
+    AttemptContext, AttemptRecord, EndpointHealth, HttpOutcome, OutboundRequest, StoredEvent,
+    TargetRejection, WebhookSigner, WebhookStore, WebhookTransport,
 };
 pub use service::{DELIVER_JOB, WebhookDeps, WebhookService};

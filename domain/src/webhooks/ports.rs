@@ -30,6 +30,8 @@ pub struct StoredEvent {
 /// What an attempt did to the endpoint's health.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EndpointHealth {
+    /// A 2xx answer from an endpoint already healthy: nothing to write.
+    Unchanged,
     /// A 2xx answer: the endpoint is healthy again.
     Healthy,
     /// A failure: the endpoint is failing since its first failure in a row.
@@ -51,6 +53,19 @@ pub struct AttemptRecord {
     pub health: EndpointHealth,
     /// The audit record of an automatic change (disabling the endpoint).
     pub audit: Option<AuditRecord>,
+}
+
+/// Everything one delivery attempt reads (see [`WebhookStore::attempt_context`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptContext {
+    /// The delivery (without its attempts).
+    pub delivery: WebhookDelivery,
+    /// Its endpoint.
+    pub endpoint: WebhookEndpoint,
+    /// Its stored event.
+    pub event: StoredEvent,
+    /// The secrets that sign now, the current one first.
+    pub secrets: Vec<String>,
 }
 
 /// Endpoints, stored events, deliveries and attempts of a business.
@@ -105,20 +120,24 @@ pub trait WebhookStore: Send + Sync {
     /// # Errors
     /// Storage failure.
     async fn endpoints(&self, ctx: &Ctx) -> Result<Vec<WebhookEndpoint>, StoreError>;
-    /// The secrets that sign as of `now`: the current one first, then the
-    /// previous one while its overlap lasts.
+    /// What one attempt of a delivery needs, read together (one query): the
+    /// delivery, its endpoint, its stored event and the secrets that sign as
+    /// of `now` (the current one first, then the previous one while its
+    /// overlap lasts).
     ///
     /// # Errors
     /// `NotFound`; a secret that cannot be opened.
-    async fn signing_secrets(
+    async fn attempt_context(
         &self,
         ctx: &Ctx,
-        id: WebhookEndpointId,
+        id: WebhookDeliveryId,
         now: DateTime<Utc>,
-    ) -> Result<Vec<String>, StoreError>;
-    /// Stores an event with its deliveries and their jobs, in one transaction,
-    /// unless the event is stored already (a fan-out that runs again). Returns
-    /// whether it stored them.
+    ) -> Result<AttemptContext, StoreError>;
+    /// In one transaction: reads the business's endpoints, asks `plan` which
+    /// get a delivery (and its job), and stores the event with them — unless
+    /// no endpoint gets one (nothing is stored) or the event is stored already
+    /// (a fan-out that runs again: nothing changes). Returns the deliveries
+    /// stored.
     ///
     /// # Errors
     /// Storage failure.
@@ -126,9 +145,10 @@ pub trait WebhookStore: Send + Sync {
         &self,
         ctx: &Ctx,
         event: &StoredEvent,
-        deliveries: &[WebhookDelivery],
-        jobs: &[NewJob],
-    ) -> Result<bool, StoreError>;
+        plan: &(
+             dyn for<'e> Fn(&'e WebhookEndpoint) -> Option<(WebhookDelivery, NewJob)> + Send + Sync
+         ),
+    ) -> Result<usize, StoreError>;
     /// Stores new deliveries of stored events with their jobs (redelivery, a
     /// test ping whose event is given to be stored too) and the audit record,
     /// in one transaction.

@@ -16,8 +16,8 @@ use super::models::{
     NewEndpoint, WebhookDelivery, WebhookEndpoint, next_retry_delay,
 };
 use super::ports::{
-    AttemptRecord, EndpointHealth, HttpOutcome, OutboundRequest, StoredEvent, TargetRejection,
-    WebhookSigner, WebhookStore, WebhookTransport,
+    AttemptContext, AttemptRecord, EndpointHealth, HttpOutcome, OutboundRequest, StoredEvent,
+    TargetRejection, WebhookSigner, WebhookStore, WebhookTransport,
 };
 use crate::ctx::Ctx;
 use crate::events::{DomainEvent, EventId, types};
@@ -440,16 +440,7 @@ impl WebhookService {
     /// # Errors
     /// A retryable failure (storage).
     pub async fn fan_out(&self, ctx: &Ctx, event: &DomainEvent) -> Result<usize, JobFailure> {
-        let endpoints: Vec<WebhookEndpoint> = self
-            .d
-            .store
-            .endpoints(ctx)
-            .await
-            .map_err(|e| JobFailure::retry(e.to_string()))?
-            .into_iter()
-            .filter(|e| e.enabled && e.subscribes_to(&event.event_type))
-            .collect();
-        if endpoints.is_empty() {
+        if !types::SUBSCRIBABLE.contains(&event.event_type.as_str()) {
             return Ok(0);
         }
         let stored = StoredEvent {
@@ -458,21 +449,22 @@ impl WebhookService {
             occurred_at: event.occurred_at,
             body: event.body(),
         };
-        let deliveries: Vec<WebhookDelivery> = endpoints
-            .iter()
-            .map(|e| self.new_delivery(e.id, &stored))
-            .collect();
-        let jobs: Vec<NewJob> = deliveries
-            .iter()
-            .map(|d| deliver_job(ctx, d, false))
-            .collect();
-        let fresh = self
-            .d
+        // Each first attempt is due when its event happened, so after a
+        // backlog it runs right after its event's fan-out, in event order,
+        // instead of behind the fan-out of every event queued meanwhile.
+        let due = event.occurred_at.min(self.d.clock.now());
+        let plan = |e: &WebhookEndpoint| {
+            (e.enabled && e.subscribes_to(&event.event_type)).then(|| {
+                let d = self.new_delivery(e.id, &stored);
+                let job = deliver_job(ctx, &d, false).run_at(due);
+                (d, job)
+            })
+        };
+        self.d
             .store
-            .fan_out(ctx, &stored, &deliveries, &jobs)
+            .fan_out(ctx, &stored, &plan)
             .await
-            .map_err(|e| JobFailure::retry(e.to_string()))?;
-        Ok(if fresh { deliveries.len() } else { 0 })
+            .map_err(|e| JobFailure::retry(e.to_string()))
     }
 
     /// Sends one delivery attempt (the `webhooks.deliver` job): signs the
@@ -492,16 +484,21 @@ impl WebhookService {
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| JobFailure::permanent("the job names no delivery"))?;
         let retry = |e: crate::identity::errors::StoreError| JobFailure::retry(e.to_string());
-        let d = self.d.store.delivery(ctx, id).await.map_err(retry)?;
+        let now = self.d.clock.now();
+        let AttemptContext {
+            delivery: d,
+            endpoint: e,
+            event,
+            secrets,
+        } = self
+            .d
+            .store
+            .attempt_context(ctx, id, now)
+            .await
+            .map_err(retry)?;
         if d.status.is_final() {
             return Ok(());
         }
-        let e = self
-            .d
-            .store
-            .endpoint(ctx, d.endpoint)
-            .await
-            .map_err(retry)?;
         if !e.enabled && d.event_type != types::WEBHOOK_TEST {
             self.d
                 .store
@@ -515,14 +512,6 @@ impl WebhookService {
                 .map_err(retry)?;
             return Ok(());
         }
-        let event = self.d.store.event(ctx, d.event).await.map_err(retry)?;
-        let now = self.d.clock.now();
-        let secrets = self
-            .d
-            .store
-            .signing_secrets(ctx, e.id, now)
-            .await
-            .map_err(retry)?;
         let webhook_id = event.id.to_string();
         let timestamp = now.timestamp();
         let signature = secrets
@@ -575,7 +564,13 @@ impl WebhookService {
                 attempt,
                 status: DeliveryStatus::Succeeded,
                 next_attempt_at: None,
-                health: EndpointHealth::Healthy,
+                // Most successes change nothing; a write per success would
+                // make concurrent deliveries to one endpoint queue on its row.
+                health: if e.failing_since.is_some() {
+                    EndpointHealth::Healthy
+                } else {
+                    EndpointHealth::Unchanged
+                },
                 audit: None,
             };
             return self

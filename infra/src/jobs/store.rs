@@ -441,6 +441,36 @@ impl JobQueue for SqlJobQueue {
         .await
     }
 
+    #[instrument(skip_all, fields(jobs = jobs.len()))]
+    async fn complete_many(&self, jobs: &[(JobId, String)]) -> Result<Vec<JobId>, StoreError> {
+        if jobs.is_empty() {
+            return Ok(Vec::new());
+        }
+        // $1 now, then an (id, lease) pair per job; guarded like `with_lease`.
+        let mut values: Vec<Value> = Vec::with_capacity(1 + 2 * jobs.len());
+        values.push(self.now().into());
+        let mut pairs = Vec::with_capacity(jobs.len());
+        for (i, (id, lease)) in jobs.iter().enumerate() {
+            pairs.push(format!("(id = ${} AND lease = ${})", 2 * i + 2, 2 * i + 3));
+            values.push(id.as_uuid().into());
+            values.push(lease.clone().into());
+        }
+        let sql = format!(
+            "UPDATE jobs SET status = 'done', lease = NULL, locked_until = NULL, locked_by = NULL, \
+             updated_at = $1 WHERE {} RETURNING id",
+            pairs.join(" OR ")
+        );
+        self.query(&sql, values)
+            .await?
+            .iter()
+            .map(|row| {
+                row.try_get::<Uuid>("", "id")
+                    .map(JobId::from_uuid)
+                    .map_err(internal)
+            })
+            .collect()
+    }
+
     #[instrument(skip_all, fields(job.id = %id))]
     async fn fail(
         &self,

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use domain::JobId;
 use domain::identity::StoreError;
 use domain::jobs::{FailureOutcome, Job, JobFailure, JobHandler, JobQueue};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::{JoinError, JoinSet};
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
@@ -69,6 +70,46 @@ pub struct Worker {
     waker: WorkerWaker,
 }
 
+/// The most completions written by one statement.
+const COMPLETE_BATCH: usize = 64;
+
+/// A finished job waiting to be marked done, and where its answer goes:
+/// `Ok(false)` when it was no longer running under its lease.
+type Completion = (JobId, String, oneshot::Sender<Result<bool, StoreError>>);
+
+/// Marks finished jobs done in batches: whatever finished while the previous
+/// batch was being written goes in the next one statement. It never waits to
+/// fill a batch, so a lone job is completed at once; under load one round
+/// trip completes many jobs instead of one each.
+async fn complete_in_batches(
+    queue: Arc<dyn JobQueue>,
+    mut rx: mpsc::UnboundedReceiver<Completion>,
+) {
+    let mut batch: Vec<Completion> = Vec::with_capacity(COMPLETE_BATCH);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        while batch.len() < COMPLETE_BATCH {
+            match rx.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let jobs: Vec<(JobId, String)> = batch
+            .iter()
+            .map(|(id, lease, _)| (*id, lease.clone()))
+            .collect();
+        let answer = queue.complete_many(&jobs).await;
+        for (id, _, reply) in batch.drain(..) {
+            let _ = reply.send(
+                answer
+                    .as_ref()
+                    .map(|done| done.contains(&id))
+                    .map_err(Clone::clone),
+            );
+        }
+    }
+}
+
 enum Outcome {
     Finished(Result<Result<(), JobFailure>, JoinError>),
     LostLease,
@@ -114,6 +155,8 @@ impl Worker {
             Vec::new()
         };
         let interrupt = CancellationToken::new();
+        let (completions, rx) = mpsc::unbounded_channel::<Completion>();
+        let completer = tokio::spawn(complete_in_batches(Arc::clone(&queue), rx));
         let mut tasks: JoinSet<()> = JoinSet::new();
         let mut last_tick: Option<Instant> = None;
         tracing::info!(worker = %opts.name, concurrency, "job worker started");
@@ -144,6 +187,7 @@ impl Worker {
                             let handler = handlers.get(&job.kind).cloned();
                             tasks.spawn(process(
                                 Arc::clone(&queue),
+                                completions.clone(),
                                 handler,
                                 job,
                                 opts.visibility,
@@ -203,6 +247,11 @@ impl Worker {
                 log_task_end(done);
             }
         }
+        // Every task has its answer: the completer ends with the last sender.
+        drop(completions);
+        if let Err(e) = completer.await {
+            tracing::error!(error = %e, "the job completer ended abnormally");
+        }
         tracing::info!(worker = %opts.name, "job worker stopped");
     }
 }
@@ -237,6 +286,7 @@ fn panic_message(e: JoinError) -> String {
 /// Runs one claimed job to its recorded outcome.
 async fn process(
     queue: Arc<dyn JobQueue>,
+    completions: mpsc::UnboundedSender<Completion>,
     handler: Option<Arc<dyn JobHandler>>,
     job: Job,
     visibility: chrono::Duration,
@@ -252,13 +302,14 @@ async fn process(
     if let Some(t) = job.tenant {
         span.record("tenant.id", tracing::field::display(t));
     }
-    run_job(queue, handler, job, visibility, interrupt)
+    run_job(queue, completions, handler, job, visibility, interrupt)
         .instrument(span)
         .await;
 }
 
 async fn run_job(
     queue: Arc<dyn JobQueue>,
+    completions: mpsc::UnboundedSender<Completion>,
     handler: Option<Arc<dyn JobHandler>>,
     job: Job,
     visibility: chrono::Duration,
@@ -311,9 +362,9 @@ async fn run_job(
     };
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     match outcome {
-        Outcome::Finished(Ok(Ok(()))) => match queue.complete(id, &lease).await {
-            Ok(()) => tracing::info!(elapsed_ms, "job done"),
-            Err(StoreError::NotFound) => tracing::warn!(
+        Outcome::Finished(Ok(Ok(()))) => match complete(&*queue, &completions, id, lease).await {
+            Ok(true) => tracing::info!(elapsed_ms, "job done"),
+            Ok(false) => tracing::warn!(
                 elapsed_ms,
                 "job finished after losing its lease; another worker may run it again"
             ),
@@ -339,6 +390,26 @@ async fn run_job(
                 error = %e,
                 "unfinished job could not be given back; it runs again after its visibility timeout"
             ),
+        },
+    }
+}
+
+/// Marks the job done through the batching completer (directly if it is gone).
+async fn complete(
+    queue: &dyn JobQueue,
+    completions: &mpsc::UnboundedSender<Completion>,
+    id: JobId,
+    lease: String,
+) -> Result<bool, StoreError> {
+    let (reply, answer) = oneshot::channel();
+    match completions.send((id, lease, reply)) {
+        Ok(()) => answer
+            .await
+            .unwrap_or_else(|_| Err(StoreError::Internal("the job completer stopped".into()))),
+        Err(mpsc::error::SendError((id, lease, _))) => match queue.complete(id, &lease).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::NotFound) => Ok(false),
+            Err(e) => Err(e),
         },
     }
 }

@@ -12,14 +12,14 @@ use domain::identity::{AuditRecord, StoreError};
 use domain::jobs::NewJob;
 use domain::page::{Page, PageRequest};
 use domain::webhooks::{
-    AttemptRecord, DeliveryAttempt, DeliveryStatus, EndpointHealth, StoredEvent, WebhookDelivery,
-    WebhookEndpoint, WebhookStore,
+    AttemptContext, AttemptRecord, DeliveryAttempt, DeliveryStatus, EndpointHealth, StoredEvent,
+    WebhookDelivery, WebhookEndpoint, WebhookStore,
 };
 use domain::{Ctx, WebhookDeliveryId, WebhookEndpointId};
 use sea_orm::sea_query::{Expr, Func, OnConflict, SimpleExpr};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    FromQueryResult, IdenStatic, Iterable, QueryFilter, QueryOrder, Statement,
 };
 use uuid::Uuid;
 
@@ -140,6 +140,31 @@ async fn insert_deliveries(
             .map_err(internal)?;
     }
     Ok(())
+}
+
+/// `alias."column" AS "alias_column"` for every column of `E`, so that one
+/// row of a join reads back as each table's model (with that prefix).
+fn prefixed_columns<E: EntityTrait>(alias: &str) -> String {
+    E::Column::iter()
+        .map(|c| format!("{alias}.\"{n}\" AS \"{alias}_{n}\"", n = c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A delivery with its endpoint and event, in one query (`$1` tenant, `$2` delivery).
+fn attempt_context_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "SELECT {}, {}, {} FROM webhook_deliveries d \
+             JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id \
+             JOIN webhook_events v ON v.tenant_id = d.tenant_id AND v.id = d.event_id \
+             WHERE d.tenant_id = $1 AND d.id = $2",
+            prefixed_columns::<webhook_deliveries::Entity>("d"),
+            prefixed_columns::<webhook_endpoints::Entity>("e"),
+            prefixed_columns::<webhook_events::Entity>("v"),
+        )
+    })
 }
 
 /// `COALESCE(failing_since, now)`: the first failure in a row is kept.
@@ -327,35 +352,77 @@ impl WebhookStore for SqlWebhooks {
         rows.into_iter().map(to_endpoint).collect()
     }
 
-    async fn signing_secrets(
+    async fn attempt_context(
         &self,
         ctx: &Ctx,
-        id: WebhookEndpointId,
+        id: WebhookDeliveryId,
         now: DateTime<Utc>,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<AttemptContext, StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
-        let row = Self::endpoint_row(&txn, ctx, id).await;
+        let row = txn
+            .query_one_raw(Statement::from_sql_and_values(
+                txn.get_database_backend(),
+                attempt_context_sql(),
+                [ctx.tenant().as_uuid().into(), id.as_uuid().into()],
+            ))
+            .await
+            .map_err(internal);
         txn.commit().await.map_err(internal)?;
-        let row = row?;
-        let mut out = vec![self.open(ctx, id, &row.secret_sealed)?];
-        if let (Some(previous), Some(until)) =
-            (&row.previous_secret_sealed, row.previous_secret_expires_at)
-            && until > now
+        let row = row?.ok_or(StoreError::NotFound)?;
+        let delivery =
+            webhook_deliveries::Model::from_query_result(&row, "d_").map_err(internal)?;
+        let endpoint = webhook_endpoints::Model::from_query_result(&row, "e_").map_err(internal)?;
+        let event = webhook_events::Model::from_query_result(&row, "v_").map_err(internal)?;
+        let endpoint_id = WebhookEndpointId::from_uuid(endpoint.id);
+        let mut secrets = vec![self.open(ctx, endpoint_id, &endpoint.secret_sealed)?];
+        if let (Some(previous), Some(until)) = (
+            &endpoint.previous_secret_sealed,
+            endpoint.previous_secret_expires_at,
+        ) && until > now
         {
-            out.push(self.open(ctx, id, previous)?);
+            secrets.push(self.open(ctx, endpoint_id, previous)?);
         }
-        Ok(out)
+        Ok(AttemptContext {
+            delivery: to_delivery(delivery)?,
+            endpoint: to_endpoint(endpoint)?,
+            event: StoredEvent {
+                id: EventId::from_uuid(event.id),
+                event_type: event.event_type,
+                occurred_at: event.occurred_at,
+                body: event.body,
+            },
+            secrets,
+        })
     }
 
     async fn fan_out(
         &self,
         ctx: &Ctx,
         event: &StoredEvent,
-        deliveries: &[WebhookDelivery],
-        jobs: &[NewJob],
-    ) -> Result<bool, StoreError> {
+        plan: &(
+             dyn for<'e> Fn(&'e WebhookEndpoint) -> Option<(WebhookDelivery, NewJob)> + Send + Sync
+         ),
+    ) -> Result<usize, StoreError> {
         let now = self.now();
         let txn = self.db.tenant_tx(ctx).await?;
+        let rows = webhook_endpoints::Entity::find()
+            .filter(webhook_endpoints::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .order_by_asc(webhook_endpoints::Column::Id)
+            .all(&txn)
+            .await
+            .map_err(internal)?;
+        let mut deliveries = Vec::new();
+        let mut jobs = Vec::new();
+        for row in rows {
+            if let Some((d, job)) = plan(&to_endpoint(row)?) {
+                deliveries.push(d);
+                jobs.push(job);
+            }
+        }
+        if deliveries.is_empty() {
+            txn.commit().await.map_err(internal)?;
+            return Ok(0);
+        }
         // The event row is the fan-out's idempotency key: a second run of the
         // same event (at-least-once jobs) finds it and changes nothing.
         let inserted = webhook_events::Entity::insert(event_row(ctx, event, now))
@@ -369,11 +436,11 @@ impl WebhookStore for SqlWebhooks {
             .map_err(internal)?;
         if inserted != 1 {
             txn.rollback().await.map_err(internal)?;
-            return Ok(false);
+            return Ok(0);
         }
-        insert_deliveries(&txn, ctx, deliveries, jobs, now).await?;
+        insert_deliveries(&txn, ctx, &deliveries, &jobs, now).await?;
         txn.commit().await.map_err(internal)?;
-        Ok(true)
+        Ok(deliveries.len())
     }
 
     async fn add_deliveries(
@@ -545,38 +612,54 @@ impl WebhookStore for SqlWebhooks {
             txn.rollback().await.map_err(internal)?;
             return Err(StoreError::NotFound);
         }
+        // Health is written only when it changes: a success on a healthy
+        // endpoint (the common case) leaves the endpoint's row alone, so
+        // concurrent deliveries to one endpoint do not queue on its row lock.
         let health = webhook_endpoints::Entity::update_many();
         let health = match &r.health {
-            EndpointHealth::Healthy => health.col_expr(
-                webhook_endpoints::Column::FailingSince,
-                Expr::value(Option::<DateTime<Utc>>::None),
+            EndpointHealth::Unchanged => None,
+            EndpointHealth::Healthy => Some(
+                health
+                    .col_expr(
+                        webhook_endpoints::Column::FailingSince,
+                        Expr::value(Option::<DateTime<Utc>>::None),
+                    )
+                    .filter(webhook_endpoints::Column::FailingSince.is_not_null()),
             ),
-            EndpointHealth::Failing => health.col_expr(
-                webhook_endpoints::Column::FailingSince,
-                failing_since_or(a.attempted_at),
+            EndpointHealth::Failing => Some(
+                health
+                    .col_expr(
+                        webhook_endpoints::Column::FailingSince,
+                        Expr::value(Some(a.attempted_at)),
+                    )
+                    .filter(webhook_endpoints::Column::FailingSince.is_null()),
             ),
-            EndpointHealth::Disable(reason) => health
-                .col_expr(
-                    webhook_endpoints::Column::FailingSince,
-                    failing_since_or(a.attempted_at),
-                )
-                .col_expr(webhook_endpoints::Column::Enabled, Expr::value(false))
-                .col_expr(
-                    webhook_endpoints::Column::DisabledReason,
-                    Expr::value(Some(reason.clone())),
-                )
-                .col_expr(
-                    webhook_endpoints::Column::DisabledAt,
-                    Expr::value(Some(now)),
-                )
-                .col_expr(webhook_endpoints::Column::UpdatedAt, Expr::value(now)),
+            EndpointHealth::Disable(reason) => Some(
+                health
+                    .col_expr(
+                        webhook_endpoints::Column::FailingSince,
+                        failing_since_or(a.attempted_at),
+                    )
+                    .col_expr(webhook_endpoints::Column::Enabled, Expr::value(false))
+                    .col_expr(
+                        webhook_endpoints::Column::DisabledReason,
+                        Expr::value(Some(reason.clone())),
+                    )
+                    .col_expr(
+                        webhook_endpoints::Column::DisabledAt,
+                        Expr::value(Some(now)),
+                    )
+                    .col_expr(webhook_endpoints::Column::UpdatedAt, Expr::value(now)),
+            ),
         };
-        health
-            .filter(webhook_endpoints::Column::TenantId.eq(ctx.tenant().as_uuid()))
-            .filter(webhook_endpoints::Column::Id.eq(endpoint.as_uuid()))
-            .exec(&txn)
-            .await
-            .map_err(internal)?;
+        if let Some(health) = health {
+            health
+                .filter(webhook_endpoints::Column::TenantId.eq(ctx.tenant().as_uuid()))
+                .filter(webhook_endpoints::Column::Id.eq(endpoint.as_uuid()))
+                .exec(&txn)
+                .await
+                .map_err(internal)?;
+        }
         if let Some(audit) = &r.audit {
             write_audit(&txn, ctx, audit.clone(), now).await?;
         }
