@@ -14,7 +14,11 @@
 #    counts deliveries by webhook-id), signs up a business, creates a location, guests and a
 #    webhook endpoint for check.processed pointing at the receiver, sends N processCheck
 #    (the events' jobs pile up: nothing runs them) and prints READY;
-# 4. the script then starts `maxloyalty worker` (a separate process, same database, same
+# 4. split mode (the default): a first `maxloyalty worker` with MAXLOYALTY_WORKER_KINDS=events.fanout
+#    turns every piled-up event into its delivery job and is stopped (its rate is printed), so
+#    the measured worker finds deliveries only; BENCH_MIXED=1 skips that and one worker does both
+#    (each first attempt is due at its event's time, so deliveries follow their fan-outs);
+#    the script then starts `maxloyalty worker` (a separate process, same database, same
 #    secrets key) and tells the tool (a file: start time and pid); the tool measures until the
 #    N-th distinct delivery: deliveries/s from the worker's start and in the delivery phase,
 #    duplicates, bad signatures, missing; CPU of the worker, of its PostgreSQL backends, of
@@ -85,7 +89,7 @@ psql -X -qAt -d postgres -c 'SELECT 1' >/dev/null 2>&1 \
 
 # ---- clean-up (always) ------------------------------------------------------------------
 work=$(mktemp -d)
-srv="" wpid="" tool="" sampler="" dbsampler=""
+srv="" wpid="" fpid="" tool="" sampler="" dbsampler=""
 stop() { # pid: TERM, wait up to 10 s, then KILL
   local p=$1
   [ -n "$p" ] && kill -0 "$p" 2>/dev/null || return 0
@@ -98,7 +102,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   for p in $sampler $dbsampler; do { kill "$p"; wait "$p"; } 2>/dev/null || true; done
-  stop "$tool"; stop "$wpid"; stop "$srv"
+  stop "$tool"; stop "$fpid"; stop "$wpid"; stop "$srv"
   if [ "$rc" -ne 0 ]; then
     for f in server worker; do
       [ -s "$work/$f.log" ] && { log "$f log (last 20 lines):"; tail -n 20 "$work/$f.log" >&2; }
@@ -171,10 +175,34 @@ jobs_reads() { # rows read from jobs by scans, scans of jobs, jobs done
       coalesce(seq_scan, 0) + coalesce(idx_scan, 0), (SELECT count(*) FROM jobs WHERE status = 'done')
     FROM pg_stat_user_tables WHERE relname = 'jobs'"
 }
-sleep 1 # PostgreSQL publishes backends' statistics within a second of going idle
-jobs0=$(jobs_reads)
 worker_env=()
 [ -n "${BENCH_WORKER_CONCURRENCY:-}" ] && worker_env+=(MAXLOYALTY_WORKER_CONCURRENCY="$BENCH_WORKER_CONCURRENCY")
+fanout_report=""
+if [ "${BENCH_MIXED:-0}" != 1 ]; then
+  # Phase 1: a worker that claims only the fan-out jobs turns every piled-up event into its
+  # delivery job, then stops; the measured worker below then finds deliveries only.
+  left_fanout() { psql -X -qAt -d "$db" -c "SELECT count(*) FROM jobs WHERE kind = 'events.fanout' AND status <> 'done'"; }
+  f_start=$(date +%s%N)
+  # shellcheck disable=SC2086
+  env "${app_env[@]}" "${worker_env[@]}" MAXLOYALTY_WORKER_KINDS=events.fanout ${BENCH_WORKER_ENV:-} \
+    "$bin" worker >"$work/fanout-worker.log" 2>&1 &
+  fpid=$!
+  log "fan-out worker pid $fpid started (MAXLOYALTY_WORKER_KINDS=events.fanout)"
+  fanned0=$(psql -X -qAt -d "$db" -c "SELECT count(*) FROM jobs WHERE kind = 'events.fanout'")
+  while [ "$(left_fanout)" != 0 ]; do
+    kill -0 "$fpid" 2>/dev/null || die "the fan-out worker exited"
+    sleep 0.2
+  done
+  f_end=$(date +%s%N)
+  stop "$fpid"; fpid=""
+  fanout_report=$(awk -v n="$fanned0" -v a="$f_start" -v b="$f_end" \
+    'BEGIN { s = (b - a) / 1e9; printf "fan-out phase (a worker claiming events.fanout only): %d fan-out jobs in %.1f s, %.0f/s (start-up included)", n, s, n / s }')
+  log "$fanout_report"
+  psql -X -q -d "$db" -c "SELECT kind, status, count(*) FROM jobs GROUP BY 1, 2 ORDER BY 1, 2" >&2
+  psql -X -q -d "$db" -c "CHECKPOINT" >/dev/null
+fi
+sleep 1 # PostgreSQL publishes backends' statistics within a second of going idle
+jobs0=$(jobs_reads)
 t_start=$(date +%s%N)
 # shellcheck disable=SC2086
 env "${app_env[@]}" "${worker_env[@]}" ${BENCH_WORKER_ENV:-} "$bin" worker >"$work/worker.log" 2>&1 &
@@ -247,6 +275,11 @@ echo
 echo "MaxLoyalty outbound webhook benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${mem_gb} GB RAM, PostgreSQL $(psql -X -qAt -d postgres -c 'SHOW server_version' | cut -d' ' -f1)"
 echo "server: $built_from; load average at the start: $load_start"
 echo "worker: separate process, MAXLOYALTY_WORKER_CONCURRENCY=${BENCH_WORKER_CONCURRENCY:-default (16)}${BENCH_WORKER_ENV:+; WHAT-IF: $BENCH_WORKER_ENV}"
+if [ -n "$fanout_report" ]; then
+  echo "mode: split — $fanout_report; the measured worker then found only the delivery jobs"
+else
+  echo "mode: mixed (BENCH_MIXED=1) — one worker fans out the piled-up events and delivers them"
+fi
 [ -n "${BENCH_SERVER_ENV:-}" ] && echo "WHAT-IF: server started with $BENCH_SERVER_ENV"
 [ -n "${BENCH_EXTRA_SQL:-}" ] && echo "WHAT-IF: $BENCH_EXTRA_SQL applied on top of the migrations"
 echo "worker CPU (script's sample, start → the tool's end incl. its grace): $worker_cores cores over $wall s;" \

@@ -29,12 +29,14 @@
 //!    `--grace-secs` more for duplicates, and prints the figures and one JSON
 //!    line (starting with `{`).
 //!
-//! The worker claims the oldest jobs first, so it fans out every piled-up
-//! event (`events.fanout`, which enqueues a `webhooks.deliver` job each)
-//! before it delivers any: "worker start → first delivery" is its start-up
-//! plus the fan-out of all N events, "first → N-th delivery" the delivery
-//! jobs alone. Latency (arrival − the event's `occurredAt`, which is the
-//! check's `processedAt`, same machine and clock) includes the pile-up.
+//! By default the bench script first runs a worker that claims only the
+//! fan-out jobs (`events.fanout`, which enqueues a `webhooks.deliver` job
+//! each), so the measured worker finds delivery jobs alone; with
+//! `BENCH_MIXED=1` one worker does both, each delivery right after its
+//! event's fan-out (a first attempt is due at its event's time), and
+//! "worker start → first delivery" is its start-up plus one fan-out.
+//! Latency (arrival − the event's `occurredAt`, which is the check's
+//! `processedAt`, same machine and clock) includes the pile-up.
 //!
 //! CPU (from `/proc`): the worker (`--go-file` pid; a fresh process, so from
 //! 0), the server (`--server-pid`), PostgreSQL backends whose process title
@@ -1116,7 +1118,7 @@ async fn run(args: Args) -> Res<()> {
         seen.other_events
     );
     println!(
-        "  worker start → first delivery (start-up + fan-out of the piled-up events): {} s",
+        "  worker start → first delivery (start-up, and any fan-out it ran first): {} s",
         startup_fanout_s.map_or_else(|| "-".into(), |s| format!("{s:.1}"))
     );
     println!(

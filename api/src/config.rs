@@ -69,6 +69,9 @@ pub struct Settings {
     pub worker_enabled: bool,
     /// Jobs one worker runs at once.
     pub worker_concurrency: usize,
+    /// Job kinds this process's worker claims, comma-separated (unset: every
+    /// kind). For deployments that give some kinds processes of their own.
+    pub worker_kinds: Option<String>,
     /// Seconds a claimed job stays locked without a heartbeat (how long the job
     /// of a killed worker waits before another takes it).
     pub worker_visibility_secs: u64,
@@ -119,6 +122,7 @@ impl Default for Settings {
             demo: false,
             worker_enabled: true,
             worker_concurrency: 16,
+            worker_kinds: None,
             worker_visibility_secs: 300,
             smtp_url: None,
             mail_from: "MaxLoyalty <no-reply@maxloyalty.local>".into(),
@@ -158,6 +162,8 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
   MAXLOYALTY_WORKER_ENABLED          run the job worker in the server     [true]
   MAXLOYALTY_WORKER_CONCURRENCY      jobs a worker runs at once           [16]
   MAXLOYALTY_WORKER_VISIBILITY_SECS  lock of a claimed job without heartbeat [300]
+  MAXLOYALTY_WORKER_KINDS            job kinds this worker claims, comma-separated
+                                     (e.g. webhooks.deliver)         [unset: every kind]
   MAXLOYALTY_SMTP_URL                smtps://user:pass@host:465 | smtp://host:587?tls=required
                                      (STARTTLS) | smtp://host:port (plain)  [unset: .eml files]
   MAXLOYALTY_MAIL_FROM               sender of e-mails      [MaxLoyalty <no-reply@maxloyalty.local>]

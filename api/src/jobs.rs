@@ -289,6 +289,38 @@ pub fn handlers(
     h
 }
 
+/// The kinds named in `MAXLOYALTY_WORKER_KINDS` (comma-separated), each one
+/// a kind with a handler.
+///
+/// # Errors
+/// An empty list or an unknown kind, with the kinds there are.
+pub fn parse_kinds(
+    list: &str,
+    handlers: &HashMap<String, Arc<dyn JobHandler>>,
+) -> Result<Vec<String>, String> {
+    let wanted: Vec<String> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let mut known: Vec<&str> = handlers.keys().map(String::as_str).collect();
+    known.sort_unstable();
+    if wanted.is_empty() {
+        return Err(format!(
+            "MAXLOYALTY_WORKER_KINDS names no job kind; leave it unset for every kind, or name some of: {}",
+            known.join(", ")
+        ));
+    }
+    if let Some(unknown) = wanted.iter().find(|k| !handlers.contains_key(k.as_str())) {
+        return Err(format!(
+            "MAXLOYALTY_WORKER_KINDS: no job kind {unknown:?}; the kinds are: {}",
+            known.join(", ")
+        ));
+    }
+    Ok(wanted)
+}
+
 /// A running worker and the way to stop it.
 pub struct RunningWorker {
     stop: CancellationToken,
@@ -301,6 +333,7 @@ impl RunningWorker {
     pub fn start(
         queue: Arc<dyn JobQueue>,
         handlers: HashMap<String, Arc<dyn JobHandler>>,
+        only_handled_kinds: bool,
         concurrency: usize,
         grace: std::time::Duration,
         visibility_secs: u64,
@@ -320,6 +353,7 @@ impl RunningWorker {
                 visibility: chrono::Duration::seconds(
                     i64::try_from(visibility_secs.max(3)).unwrap_or(300),
                 ),
+                only_handled_kinds,
                 ..WorkerOptions::default()
             },
         );
@@ -334,5 +368,47 @@ impl RunningWorker {
         if let Err(e) = self.handle.await {
             tracing::error!(error = %e, "the job worker ended abnormally");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Nothing;
+
+    #[async_trait]
+    impl JobHandler for Nothing {
+        async fn run(&self, _job: &Job) -> Result<(), JobFailure> {
+            Ok(())
+        }
+    }
+
+    fn handlers_of(kinds: &[&str]) -> HashMap<String, Arc<dyn JobHandler>> {
+        kinds
+            .iter()
+            .map(|k| ((*k).to_owned(), Arc::new(Nothing) as Arc<dyn JobHandler>))
+            .collect()
+    }
+
+    #[test]
+    fn worker_kinds_are_known_kinds_separated_by_commas() {
+        let h = handlers_of(&["webhooks.deliver", "events.fanout", "mail.send"]);
+        assert_eq!(
+            parse_kinds(" webhooks.deliver, events.fanout ,", &h),
+            Ok(vec![
+                "webhooks.deliver".to_owned(),
+                "events.fanout".to_owned()
+            ])
+        );
+        assert_eq!(
+            parse_kinds("webhooks.deliver,webhook.deliver", &h),
+            Err("MAXLOYALTY_WORKER_KINDS: no job kind \"webhook.deliver\"; the kinds are: events.fanout, mail.send, webhooks.deliver".to_owned())
+        );
+        assert!(
+            parse_kinds(" , ", &h)
+                .expect_err("empty")
+                .contains("names no job kind")
+        );
     }
 }

@@ -383,10 +383,20 @@ impl Application {
             crate::jobs::PURGE_JOB.into(),
             crate::jobs::purge_handler(Arc::clone(&queue), Arc::clone(&clock)),
         );
+        let only_kinds = match settings.worker_kinds.as_deref() {
+            Some(list) => {
+                let wanted =
+                    crate::jobs::parse_kinds(list, &handlers).map_err(StartupError::Other)?;
+                handlers.retain(|kind, _| wanted.contains(kind));
+                true
+            }
+            None => false,
+        };
         let worker = settings.worker_enabled.then(|| {
             crate::jobs::RunningWorker::start(
                 Arc::clone(&queue),
                 handlers,
+                only_kinds,
                 settings.worker_concurrency,
                 Duration::from_secs(settings.shutdown_grace_secs),
                 settings.worker_visibility_secs,
