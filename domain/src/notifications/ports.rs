@@ -38,6 +38,11 @@ pub struct NewNotification {
     pub channels: Vec<Channel>,
 }
 
+/// What to store for a recipient, given their stored choices (`None`: they
+/// made none): a notification, or nothing when the choices allow none.
+pub type NotificationPlan<'a> =
+    dyn for<'p> Fn(Option<&'p StoredPreferences>) -> Option<NewNotification> + Send + Sync + 'a;
+
 /// The outcome of claiming a delivery before sending it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
@@ -72,12 +77,19 @@ pub enum DeliveryOutcome {
 /// Storage of notifications, preferences and deliveries (tenant-scoped).
 #[async_trait]
 pub trait NotificationStore: Send + Sync {
-    /// Stores a notification, its deliveries and their jobs in one transaction.
-    /// Returns false (and writes nothing) when its dedupe key exists.
+    /// In one transaction: reads `recipient`'s stored choices, asks `plan`
+    /// for the notification they allow, and stores it with its deliveries and
+    /// their jobs. Returns what it stored; `None` (nothing written) when the
+    /// plan made nothing or the notification's dedupe key exists.
     ///
     /// # Errors
     /// Storage failure.
-    async fn create(&self, ctx: &Ctx, n: &NewNotification) -> Result<bool, StoreError>;
+    async fn create(
+        &self,
+        ctx: &Ctx,
+        recipient: Recipient,
+        plan: &NotificationPlan<'_>,
+    ) -> Result<Option<NewNotification>, StoreError>;
 
     /// One notification of the tenant.
     ///

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 use super::models::{Channel, Notification, NotificationKind, Preferences, Recipient};
 use super::ports::{
-    Claim, DeliveryOutcome, NewNotification, NotificationStore, TelegramError, TelegramSender,
+    Claim, DeliveryOutcome, NewNotification, NotificationStore, StoredPreferences, TelegramError,
+    TelegramSender,
 };
 use super::render::{email_bodies, render, telegram_html};
 use crate::events::{DomainEvent, types};
@@ -348,50 +349,52 @@ impl NotificationService {
         cause: &str,
         offered: &[Channel],
     ) -> Result<bool, StoreError> {
-        let stored = self.d.store.preferences(ctx, recipient).await?;
-        let prefs = stored.map_or_else(|| Preferences::default_for(&recipient), |s| s.prefs);
-        let blocked = stored.is_some_and(|s| s.telegram_blocked_at.is_some());
-        let channels: Vec<Channel> = offered
-            .iter()
-            .copied()
-            .filter(|c| *c != Channel::InApp && prefs.allows(*c))
-            .filter(|c| !(*c == Channel::Telegram && blocked))
-            .collect();
-        if !prefs.in_app && channels.is_empty() {
-            return Ok(false);
-        }
-        let n = Notification {
-            id: NotificationId::new(),
-            tenant: ctx.tenant(),
-            recipient,
-            kind,
-            data,
-            created_at: self.d.clock.now(),
-            read_at: None,
-        };
-        let created = self
-            .d
-            .store
-            .create(
-                ctx,
-                &NewNotification {
-                    notification: n.clone(),
-                    dedupe_key: format!(
-                        "{cause}:{}:{}",
-                        recipient.kind_str(),
-                        recipient.id_uuid().simple()
-                    ),
-                    visible: prefs.in_app,
-                    channels,
+        let created_at = self.d.clock.now();
+        let dedupe_key = format!(
+            "{cause}:{}:{}",
+            recipient.kind_str(),
+            recipient.id_uuid().simple()
+        );
+        // The choices are read in the storing transaction (one round of
+        // transactions per notification, not two).
+        let plan = |stored: Option<&StoredPreferences>| {
+            let prefs = stored.map_or_else(|| Preferences::default_for(&recipient), |s| s.prefs);
+            let blocked = stored.is_some_and(|s| s.telegram_blocked_at.is_some());
+            let channels: Vec<Channel> = offered
+                .iter()
+                .copied()
+                .filter(|c| *c != Channel::InApp && prefs.allows(*c))
+                .filter(|c| !(*c == Channel::Telegram && blocked))
+                .collect();
+            if !prefs.in_app && channels.is_empty() {
+                return None;
+            }
+            Some(NewNotification {
+                notification: Notification {
+                    id: NotificationId::new(),
+                    tenant: ctx.tenant(),
+                    recipient,
+                    kind,
+                    data: data.clone(),
+                    created_at,
+                    read_at: None,
                 },
-            )
-            .await?;
-        if created && prefs.in_app {
-            self.d
-                .events
-                .publish(ctx.tenant(), LoyaltyEvent::NotificationCreated(n));
+                dedupe_key: dedupe_key.clone(),
+                visible: prefs.in_app,
+                channels,
+            })
+        };
+        let created = self.d.store.create(ctx, recipient, &plan).await?;
+        let Some(n) = created else {
+            return Ok(false);
+        };
+        if n.visible {
+            self.d.events.publish(
+                ctx.tenant(),
+                LoyaltyEvent::NotificationCreated(n.notification),
+            );
         }
-        Ok(created)
+        Ok(true)
     }
 
     /// The guest, and which of `offered` can reach them at all (an address

@@ -10,8 +10,8 @@ use serde_json::json;
 
 use super::models::{Channel, Notification, NotificationKind, Preferences, Recipient};
 use super::ports::{
-    Claim, DeliveryOutcome, NewNotification, NotificationStore, StoredPreferences, TelegramError,
-    TelegramSender,
+    Claim, DeliveryOutcome, NewNotification, NotificationPlan, NotificationStore,
+    StoredPreferences, TelegramError, TelegramSender,
 };
 use super::service::{NotificationDeps, NotificationError, NotificationService};
 use crate::Ctx;
@@ -60,13 +60,21 @@ struct FakeStore(Mutex<State>);
 
 #[async_trait]
 impl NotificationStore for FakeStore {
-    async fn create(&self, ctx: &Ctx, n: &NewNotification) -> Result<bool, StoreError> {
+    async fn create(
+        &self,
+        ctx: &Ctx,
+        recipient: Recipient,
+        plan: &NotificationPlan<'_>,
+    ) -> Result<Option<NewNotification>, StoreError> {
         let mut s = lock(&self.0);
+        let Some(n) = plan(s.prefs.get(&recipient)) else {
+            return Ok(None);
+        };
         if s.rows
             .iter()
             .any(|(x, k, _)| x.tenant == ctx.tenant() && *k == n.dedupe_key)
         {
-            return Ok(false);
+            return Ok(None);
         }
         for c in &n.channels {
             s.deliveries
@@ -76,7 +84,7 @@ impl NotificationStore for FakeStore {
         }
         s.rows
             .push((n.notification.clone(), n.dedupe_key.clone(), n.visible));
-        Ok(true)
+        Ok(Some(n))
     }
 
     async fn get(&self, ctx: &Ctx, id: NotificationId) -> Result<Notification, StoreError> {

@@ -9,12 +9,16 @@ use domain::Ctx;
 use domain::NotificationId;
 use domain::identity::{Locale, StoreError};
 use domain::notifications::ports::{
-    Claim, DeliveryOutcome, NewNotification, NotificationStore, StoredPreferences, deliver_job,
+    Claim, DeliveryOutcome, NewNotification, NotificationPlan, NotificationStore,
+    StoredPreferences, deliver_job,
 };
 use domain::notifications::{Channel, Notification, NotificationKind, Preferences, Recipient};
 use domain::page::{Page, PageRequest};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    QueryFilter,
+};
 
 use super::{IdOf, SqlStore, paginate};
 use crate::db::entities::{notification_deliveries, notification_preferences, notifications};
@@ -51,10 +55,44 @@ fn delivery_key(ctx: &Ctx, id: NotificationId, channel: Channel) -> Condition {
         .add(notification_deliveries::Column::Channel.eq(channel.as_str()))
 }
 
+/// A recipient's stored choices, read in `txn`.
+async fn stored_preferences(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    recipient: Recipient,
+) -> Result<Option<StoredPreferences>, StoreError> {
+    let m = notification_preferences::Entity::find()
+        .filter(notification_preferences::Column::TenantId.eq(ctx.tenant().as_uuid()))
+        .filter(notification_preferences::Column::RecipientKind.eq(recipient.kind_str()))
+        .filter(notification_preferences::Column::RecipientId.eq(recipient.id_uuid()))
+        .one(txn)
+        .await
+        .map_err(internal)?;
+    Ok(m.map(|m| StoredPreferences {
+        prefs: Preferences {
+            in_app: m.in_app,
+            email: m.email,
+            telegram: m.telegram,
+        },
+        telegram_blocked_at: m.telegram_blocked_at,
+        locale: m.locale.as_deref().and_then(Locale::from_code),
+    }))
+}
+
 #[async_trait]
 impl NotificationStore for SqlStore {
-    async fn create(&self, ctx: &Ctx, n: &NewNotification) -> Result<bool, StoreError> {
+    async fn create(
+        &self,
+        ctx: &Ctx,
+        recipient: Recipient,
+        plan: &NotificationPlan<'_>,
+    ) -> Result<Option<NewNotification>, StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
+        let stored = stored_preferences(&txn, ctx, recipient).await?;
+        let Some(n) = plan(stored.as_ref()) else {
+            txn.commit().await.map_err(internal)?;
+            return Ok(None);
+        };
         let x = &n.notification;
         let inserted = notifications::Entity::insert(notifications::ActiveModel {
             tenant_id: Set(ctx.tenant().as_uuid()),
@@ -81,7 +119,7 @@ impl NotificationStore for SqlStore {
         .map_err(internal)?;
         if inserted == 0 {
             txn.rollback().await.map_err(internal)?;
-            return Ok(false);
+            return Ok(None);
         }
         for channel in &n.channels {
             notification_deliveries::Entity::insert(notification_deliveries::ActiveModel {
@@ -103,7 +141,7 @@ impl NotificationStore for SqlStore {
                 .map_err(internal)?;
         }
         txn.commit().await.map_err(internal)?;
-        Ok(true)
+        Ok(Some(n))
     }
 
     async fn get(&self, ctx: &Ctx, id: NotificationId) -> Result<Notification, StoreError> {
@@ -194,23 +232,9 @@ impl NotificationStore for SqlStore {
         recipient: Recipient,
     ) -> Result<Option<StoredPreferences>, StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
-        let m = notification_preferences::Entity::find()
-            .filter(notification_preferences::Column::TenantId.eq(ctx.tenant().as_uuid()))
-            .filter(notification_preferences::Column::RecipientKind.eq(recipient.kind_str()))
-            .filter(notification_preferences::Column::RecipientId.eq(recipient.id_uuid()))
-            .one(&txn)
-            .await
-            .map_err(internal)?;
+        let stored = stored_preferences(&txn, ctx, recipient).await;
         txn.commit().await.map_err(internal)?;
-        Ok(m.map(|m| StoredPreferences {
-            prefs: Preferences {
-                in_app: m.in_app,
-                email: m.email,
-                telegram: m.telegram,
-            },
-            telegram_blocked_at: m.telegram_blocked_at,
-            locale: m.locale.as_deref().and_then(Locale::from_code),
-        }))
+        stored
     }
 
     async fn set_preferences(
