@@ -199,6 +199,19 @@ impl SqlWebhooks {
             .map_err(|e| StoreError::Internal(e.to_string()))
     }
 
+    /// The business's endpoint rows, oldest first.
+    async fn endpoint_rows(
+        txn: &DatabaseTransaction,
+        ctx: &Ctx,
+    ) -> Result<Vec<webhook_endpoints::Model>, StoreError> {
+        webhook_endpoints::Entity::find()
+            .filter(webhook_endpoints::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .order_by_asc(webhook_endpoints::Column::Id)
+            .all(txn)
+            .await
+            .map_err(internal)
+    }
+
     async fn endpoint_row<C: ConnectionTrait>(
         c: &C,
         ctx: &Ctx,
@@ -342,12 +355,7 @@ impl WebhookStore for SqlWebhooks {
 
     async fn endpoints(&self, ctx: &Ctx) -> Result<Vec<WebhookEndpoint>, StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
-        let rows = webhook_endpoints::Entity::find()
-            .filter(webhook_endpoints::Column::TenantId.eq(ctx.tenant().as_uuid()))
-            .order_by_asc(webhook_endpoints::Column::Id)
-            .all(&txn)
-            .await
-            .map_err(internal)?;
+        let rows = Self::endpoint_rows(&txn, ctx).await?;
         txn.commit().await.map_err(internal)?;
         rows.into_iter().map(to_endpoint).collect()
     }
@@ -405,12 +413,7 @@ impl WebhookStore for SqlWebhooks {
     ) -> Result<usize, StoreError> {
         let now = self.now();
         let txn = self.db.tenant_tx(ctx).await?;
-        let rows = webhook_endpoints::Entity::find()
-            .filter(webhook_endpoints::Column::TenantId.eq(ctx.tenant().as_uuid()))
-            .order_by_asc(webhook_endpoints::Column::Id)
-            .all(&txn)
-            .await
-            .map_err(internal)?;
+        let rows = Self::endpoint_rows(&txn, ctx).await?;
         let mut deliveries = Vec::new();
         let mut jobs = Vec::new();
         for row in rows {
