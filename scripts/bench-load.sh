@@ -13,7 +13,9 @@
 #    pgbench TPC-B (-M prepared -c 32 -j 2, scale 10, separate database, same server),
 #    processCheck, guest search by a 4-digit phone ending, one guest with its last 20
 #    ledger entries, and signed POS check webhooks (accepted-and-durable rate, then the
-#    end-to-end time from receipt to the committed accrual, by the in-process worker);
+#    end-to-end time from receipt to the committed accrual, by the in-process worker); then
+#    the same deliveries paced at $BENCH_POS_PACED_RATE (100) per second, a rate the worker
+#    keeps up with, and their end-to-end time (0 skips it);
 #    samples the server's RSS; prints a summary with the targets;
 # 5. stops the server and drops the databases and the role (also on failure).
 #
@@ -268,6 +270,40 @@ read -r wh_processed wh_other e2e_p50 e2e_p99 e2e_max <<<"$(psql -X -qAt -F' ' -
          round((max(extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1)
   FROM inbound_events WHERE kind = 'check.closed'")"
 wh_checks=$(psql -X -qAt -d "$db" -c "SELECT count(*) FROM checks WHERE source LIKE 'pos:%'")
+# Paced: the same deliveries at a fixed rate the worker can keep up with, for the end-to-end
+# time when the queue is not growing (BENCH_POS_PACED_RATE=0 skips it).
+paced_rate=${BENCH_POS_PACED_RATE:-100}
+case $paced_rate in '' | *[!0-9]*) die "BENCH_POS_PACED_RATE must be a whole number of requests per second" ;; esac
+if [ "$paced_rate" -gt 0 ]; then
+  # The burst leaves the accruals' own jobs behind it (the events' fan-out, notifications):
+  # wait for the whole queue, so the paced deliveries do not queue behind them.
+  log "waiting for every due job (the burst's fan-out and notifications)"
+  t0=$(date +%s.%N)
+  for _ in $(seq 1 2400); do
+    due=$(psql -X -qAt -d "$db" -c "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND run_at <= now()")
+    [ "$due" -eq 0 ] && break
+    sleep 0.25
+  done
+  jobs_drain_s=$(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}")
+  log "signing $((secs * paced_rate * 2)) POS deliveries for the paced run"
+  api sign "$work/integrations.txt" "$work/phones.txt" $((secs * paced_rate * 2)) "$run_id-paced" "$work/signed.txt"
+  paced_from=$(psql -X -qAt -d "$db" -c "SELECT clock_timestamp()")
+  export BENCH_PACED_DELAY_MS=$((conns * 1000 / paced_rate))
+  run_wrk pos_webhook_paced pos_webhook_paced.lua
+  t0=$(date +%s.%N)
+  for _ in $(seq 1 1200); do
+    pending=$(psql -X -qAt -d "$db" -c "SELECT count(*) FROM inbound_events WHERE status = 'pending'")
+    [ "$pending" -eq 0 ] && break
+    sleep 0.25
+  done
+  paced_drain_s=$(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}")
+  read -r pc_processed pc_other pc_p50 pc_p99 pc_max <<<"$(psql -X -qAt -F' ' -d "$db" -c "
+    SELECT count(*) FILTER (WHERE status = 'processed'), count(*) FILTER (WHERE status <> 'processed'),
+           round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1),
+           round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1),
+           round((max(extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1)
+    FROM inbound_events WHERE kind = 'check.closed' AND received_at >= '$paced_from'")"
+fi
 hwm_mb=$(awk '/^VmHWM/{printf "%.0f", $2/1024}' "/proc/$srv/status")
 
 # ---- report -----------------------------------------------------------------------------
@@ -310,9 +346,15 @@ echo "processCheck / pgbench TPS = $ratio"
 echo "POS webhooks / pgbench TPS = $wh_ratio (accepted and durable: stored with their job before the 2xx)"
 echo "POS webhooks end to end (received → accrual committed by the worker): $wh_processed processed, $wh_other not,"
 echo "  p50 ${e2e_p50} ms, p99 ${e2e_p99} ms, max ${e2e_max} ms; backlog drained ${drain_s} s after the run; $wh_checks checks in the ledger"
+if [ "$paced_rate" -gt 0 ]; then
+  echo "POS webhooks paced at about $paced_rate/s (32 connections, $((conns * 1000 / paced_rate)) ms apart): ${R[pos_webhook_paced.rps]} req/s accepted," \
+    "p50 ${R[pos_webhook_paced.p50_ms]} ms, p99 ${R[pos_webhook_paced.p99_ms]} ms to the 2xx, ${R[pos_webhook_paced.errors]} errors;"
+  echo "  end to end: $pc_processed processed, $pc_other not, p50 ${pc_p50} ms, p99 ${pc_p99} ms, max ${pc_max} ms;" \
+    "pending drained ${paced_drain_s} s after the run (it started once the burst's remaining jobs were done, ${jobs_drain_s} s after its events)"
+fi
 echo "server RSS: idle before the runs ${R[process_check.rss_idle_mb]} MB, peak during the runs $peak_rss MB, lifetime peak (VmHWM) $hwm_mb MB"
-for w in process_check guest_search guest_card pos_webhook; do
-  [ -n "${R[$w.sample]}" ] && echo "first error of $w: ${R[$w.sample]}"
+for w in process_check guest_search guest_card pos_webhook pos_webhook_paced; do
+  [ -n "${R[$w.sample]:-}" ] && echo "first error of $w: ${R[$w.sample]}"
 done
 echo
 echo "targets:"
@@ -327,7 +369,7 @@ target "POS webhooks >= 70% of pgbench TPS" "$wh_ratio" "$(verdict "$wh_ratio >=
 target "POS webhooks p99 < 30 ms to the 2xx" "${R[pos_webhook.p99_ms]} ms" "$(verdict "${R[pos_webhook.p99_ms]} < 30")"
 target "POS webhooks end to end p99 < 500 ms" "${e2e_p99} ms" "$(verdict "${e2e_p99:-99999} < 500")"
 target "server RSS < 150 MB under load" "$peak_rss MB" "$(verdict "$peak_rss < 150")"
-total_errors=$((${R[process_check.errors]} + ${R[guest_search.errors]} + ${R[guest_card.errors]} + ${R[pos_webhook.errors]} + ${pg_failed:-0}))
+total_errors=$((${R[process_check.errors]} + ${R[guest_search.errors]} + ${R[guest_card.errors]} + ${R[pos_webhook.errors]} + ${R[pos_webhook_paced.errors]:-0} + ${pg_failed:-0}))
 if [ "$total_errors" -gt 0 ]; then
   echo
   echo "THIS RUN HAD ERRORS ($total_errors): its figures are not a valid measurement."

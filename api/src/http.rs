@@ -43,6 +43,8 @@ pub struct AppState {
     pub jobs: Arc<domain::jobs::JobsAdmin>,
     /// Inbound POS webhooks.
     pub integrations: Arc<domain::integrations::IntegrationService>,
+    /// Wakes this process's job worker (none when it runs elsewhere).
+    pub worker_waker: Option<infra::jobs::WorkerWaker>,
     /// Largest accepted body.
     pub max_body_bytes: usize,
     /// Serve GraphiQL at `GET /graphql`.
@@ -432,15 +434,21 @@ pub fn routes(state: Arc<AppState>, web_dir: &Path) -> impl poem::Endpoint + use
         .at("/metrics", get(metrics))
         .at(
             "/webhooks/pos/:id",
-            poem::post(crate::webhooks_in::pos).data(Arc::clone(&state.integrations)),
+            poem::post(crate::webhooks_in::pos)
+                .data(Arc::clone(&state.integrations))
+                .data(crate::webhooks_in::Wake(state.worker_waker.clone())),
         )
         .at(
             "/webhooks/iiko/:id",
-            poem::post(crate::webhooks_in::iiko).data(Arc::clone(&state.integrations)),
+            poem::post(crate::webhooks_in::iiko)
+                .data(Arc::clone(&state.integrations))
+                .data(crate::webhooks_in::Wake(state.worker_waker.clone())),
         )
         .at(
             "/webhooks/rkeeper/:id",
-            poem::post(crate::webhooks_in::rkeeper).data(Arc::clone(&state.integrations)),
+            poem::post(crate::webhooks_in::rkeeper)
+                .data(Arc::clone(&state.integrations))
+                .data(crate::webhooks_in::Wake(state.worker_waker.clone())),
         );
     route = if web_dir.join("index.html").is_file() {
         route.nest(

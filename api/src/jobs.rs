@@ -325,7 +325,13 @@ pub fn parse_kinds(
 pub struct RunningWorker {
     stop: CancellationToken,
     handle: tokio::task::JoinHandle<()>,
+    waker: infra::jobs::WorkerWaker,
 }
+
+/// How often an idle worker looks for due jobs. Work enqueued by this process's
+/// POS webhook doors wakes it at once; other jobs (the outbox's, those of
+/// other processes) wait at most this long.
+const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl RunningWorker {
     /// Starts a worker in the background.
@@ -354,12 +360,23 @@ impl RunningWorker {
                     i64::try_from(visibility_secs.max(3)).unwrap_or(300),
                 ),
                 only_handled_kinds,
-                ..WorkerOptions::default()
+                poll_interval: POLL_INTERVAL,
             },
         );
+        let waker = worker.waker();
         let stop = CancellationToken::new();
         let handle = tokio::spawn(worker.run(stop.clone()));
-        Self { stop, handle }
+        Self {
+            stop,
+            handle,
+            waker,
+        }
+    }
+
+    /// Makes the worker look for due jobs now (after enqueueing work it should start on).
+    #[must_use]
+    pub fn waker(&self) -> infra::jobs::WorkerWaker {
+        self.waker.clone()
     }
 
     /// Stops claiming, lets in-flight jobs finish (or gives them back), and waits.

@@ -433,6 +433,7 @@ impl Application {
             redis_up,
             jobs: jobs_admin,
             integrations,
+            worker_waker: worker.as_ref().map(crate::jobs::RunningWorker::waker),
             max_body_bytes: settings.max_body_bytes,
             graphiql: dev,
             live,

@@ -54,12 +54,18 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
+/// Wakes the in-process job worker after a delivery is stored, so its job
+/// starts now rather than at the worker's next poll.
+#[derive(Clone)]
+pub struct Wake(pub Option<infra::jobs::WorkerWaker>);
+
 async fn receive(
     door: Door,
     id: &str,
     header: Option<&str>,
     body: Body,
     svc: &IntegrationService,
+    wake: &Wake,
 ) -> Response {
     let Ok(id) = id.parse::<IntegrationId>() else {
         return answer(Err(ReceiveError::UnknownIntegration));
@@ -81,11 +87,17 @@ async fn receive(
             );
         }
     };
-    answer(match door {
+    let received = match door {
         Door::Pos => svc.receive_pos(id, header, &bytes).await,
         Door::Iiko => svc.receive_iiko(id, header, &bytes).await,
         Door::RKeeper => svc.receive_rkeeper(id, header, &bytes).await,
-    })
+    };
+    if received.is_ok()
+        && let Some(w) = &wake.0
+    {
+        w.wake();
+    }
+    answer(received)
 }
 
 /// Our canonical format.
@@ -95,8 +107,9 @@ pub async fn pos(
     Path(id): Path<String>,
     body: Body,
     svc: poem::web::Data<&Arc<IntegrationService>>,
+    wake: poem::web::Data<&Wake>,
 ) -> Response {
-    receive(Door::Pos, &id, req.header("x-signature"), body, &svc).await
+    receive(Door::Pos, &id, req.header("x-signature"), body, &svc, &wake).await
 }
 
 /// iikoCloud webhooks.
@@ -106,8 +119,17 @@ pub async fn iiko(
     Path(id): Path<String>,
     body: Body,
     svc: poem::web::Data<&Arc<IntegrationService>>,
+    wake: poem::web::Data<&Wake>,
 ) -> Response {
-    receive(Door::Iiko, &id, req.header("authorization"), body, &svc).await
+    receive(
+        Door::Iiko,
+        &id,
+        req.header("authorization"),
+        body,
+        &svc,
+        &wake,
+    )
+    .await
 }
 
 /// The r_keeper FarCards relay.
@@ -117,6 +139,15 @@ pub async fn rkeeper(
     Path(id): Path<String>,
     body: Body,
     svc: poem::web::Data<&Arc<IntegrationService>>,
+    wake: poem::web::Data<&Wake>,
 ) -> Response {
-    receive(Door::RKeeper, &id, req.header("x-signature"), body, &svc).await
+    receive(
+        Door::RKeeper,
+        &id,
+        req.header("x-signature"),
+        body,
+        &svc,
+        &wake,
+    )
+    .await
 }
