@@ -255,20 +255,29 @@ run_wrk guest_card guest_card.lua
 log "signing $((secs * 4000)) POS deliveries (valid for 300 s)"
 api sign "$work/integrations.txt" "$work/phones.txt" $((secs * 4000)) "$run_id" "$work/signed.txt"
 run_wrk pos_webhook pos_webhook.lua
+# Polls a count until it is 0 (at most $2 quarter-seconds); prints the seconds it took.
+wait_for_zero() { # sql max_polls
+  local t0 n; t0=$(date +%s.%N)
+  for _ in $(seq 1 "$2"); do
+    n=$(psql -X -qAt -d "$db" -c "$1")
+    [ "$n" -eq 0 ] && break
+    sleep 0.25
+  done
+  awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}"
+}
+pending_sql="SELECT count(*) FROM inbound_events WHERE status = 'pending'"
+# POS checks received since $1: processed, not processed, receipt → accrual p50, p99, max (ms).
+e2e_since() { # timestamp
+  psql -X -qAt -F' ' -d "$db" -c "
+    SELECT count(*) FILTER (WHERE status = 'processed'), count(*) FILTER (WHERE status <> 'processed'),
+           round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1),
+           round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1),
+           round((max(extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1)
+    FROM inbound_events WHERE kind = 'check.closed' AND received_at >= '$1'"
+}
 log "waiting for the worker to process every accepted delivery"
-t0=$(date +%s.%N)
-for _ in $(seq 1 1200); do
-  pending=$(psql -X -qAt -d "$db" -c "SELECT count(*) FROM inbound_events WHERE status = 'pending'")
-  [ "$pending" -eq 0 ] && break
-  sleep 0.25
-done
-drain_s=$(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}")
-read -r wh_processed wh_other e2e_p50 e2e_p99 e2e_max <<<"$(psql -X -qAt -F' ' -d "$db" -c "
-  SELECT count(*) FILTER (WHERE status = 'processed'), count(*) FILTER (WHERE status <> 'processed'),
-         round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1),
-         round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1),
-         round((max(extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1)
-  FROM inbound_events WHERE kind = 'check.closed'")"
+drain_s=$(wait_for_zero "$pending_sql" 1200)
+read -r wh_processed wh_other e2e_p50 e2e_p99 e2e_max <<<"$(e2e_since '-infinity')"
 wh_checks=$(psql -X -qAt -d "$db" -c "SELECT count(*) FROM checks WHERE source LIKE 'pos:%'")
 # Paced: the same deliveries at a fixed rate the worker can keep up with, for the end-to-end
 # time when the queue is not growing (BENCH_POS_PACED_RATE=0 skips it).
@@ -278,31 +287,14 @@ if [ "$paced_rate" -gt 0 ]; then
   # The burst leaves the accruals' own jobs behind it (the events' fan-out, notifications):
   # wait for the whole queue, so the paced deliveries do not queue behind them.
   log "waiting for every due job (the burst's fan-out and notifications)"
-  t0=$(date +%s.%N)
-  for _ in $(seq 1 2400); do
-    due=$(psql -X -qAt -d "$db" -c "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND run_at <= now()")
-    [ "$due" -eq 0 ] && break
-    sleep 0.25
-  done
-  jobs_drain_s=$(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}")
+  jobs_drain_s=$(wait_for_zero "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND run_at <= now()" 2400)
   log "signing $((secs * paced_rate * 2)) POS deliveries for the paced run"
   api sign "$work/integrations.txt" "$work/phones.txt" $((secs * paced_rate * 2)) "$run_id-paced" "$work/signed.txt"
   paced_from=$(psql -X -qAt -d "$db" -c "SELECT clock_timestamp()")
   export BENCH_PACED_DELAY_MS=$((conns * 1000 / paced_rate))
   run_wrk pos_webhook_paced pos_webhook_paced.lua
-  t0=$(date +%s.%N)
-  for _ in $(seq 1 1200); do
-    pending=$(psql -X -qAt -d "$db" -c "SELECT count(*) FROM inbound_events WHERE status = 'pending'")
-    [ "$pending" -eq 0 ] && break
-    sleep 0.25
-  done
-  paced_drain_s=$(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}")
-  read -r pc_processed pc_other pc_p50 pc_p99 pc_max <<<"$(psql -X -qAt -F' ' -d "$db" -c "
-    SELECT count(*) FILTER (WHERE status = 'processed'), count(*) FILTER (WHERE status <> 'processed'),
-           round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1),
-           round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1),
-           round((max(extract(epoch FROM processed_at - received_at)) * 1000)::numeric, 1)
-    FROM inbound_events WHERE kind = 'check.closed' AND received_at >= '$paced_from'")"
+  paced_drain_s=$(wait_for_zero "$pending_sql" 1200)
+  read -r pc_processed pc_other pc_p50 pc_p99 pc_max <<<"$(e2e_since "$paced_from")"
 fi
 hwm_mb=$(awk '/^VmHWM/{printf "%.0f", $2/1024}' "/proc/$srv/status")
 
