@@ -248,42 +248,15 @@ impl CpuUse {
 
 /// Token, location and guest for the run.
 async fn setup(api: &Api, args: &Args, run: &str) -> Res<(String, String, String)> {
-    let token = match &args.token {
-        Some(t) => t.clone(),
-        None => {
-            let d = api
-                .gql(
-                    None,
-                    "mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }",
-                    json!({ "i": {
-                        "businessName": format!("Fan-out {run}"),
-                        "locationName": "Main",
-                        "email": format!("fanout.{run}@example.com"),
-                        "password": "Fanout-Bench-Password-2026",
-                        "displayName": "Fan-out owner",
-                    }}),
-                )
-                .await?;
-            let token = str_at(&d, "/signUp/accessToken")?;
-            // The first read of the levels creates the defaults (as the panel does).
-            api.gql(Some(&token), "{ levels { name } }", json!({}))
-                .await?;
-            token
-        }
-    };
-    let location = match &args.location_id {
-        Some(l) => l.clone(),
-        None => {
-            let d = api
-                .gql(
-                    Some(&token),
-                    "mutation($i: CreateLocationInput!) { createLocation(input: $i) { id } }",
-                    json!({ "i": { "name": format!("Fan-out {run}") } }),
-                )
-                .await?;
-            str_at(&d, "/createLocation/id")?
-        }
-    };
+    let (token, location) = api
+        .owner_and_location(
+            args.token.as_deref(),
+            args.location_id.as_deref(),
+            "Fan-out",
+            "fanout",
+            run,
+        )
+        .await?;
     let guest = match &args.guest_id {
         Some(g) => g.clone(),
         None => {

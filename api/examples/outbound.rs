@@ -674,42 +674,15 @@ impl CpuUse {
 
 /// Token, location and guests for the run.
 async fn setup(api: &Api, args: &Args, run: &str) -> Res<(String, String, Vec<String>)> {
-    let token = match &args.token {
-        Some(t) => t.clone(),
-        None => {
-            let d = api
-                .gql(
-                    None,
-                    "mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }",
-                    json!({ "i": {
-                        "businessName": format!("Outbound {run}"),
-                        "locationName": "Main",
-                        "email": format!("outbound.{run}@example.com"),
-                        "password": "Outbound-Bench-Password-2026",
-                        "displayName": "Outbound owner",
-                    }}),
-                )
-                .await?;
-            let token = str_at(&d, "/signUp/accessToken")?;
-            // The first read of the levels creates the defaults (as the panel does).
-            api.gql(Some(&token), "{ levels { name } }", json!({}))
-                .await?;
-            token
-        }
-    };
-    let location = match &args.location_id {
-        Some(l) => l.clone(),
-        None => {
-            let d = api
-                .gql(
-                    Some(&token),
-                    "mutation($i: CreateLocationInput!) { createLocation(input: $i) { id } }",
-                    json!({ "i": { "name": format!("Outbound {run}") } }),
-                )
-                .await?;
-            str_at(&d, "/createLocation/id")?
-        }
-    };
+    let (token, location) = api
+        .owner_and_location(
+            args.token.as_deref(),
+            args.location_id.as_deref(),
+            "Outbound",
+            "outbound",
+            run,
+        )
+        .await?;
     // +7 916 RRR GGGG: RRR from the run, GGGG the guest.
     let prefix = run.parse::<u64>().unwrap_or(0) % 1000;
     let mut guests = Vec::with_capacity(args.guests);

@@ -39,6 +39,58 @@ impl Api {
     }
 }
 
+impl Api {
+    /// The run's owner token and location: the given ones, or a new business
+    /// (`{label} {run}`, owner `{slug}.{run}@example.com`) with its default
+    /// levels and a new location.
+    pub async fn owner_and_location(
+        &self,
+        token: Option<&str>,
+        location: Option<&str>,
+        label: &str,
+        slug: &str,
+        run: &str,
+    ) -> Res<(String, String)> {
+        let token = match token {
+            Some(t) => t.to_owned(),
+            None => {
+                let d = self
+                    .gql(
+                        None,
+                        "mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }",
+                        json!({ "i": {
+                            "businessName": format!("{label} {run}"),
+                            "locationName": "Main",
+                            "email": format!("{slug}.{run}@example.com"),
+                            "password": "Load-Tool-Bench-Password-2026",
+                            "displayName": format!("{label} owner"),
+                        }}),
+                    )
+                    .await?;
+                let token = str_at(&d, "/signUp/accessToken")?;
+                // The first read of the levels creates the defaults (as the panel does).
+                self.gql(Some(&token), "{ levels { name } }", json!({}))
+                    .await?;
+                token
+            }
+        };
+        let location = match location {
+            Some(l) => l.to_owned(),
+            None => {
+                let d = self
+                    .gql(
+                        Some(&token),
+                        "mutation($i: CreateLocationInput!) { createLocation(input: $i) { id } }",
+                        json!({ "i": { "name": format!("{label} {run}") } }),
+                    )
+                    .await?;
+                str_at(&d, "/createLocation/id")?
+            }
+        };
+        Ok((token, location))
+    }
+}
+
 /// The string at a JSON pointer.
 pub fn str_at(v: &Value, pointer: &str) -> Res<String> {
     v.pointer(pointer)
