@@ -248,6 +248,7 @@ mod tests {
             last_error: None,
             lease: None,
             dedupe_key: job.dedupe_key.clone(),
+            priority: job.priority,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         };

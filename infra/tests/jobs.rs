@@ -13,8 +13,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use domain::identity::StoreError;
 use domain::jobs::{
-    FailureOutcome, Job, JobFailure, JobHandler, JobQueue, JobStatus, NewJob, Schedule,
-    ScheduleError,
+    FailureOutcome, Job, JobFailure, JobHandler, JobPriority, JobQueue, JobStatus, NewJob,
+    Schedule, ScheduleError,
 };
 use domain::page::PageRequest;
 use domain::ports::Clock;
@@ -230,6 +230,78 @@ async fn jobs_are_claimed_when_due_oldest_first_and_by_kind(b: Backend) {
     tdb.cleanup().await;
 }
 both_backends!(jobs_are_claimed_when_due_oldest_first_and_by_kind);
+
+async fn interactive_jobs_are_claimed_before_older_normal_ones(b: Backend) {
+    let tdb = TestDb::new(b).await;
+    let clock = TestClock::at(t0());
+    let (_db, q) = tdb.queue(clock.clone()).await;
+    // A backlog of normal jobs, all due, then two interactive ones enqueued
+    // later, and one interactive job not yet due.
+    let mut backlog = Vec::new();
+    for i in 0..5 {
+        backlog.push(
+            q.enqueue(
+                NewJob::new("events.fanout", json!(i)).run_at(t0() - Duration::minutes(10 - i)),
+            )
+            .await
+            .expect("enqueued"),
+        );
+    }
+    let interactive =
+        |n: i64| NewJob::new("integrations.process", json!(n)).priority(JobPriority::Interactive);
+    let till_1 = q.enqueue(interactive(1)).await.expect("enqueued");
+    clock.advance(Duration::seconds(1));
+    let till_2 = q.enqueue(interactive(2)).await.expect("enqueued");
+    let not_due = q
+        .enqueue(interactive(3).run_at(t0() + Duration::minutes(5)))
+        .await
+        .expect("enqueued");
+    let stored = q.get(till_1).await.expect("stored");
+    assert_eq!(stored.priority, JobPriority::Interactive);
+    assert_eq!(
+        q.get(backlog[0]).await.expect("stored").priority,
+        JobPriority::Normal
+    );
+
+    // The interactive jobs come first (oldest first among them), then the
+    // backlog in its own order; the job not yet due waits.
+    let first = q
+        .claim("w", &[], 3, Duration::seconds(30))
+        .await
+        .expect("claims");
+    assert_eq!(
+        first.iter().map(|j| j.id).collect::<Vec<_>>(),
+        vec![till_1, till_2, backlog[0]],
+    );
+    let rest = q
+        .claim("w", &[], 10, Duration::seconds(30))
+        .await
+        .expect("claims");
+    assert_eq!(
+        rest.iter().map(|j| j.id).collect::<Vec<_>>(),
+        backlog[1..].to_vec()
+    );
+    let done: Vec<(JobId, String)> = first
+        .iter()
+        .chain(&rest)
+        .map(|j| (j.id, j.lease.clone().expect("a lease")))
+        .collect();
+    assert_eq!(q.complete_many(&done).await.expect("completes").len(), 7);
+    // Also under a kinds filter, and once the delayed one is due.
+    clock.set(t0() + Duration::minutes(6));
+    let got = q
+        .claim(
+            "w",
+            &kinds(&["events.fanout", "integrations.process"]),
+            1,
+            Duration::seconds(30),
+        )
+        .await
+        .expect("claims");
+    assert_eq!(got.iter().map(|j| j.id).collect::<Vec<_>>(), vec![not_due]);
+    tdb.cleanup().await;
+}
+both_backends!(interactive_jobs_are_claimed_before_older_normal_ones);
 
 async fn a_dedupe_key_holds_one_pending_job(b: Backend) {
     let tdb = TestDb::new(b).await;

@@ -35,6 +35,24 @@ impl From<domain::jobs::JobStatus> for JobStatus {
     }
 }
 
+/// Which due jobs a worker takes first.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum JobPriority {
+    /// Someone waits for it now (a POS check's points): runs before normal jobs.
+    Interactive,
+    /// Fan-out, deliveries, notifications, scheduled tasks.
+    Normal,
+}
+
+impl From<domain::jobs::JobPriority> for JobPriority {
+    fn from(p: domain::jobs::JobPriority) -> Self {
+        match p {
+            domain::jobs::JobPriority::Interactive => Self::Interactive,
+            domain::jobs::JobPriority::Normal => Self::Normal,
+        }
+    }
+}
+
 /// A background job of the business.
 #[derive(SimpleObject)]
 pub struct Job {
@@ -46,6 +64,8 @@ pub struct Job {
     pub payload: async_graphql::Json<serde_json::Value>,
     /// Where it stands.
     pub status: JobStatus,
+    /// Which due jobs run first.
+    pub priority: JobPriority,
     /// Attempts made.
     pub attempts: i32,
     /// Attempts allowed.
@@ -67,6 +87,7 @@ impl From<domain::jobs::Job> for Job {
             kind: j.kind,
             payload: async_graphql::Json(j.payload),
             status: j.status.into(),
+            priority: j.priority.into(),
             attempts: i32::try_from(j.attempts).unwrap_or(i32::MAX),
             max_attempts: i32::try_from(j.max_attempts).unwrap_or(i32::MAX),
             last_error: j.last_error,

@@ -141,6 +141,27 @@ async fn wait_status(app: &TestApp, p: &Pos, event: &str, status: &str) -> Value
     .await
 }
 
+/// The stored priority rank of the job that processed inbound `event`.
+async fn job_priority(app: &TestApp, event: &str) -> i16 {
+    use sea_orm::{ConnectionTrait, Database, Statement};
+    let db = Database::connect(app.database_url.as_str())
+        .await
+        .expect("connect");
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT priority FROM jobs WHERE dedupe_key = $1",
+            [format!("inbound:{event}").into()],
+        ))
+        .await
+        .expect("query")
+        .expect("the event's job");
+    let rank = row.try_get("", "priority").expect("priority");
+    let _ = db.close().await;
+    rank
+}
+
 async fn a_signed_check_is_durable_then_accrued_exactly_once(backend: Backend) {
     let app = spawn_app_with(backend, |s| s.worker_enabled = true).await;
     let owner = app.sign_up("POS", &unique_email("owner")).await;
@@ -157,6 +178,8 @@ async fn a_signed_check_is_durable_then_accrued_exactly_once(backend: Backend) {
         "the event links its check: {done}"
     );
     assert_eq!(balance(&app, &owner, &g).await, 30);
+    // Its processing ran as an interactive job: ahead of any backlog.
+    assert_eq!(job_priority(&app, &event).await, 0, "interactive rank");
 
     // A replay: 200, same event, no effect.
     let (status, r) = signed(&app, &p, &body).await;

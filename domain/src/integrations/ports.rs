@@ -128,6 +128,16 @@ pub trait InboundEventStore: Send + Sync {
     /// # Errors
     /// `NotFound`.
     async fn get(&self, ctx: &Ctx, id: InboundEventId) -> Result<InboundEvent, StoreError>;
+    /// One event with its integration, read together (a worker's one read
+    /// before processing it).
+    ///
+    /// # Errors
+    /// `NotFound` when the event is not there.
+    async fn get_with_integration(
+        &self,
+        ctx: &Ctx,
+        id: InboundEventId,
+    ) -> Result<(InboundEvent, Integration), StoreError>;
     /// Marks an event's outcome.
     ///
     /// # Errors

@@ -21,7 +21,7 @@ use crate::identity::errors::StoreError;
 use crate::identity::models::{AuditRecord, InvalidValue, Name};
 use crate::identity::ports::{LocationRepository, SecretGenerator};
 use crate::ids::{HoldId, InboundEventId, IntegrationId, LocationId};
-use crate::jobs::NewJob;
+use crate::jobs::{JobPriority, NewJob};
 use crate::loyalty::values::{CardCode, Phone, QrPayload};
 use crate::loyalty::{CheckInput, GuestRef, LedgerError, LoyaltyService, Redeem};
 use crate::money::Points;
@@ -341,7 +341,10 @@ impl IntegrationService {
     }
 
     fn job(ctx: &Ctx, id: InboundEventId, again: bool) -> NewJob {
-        let job = NewJob::new(PROCESS_JOB, json!({ "event": id.to_string() })).tenant(ctx.tenant());
+        // A guest at the till waits for these points: ahead of fan-out and deliveries.
+        let job = NewJob::new(PROCESS_JOB, json!({ "event": id.to_string() }))
+            .tenant(ctx.tenant())
+            .priority(JobPriority::Interactive);
         if again {
             job
         } else {
@@ -776,20 +779,14 @@ impl IntegrationService {
     /// [`ProcessError::Retry`].
     pub async fn process(&self, ctx: &Ctx, id: InboundEventId) -> Result<Processed, ProcessError> {
         let retry = |e: &dyn std::fmt::Display| ProcessError::Retry(e.to_string());
-        let e = match self.d.events.get(ctx, id).await {
-            Ok(e) => e,
+        let (e, integration) = match self.d.events.get_with_integration(ctx, id).await {
+            Ok(both) => both,
             Err(StoreError::NotFound) => return Ok(Processed::Done),
             Err(err) => return Err(retry(&err)),
         };
         if e.status != EventStatus::Pending {
             return Ok(Processed::Done); // done before (a job ran twice)
         }
-        let integration = self
-            .d
-            .integrations
-            .get(ctx, e.integration)
-            .await
-            .map_err(|x| retry(&x))?;
         let check = match integration.kind {
             IntegrationKind::Pos => match formats::parse_canonical(&e.payload) {
                 Ok(PosMessage::CheckClosed(c)) => Ok(c),

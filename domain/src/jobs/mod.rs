@@ -9,7 +9,7 @@ pub mod ports;
 
 pub use admin::{JobsAdmin, RedriveError};
 pub use models::{
-    DEFAULT_MAX_ATTEMPTS, FailureOutcome, Job, JobFailure, JobStatus, MAX_BACKOFF_SECS, NewJob,
-    QueueStats, Schedule, after_failure, backoff,
+    DEFAULT_MAX_ATTEMPTS, FailureOutcome, Job, JobFailure, JobPriority, JobStatus,
+    MAX_BACKOFF_SECS, NewJob, QueueStats, Schedule, after_failure, backoff,
 };
 pub use ports::{JobHandler, JobQueue, ScheduleError};

@@ -57,6 +57,42 @@ impl JobStatus {
     }
 }
 
+/// Which due jobs a worker takes first. A worker claims due jobs in priority
+/// order, then oldest first: an [`Interactive`](Self::Interactive) job never
+/// waits behind a backlog of [`Normal`](Self::Normal) ones (after a burst of
+/// POS checks, the next guest at the till does not wait for the burst's
+/// webhook fan-out). Strict: under a sustained overload of interactive jobs
+/// normal ones wait until it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum JobPriority {
+    /// Someone is waiting for the outcome now (a guest's points at the till).
+    Interactive,
+    /// Everything else: fan-out, deliveries, notifications, scheduled tasks.
+    #[default]
+    Normal,
+}
+
+impl JobPriority {
+    /// Storage rank: lower is claimed first.
+    #[must_use]
+    pub const fn rank(self) -> i16 {
+        match self {
+            Self::Interactive => 0,
+            Self::Normal => 1,
+        }
+    }
+
+    /// The priority stored as `rank`; unknown ranks read as
+    /// [`Normal`](Self::Normal).
+    #[must_use]
+    pub const fn from_rank(rank: i16) -> Self {
+        match rank {
+            0 => Self::Interactive,
+            _ => Self::Normal,
+        }
+    }
+}
+
 /// A job to enqueue. Build it with [`NewJob::new`] and the builder methods.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewJob {
@@ -74,6 +110,8 @@ pub struct NewJob {
     pub dedupe_key: Option<String>,
     /// Attempts before the job is dead-lettered (at least 1).
     pub max_attempts: u32,
+    /// Which due jobs run first.
+    pub priority: JobPriority,
 }
 
 impl NewJob {
@@ -88,7 +126,15 @@ impl NewJob {
             run_at: None,
             dedupe_key: None,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
+            priority: JobPriority::Normal,
         }
+    }
+
+    /// Runs before due jobs of a lower priority.
+    #[must_use]
+    pub fn priority(mut self, priority: JobPriority) -> Self {
+        self.priority = priority;
+        self
     }
 
     /// Acts for `tenant`.
@@ -151,6 +197,8 @@ pub struct Job {
     pub lease: Option<String>,
     /// The deduplication key.
     pub dedupe_key: Option<String>,
+    /// Which due jobs run first.
+    pub priority: JobPriority,
     /// When enqueued.
     pub created_at: DateTime<Utc>,
     /// When last changed.
@@ -440,7 +488,21 @@ mod tests {
         let j = NewJob::new("mail.send", serde_json::json!({}));
         assert_eq!(j.max_attempts, DEFAULT_MAX_ATTEMPTS);
         assert_eq!(j.run_at, None);
+        assert_eq!(j.priority, JobPriority::Normal);
         assert_eq!(j.max_attempts(0).max_attempts, 1);
+    }
+
+    #[test]
+    fn priorities_round_trip_through_their_rank_and_interactive_sorts_first() {
+        for p in [JobPriority::Interactive, JobPriority::Normal] {
+            assert_eq!(JobPriority::from_rank(p.rank()), p);
+        }
+        assert_eq!(JobPriority::from_rank(7), JobPriority::Normal);
+        assert!(JobPriority::Interactive < JobPriority::Normal);
+        assert!(JobPriority::Interactive.rank() < JobPriority::Normal.rank());
+        let j = NewJob::new("integrations.process", serde_json::json!({}))
+            .priority(JobPriority::Interactive);
+        assert_eq!(j.priority, JobPriority::Interactive);
     }
 
     #[test]
@@ -459,6 +521,7 @@ mod tests {
             last_error: None,
             lease: None,
             dedupe_key: None,
+            priority: JobPriority::Normal,
             created_at: now(),
             updated_at: now(),
         };

@@ -449,6 +449,7 @@ impl Fixture {
             last_error: None,
             lease: None,
             dedupe_key: job.dedupe_key.clone(),
+            priority: job.priority,
             created_at: self.world.now(),
             updated_at: self.world.now(),
         };

@@ -14,8 +14,8 @@ use chrono::{DateTime, Duration, Utc};
 use croner::Cron;
 use domain::identity::StoreError;
 use domain::jobs::{
-    FailureOutcome, Job, JobFailure, JobQueue, JobStatus, NewJob, QueueStats, Schedule,
-    ScheduleError, after_failure,
+    FailureOutcome, Job, JobFailure, JobPriority, JobQueue, JobStatus, NewJob, QueueStats,
+    Schedule, ScheduleError, after_failure,
 };
 use domain::page::{Page, PageRequest};
 use domain::ports::Clock;
@@ -30,7 +30,7 @@ use uuid::Uuid;
 use crate::db::{Db, internal};
 
 /// The columns of a job row, in the order [`job_from_row`] reads them by name.
-const JOB_COLUMNS: [&str; 15] = [
+const JOB_COLUMNS: [&str; 16] = [
     "id",
     "kind",
     "tenant_id",
@@ -44,6 +44,7 @@ const JOB_COLUMNS: [&str; 15] = [
     "lease",
     "last_error",
     "dedupe_key",
+    "priority",
     "created_at",
     "updated_at",
 ];
@@ -111,8 +112,8 @@ pub async fn enqueue_in<C: ConnectionTrait>(
             .execute_raw(stmt(
                 backend,
                 "INSERT INTO jobs (id, kind, tenant_id, payload, status, attempts, max_attempts, \
-                 run_at, dedupe_key, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING",
+                 run_at, dedupe_key, priority, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6, $7, $9, $8, $8) ON CONFLICT DO NOTHING",
                 vec![
                     id.as_uuid().into(),
                     job.kind.clone().into(),
@@ -122,6 +123,7 @@ pub async fn enqueue_in<C: ConnectionTrait>(
                     run_at.into(),
                     job.dedupe_key.clone().into(),
                     now.into(),
+                    job.priority.rank().into(),
                 ],
             ))
             .await?
@@ -175,6 +177,7 @@ fn job_from_row(row: &QueryResult) -> Result<Job, StoreError> {
         last_error: row.try_get("", "last_error").map_err(internal)?,
         lease: row.try_get("", "lease").map_err(internal)?,
         dedupe_key: row.try_get("", "dedupe_key").map_err(internal)?,
+        priority: JobPriority::from_rank(row.try_get("", "priority").map_err(internal)?),
         created_at: row.try_get("", "created_at").map_err(internal)?,
         updated_at: row.try_get("", "updated_at").map_err(internal)?,
     })
@@ -283,8 +286,9 @@ impl SqlJobQueue {
     /// prepared statement per limit, at most the worker's concurrency): with a
     /// bound `LIMIT $n` PostgreSQL's generic plan assumes a tenth of the table is
     /// wanted and reads every pending job through a bitmap scan and a sort, so
-    /// each claim cost O(backlog); with a literal it walks `jobs_pending_run_at`
-    /// in order and stops after `limit` rows.
+    /// each claim cost O(backlog); with a literal it walks `jobs_pending_claim`
+    /// in order and stops after `limit` rows. Higher priorities first (a lower
+    /// rank), then the oldest.
     fn claim_sql(&self, kinds: usize, limit: u32) -> String {
         let kinds = if kinds == 0 {
             String::new()
@@ -298,7 +302,7 @@ impl SqlJobQueue {
         match self.backend() {
             DbBackend::Postgres => format!(
                 "WITH picked AS (SELECT id FROM jobs WHERE {due}{kinds} \
-                 ORDER BY run_at, id LIMIT {limit} FOR UPDATE SKIP LOCKED) \
+                 ORDER BY priority, run_at, id LIMIT {limit} FOR UPDATE SKIP LOCKED) \
                  UPDATE jobs SET status = 'running', attempts = jobs.attempts + 1, \
                  locked_until = $2, locked_by = $3, lease = gen_random_uuid()::text, updated_at = $1 \
                  FROM picked WHERE jobs.id = picked.id RETURNING {}",
@@ -308,7 +312,8 @@ impl SqlJobQueue {
             _ => format!(
                 "UPDATE jobs SET status = 'running', attempts = attempts + 1, \
                  locked_until = $2, locked_by = $3, lease = lower(hex(randomblob(16))), updated_at = $1 \
-                 WHERE id IN (SELECT id FROM jobs WHERE {due}{kinds} ORDER BY run_at, id LIMIT {limit}) \
+                 WHERE id IN (SELECT id FROM jobs WHERE {due}{kinds} \
+                 ORDER BY priority, run_at, id LIMIT {limit}) \
                  RETURNING {}",
                 columns("")
             ),
@@ -426,7 +431,7 @@ impl JobQueue for SqlJobQueue {
             .iter()
             .map(job_from_row)
             .collect::<Result<Vec<_>, _>>()?;
-        jobs.sort_by_key(|j| (j.run_at, j.id));
+        jobs.sort_by_key(|j| (j.priority, j.run_at, j.id));
         Ok(jobs)
     }
 

@@ -594,14 +594,14 @@ export const DeadJobsDocument = graphql(`
     deadJobs(first: $first, after: $after, last: $last, before: $before) {
       totalCount
       pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
-      nodes { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }
+      nodes { id kind payload status priority attempts maxAttempts lastError runAt createdAt updatedAt }
     }
   }
 `);
 
 export const RedriveJobDocument = graphql(`
   mutation RedriveJob($id: ID!) {
-    redriveJob(id: $id) { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }
+    redriveJob(id: $id) { id kind payload status priority attempts maxAttempts lastError runAt createdAt updatedAt }
   }
 `);
 

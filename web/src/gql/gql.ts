@@ -86,8 +86,8 @@ type Documents = {
     "\n  query IntegrationEvents($integrationId: ID!, $statuses: [InboundEventStatus!], $first: Int, $after: String, $last: Int, $before: String) {\n    integrationEvents(integrationId: $integrationId, statuses: $statuses, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...InboundEventFields }\n    }\n  }\n": typeof types.IntegrationEventsDocument,
     "\n  mutation ReprocessIntegrationEvent($id: ID!) {\n    reprocessIntegrationEvent(id: $id) { ...InboundEventFields }\n  }\n": typeof types.ReprocessIntegrationEventDocument,
     "\n  query JobQueueStats {\n    jobQueueStats { queued running dead oldestQueuedAgeSeconds }\n  }\n": typeof types.JobQueueStatsDocument,
-    "\n  query DeadJobs($first: Int, $after: String, $last: Int, $before: String) {\n    deadJobs(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n    }\n  }\n": typeof types.DeadJobsDocument,
-    "\n  mutation RedriveJob($id: ID!) {\n    redriveJob(id: $id) { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n  }\n": typeof types.RedriveJobDocument,
+    "\n  query DeadJobs($first: Int, $after: String, $last: Int, $before: String) {\n    deadJobs(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id kind payload status priority attempts maxAttempts lastError runAt createdAt updatedAt }\n    }\n  }\n": typeof types.DeadJobsDocument,
+    "\n  mutation RedriveJob($id: ID!) {\n    redriveJob(id: $id) { id kind payload status priority attempts maxAttempts lastError runAt createdAt updatedAt }\n  }\n": typeof types.RedriveJobDocument,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdBy\n    createdAt\n    lastUsedAt\n    revokedAt\n    active\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
     "\n  query ApiKeys {\n    apiKeys { ...ApiKeyFields }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($name: String!, $scopes: [String!]!) {\n    createApiKey(name: $name, scopes: $scopes) { key apiKey { ...ApiKeyFields } }\n  }\n": typeof types.CreateApiKeyDocument,
@@ -192,8 +192,8 @@ const documents: Documents = {
     "\n  query IntegrationEvents($integrationId: ID!, $statuses: [InboundEventStatus!], $first: Int, $after: String, $last: Int, $before: String) {\n    integrationEvents(integrationId: $integrationId, statuses: $statuses, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { ...InboundEventFields }\n    }\n  }\n": types.IntegrationEventsDocument,
     "\n  mutation ReprocessIntegrationEvent($id: ID!) {\n    reprocessIntegrationEvent(id: $id) { ...InboundEventFields }\n  }\n": types.ReprocessIntegrationEventDocument,
     "\n  query JobQueueStats {\n    jobQueueStats { queued running dead oldestQueuedAgeSeconds }\n  }\n": types.JobQueueStatsDocument,
-    "\n  query DeadJobs($first: Int, $after: String, $last: Int, $before: String) {\n    deadJobs(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n    }\n  }\n": types.DeadJobsDocument,
-    "\n  mutation RedriveJob($id: ID!) {\n    redriveJob(id: $id) { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n  }\n": types.RedriveJobDocument,
+    "\n  query DeadJobs($first: Int, $after: String, $last: Int, $before: String) {\n    deadJobs(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id kind payload status priority attempts maxAttempts lastError runAt createdAt updatedAt }\n    }\n  }\n": types.DeadJobsDocument,
+    "\n  mutation RedriveJob($id: ID!) {\n    redriveJob(id: $id) { id kind payload status priority attempts maxAttempts lastError runAt createdAt updatedAt }\n  }\n": types.RedriveJobDocument,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdBy\n    createdAt\n    lastUsedAt\n    revokedAt\n    active\n  }\n": types.ApiKeyFieldsFragmentDoc,
     "\n  query ApiKeys {\n    apiKeys { ...ApiKeyFields }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($name: String!, $scopes: [String!]!) {\n    createApiKey(name: $name, scopes: $scopes) { key apiKey { ...ApiKeyFields } }\n  }\n": types.CreateApiKeyDocument,
@@ -514,11 +514,11 @@ export function graphql(source: "\n  query JobQueueStats {\n    jobQueueStats { 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DeadJobs($first: Int, $after: String, $last: Int, $before: String) {\n    deadJobs(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n    }\n  }\n"): typeof import('./graphql').DeadJobsDocument;
+export function graphql(source: "\n  query DeadJobs($first: Int, $after: String, $last: Int, $before: String) {\n    deadJobs(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      nodes { id kind payload status priority attempts maxAttempts lastError runAt createdAt updatedAt }\n    }\n  }\n"): typeof import('./graphql').DeadJobsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RedriveJob($id: ID!) {\n    redriveJob(id: $id) { id kind payload status attempts maxAttempts lastError runAt createdAt updatedAt }\n  }\n"): typeof import('./graphql').RedriveJobDocument;
+export function graphql(source: "\n  mutation RedriveJob($id: ID!) {\n    redriveJob(id: $id) { id kind payload status priority attempts maxAttempts lastError runAt createdAt updatedAt }\n  }\n"): typeof import('./graphql').RedriveJobDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -181,6 +181,13 @@ export type InviteStaffInput = {
   role: Role;
 };
 
+/** Which due jobs a worker takes first. */
+export type JobPriority =
+  /** Someone waits for it now (a POS check's points): runs before normal jobs. */
+  | 'INTERACTIVE'
+  /** Fan-out, deliveries, notifications, scheduled tasks. */
+  | 'NORMAL';
+
 /** Where a job stands. */
 export type JobStatus =
   /** Failed for good: re-drive it once the cause is fixed. */
@@ -946,14 +953,14 @@ export type DeadJobsQueryVariables = Exact<{
 }>;
 
 
-export type DeadJobsQuery = { deadJobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, nodes: Array<{ id: string, kind: string, payload: unknown, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, runAt: string, createdAt: string, updatedAt: string }> } };
+export type DeadJobsQuery = { deadJobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, nodes: Array<{ id: string, kind: string, payload: unknown, status: JobStatus, priority: JobPriority, attempts: number, maxAttempts: number, lastError: string | null, runAt: string, createdAt: string, updatedAt: string }> } };
 
 export type RedriveJobMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type RedriveJobMutation = { redriveJob: { id: string, kind: string, payload: unknown, status: JobStatus, attempts: number, maxAttempts: number, lastError: string | null, runAt: string, createdAt: string, updatedAt: string } };
+export type RedriveJobMutation = { redriveJob: { id: string, kind: string, payload: unknown, status: JobStatus, priority: JobPriority, attempts: number, maxAttempts: number, lastError: string | null, runAt: string, createdAt: string, updatedAt: string } };
 
 export type ApiKeyFieldsFragment = { id: string, name: string, prefix: string, scopes: Array<string>, createdBy: string | null, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, active: boolean };
 
@@ -2813,6 +2820,7 @@ export const DeadJobsDocument = new TypedDocumentString(`
       kind
       payload
       status
+      priority
       attempts
       maxAttempts
       lastError
@@ -2830,6 +2838,7 @@ export const RedriveJobDocument = new TypedDocumentString(`
     kind
     payload
     status
+    priority
     attempts
     maxAttempts
     lastError

@@ -784,6 +784,8 @@ export const en: Dictionary = {
   'jobs.deadTitle': 'Dead jobs',
   'jobs.empty': 'No dead jobs.',
   'jobs.col.kind': 'Job',
+  'jobs.interactive': 'interactive',
+  'jobs.interactiveHint': 'Someone was waiting for this job (a POS check): workers take it before other jobs',
   'jobs.col.attempts': 'Attempts',
   'jobs.col.error': 'Last error',
   'jobs.col.payload': 'Payload',

@@ -785,6 +785,8 @@ export const ru = {
   'jobs.deadTitle': 'Невыполненные задачи',
   'jobs.empty': 'Невыполненных задач нет.',
   'jobs.col.kind': 'Задача',
+  'jobs.interactive': 'срочная',
+  'jobs.interactiveHint': 'Этого задания ждали (чек с кассы): воркеры берут такие раньше остальных',
   'jobs.col.attempts': 'Попытки',
   'jobs.col.error': 'Последняя ошибка',
   'jobs.col.payload': 'Данные',

@@ -396,6 +396,24 @@ impl InboundEventStore for SqlIntegrations {
         to_event(row.ok_or(StoreError::NotFound)?)
     }
 
+    async fn get_with_integration(
+        &self,
+        ctx: &Ctx,
+        id: InboundEventId,
+    ) -> Result<(InboundEvent, Integration), StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let row = inbound_events::Entity::find()
+            .filter(inbound_events::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(inbound_events::Column::Id.eq(id.as_uuid()))
+            .one(&txn)
+            .await
+            .map_err(internal)?
+            .ok_or(StoreError::NotFound)?;
+        let integration = find(&txn, ctx, IntegrationId::from_uuid(row.integration_id)).await?;
+        txn.commit().await.map_err(internal)?;
+        Ok((to_event(row)?, to_integration(&integration)?))
+    }
+
     async fn finish(
         &self,
         ctx: &Ctx,

@@ -110,7 +110,12 @@ export function JobsPage() {
                 {jobs.nodes.map((job) => (
                   <tr key={job.id} data-testid="dead-job-row" data-id={job.id} data-kind={job.kind}>
                     <td>
-                      <code>{job.kind}</code>
+                      <code>{job.kind}</code>{' '}
+                      {job.priority === 'INTERACTIVE' ? (
+                        <span className="badge" title={t('jobs.interactiveHint')}>
+                          {t('jobs.interactive')}
+                        </span>
+                      ) : null}
                     </td>
                     <td className="num">
                       {job.attempts}/{job.maxAttempts}
