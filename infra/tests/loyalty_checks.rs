@@ -323,6 +323,7 @@ impl Shop {
             redeem,
             external_id: ext.into(),
             source: "cashier".into(),
+            inbound_event: None,
         }
     }
 

@@ -843,9 +843,15 @@ impl IntegrationService {
             redeem,
             external_id: check.external_id.clone(),
             source: format!("{}:{}", integration.kind.as_str(), integration.id),
+            inbound_event: Some(id),
         };
-        match self.d.loyalty.process_check(ctx, input).await {
-            Ok(receipt) => finish(EventStatus::Processed, None, Some(receipt.check_id)).await,
+        match self.d.loyalty.process_check_fresh(ctx, input).await {
+            // The check's own transaction marked the event processed.
+            Ok((_, true)) => Ok(Processed::Done),
+            // A replay (the check was processed before this event settled).
+            Ok((receipt, false)) => {
+                finish(EventStatus::Processed, None, Some(receipt.check_id)).await
+            }
             Err(LedgerError::Internal(m)) => Err(ProcessError::Retry(m)),
             Err(LedgerError::NotFound) => {
                 finish(

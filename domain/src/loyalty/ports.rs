@@ -13,7 +13,7 @@ use super::promotions::{GrantStatus, Promotion};
 use crate::ctx::Ctx;
 use crate::identity::errors::StoreError;
 use crate::identity::models::AuditRecord;
-use crate::ids::{CheckId, GuestId, HoldId, LevelId, LocationId, PromotionId};
+use crate::ids::{CheckId, GuestId, HoldId, InboundEventId, LevelId, LocationId, PromotionId};
 use crate::jobs::NewJob;
 use crate::page::{Page, PageRequest};
 
@@ -107,6 +107,15 @@ pub enum LedgerOp {
     },
     /// Marks a check reversed (fails if it already is).
     MarkReversed(CheckId),
+    /// Marks the stored POS event a check came from processed and links the
+    /// check, in the check's own transaction; an event no longer pending is
+    /// left as it is.
+    SettleInboundEvent {
+        /// The event.
+        event: InboundEventId,
+        /// The check it became.
+        check: CheckId,
+    },
     /// Sets a guest's level (the monthly review may lower it).
     SetLevel {
         /// The guest.

@@ -25,7 +25,7 @@ use crate::events::{DomainEvent, jobs_of};
 use crate::identity::errors::StoreError;
 use crate::identity::models::{AuditRecord, Email, InvalidValue, Name};
 use crate::identity::ports::{LocationRepository, SecretGenerator, TenantRepository};
-use crate::ids::{CheckId, GuestId, HoldId, LevelId, LocationId};
+use crate::ids::{CheckId, GuestId, HoldId, InboundEventId, LevelId, LocationId};
 use crate::money::{BasisPoints, Points};
 use crate::page::{Page, PageRequest};
 use crate::ports::Clock;
@@ -128,6 +128,9 @@ pub struct CheckInput {
     pub external_id: String,
     /// Who sends it: `cashier` or `pos:<integration>`.
     pub source: String,
+    /// The stored POS event it comes from: marked processed in the check's
+    /// own transaction.
+    pub inbound_event: Option<InboundEventId>,
 }
 
 /// A guest's card as the cashier or the guest sees it.
@@ -1163,6 +1166,22 @@ impl LoyaltyService {
         ctx: &Ctx,
         input: CheckInput,
     ) -> Result<Receipt, LedgerError> {
+        self.process_check_fresh(ctx, input).await.map(|(r, _)| r)
+    }
+
+    /// [`process_check`](Self::process_check), also telling whether this call
+    /// processed the check (`true`) or answered a replay from the stored
+    /// receipt (`false`: the check's batch, and so its
+    /// [`inbound_event`](CheckInput::inbound_event) settlement, ran before or
+    /// not at all).
+    ///
+    /// # Errors
+    /// See [`LedgerError`].
+    pub async fn process_check_fresh(
+        &self,
+        ctx: &Ctx,
+        input: CheckInput,
+    ) -> Result<(Receipt, bool), LedgerError> {
         let external_id = external_id(&input.external_id)?;
         if input.total_minor <= 0 {
             return Err(invalid("totalMinor", "the total must be above zero").into());
@@ -1200,7 +1219,8 @@ impl LoyaltyService {
                 return self
                     .stored_receipt(ctx, &scope, &external_id, &fingerprint)
                     .await
-                    .unwrap_or(Err(e));
+                    .unwrap_or(Err(e))
+                    .map(|r| (r, false));
             }
         };
         let mut rules = Vec::new();
@@ -1255,6 +1275,12 @@ impl LoyaltyService {
             rolling_since,
         });
         ops.extend(grants.ops.iter().cloned());
+        if let Some(event) = input.inbound_event {
+            ops.push(LedgerOp::SettleInboundEvent {
+                event,
+                check: check_id,
+            });
+        }
         let batch = Batch {
             idempotency: Some(IdempotencyKey { scope, key: external_id.clone(), fingerprint }),
             ops,
@@ -1388,7 +1414,7 @@ impl LoyaltyService {
                 },
             );
         }
-        Ok(receipt)
+        Ok((receipt, fresh))
     }
 
     /// Undoes a check with reversal entries: returns redeemed points, removes earned

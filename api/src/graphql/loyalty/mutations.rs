@@ -201,6 +201,7 @@ impl LoyaltyMutation {
             redeem,
             external_id: input.external_id,
             source: "graphql".into(),
+            inbound_event: None,
         };
         Ok(svc(ctx)?
             .process_check(staff_ctx(ctx)?, check)

@@ -10,6 +10,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::identity::StoreError;
+use domain::integrations::EventStatus;
 use domain::loyalty::ports::{
     Batch, BatchError, BatchOutcome, CheckRecord, Finish, Finished, LedgerOp, LedgerStore,
 };
@@ -28,7 +29,7 @@ use uuid::Uuid;
 
 use super::{IdOf, SqlStore, paginate, write_audit};
 use crate::db::entities::{
-    accounts, checks, guests, holds, idempotency_keys, ledger_entries, lots,
+    accounts, checks, guests, holds, idempotency_keys, inbound_events, ledger_entries, lots,
 };
 use crate::db::internal;
 
@@ -485,6 +486,25 @@ async fn apply_op(
             if res.rows_affected != 1 {
                 return Err(BatchError::AlreadyReversed(check));
             }
+        }
+        LedgerOp::SettleInboundEvent { event, check } => {
+            inbound_events::Entity::update_many()
+                .col_expr(
+                    inbound_events::Column::Status,
+                    Expr::value(EventStatus::Processed.as_str()),
+                )
+                .col_expr(inbound_events::Column::Error, Expr::value(None::<String>))
+                .col_expr(
+                    inbound_events::Column::CheckId,
+                    Expr::value(Some(check.as_uuid())),
+                )
+                .col_expr(inbound_events::Column::ProcessedAt, Expr::value(Some(now)))
+                .filter(inbound_events::Column::TenantId.eq(t))
+                .filter(inbound_events::Column::Id.eq(event.as_uuid()))
+                .filter(inbound_events::Column::Status.eq(EventStatus::Pending.as_str()))
+                .exec(txn)
+                .await
+                .map_err(store)?;
         }
         LedgerOp::SetLevel { guest, level } => {
             guests::Entity::update_many()
