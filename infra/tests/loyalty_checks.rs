@@ -18,7 +18,7 @@ use domain::identity::{AuditRecord, Email, Locale, Location, Role, StoreError, T
 use domain::jobs::NewJob;
 use domain::loyalty::ports::{
     Batch, BatchError, BatchOutcome, CheckRecord, Finish, Finished, GuestQuery, GuestStore,
-    IdempotencyKey, LedgerOp, LedgerStore,
+    GuestView, IdempotencyKey, LedgerOp, LedgerStore,
 };
 use domain::loyalty::{
     Account, CheckInput, EntryKind, Guest, GuestRef, Hold, LedgerEntry, LedgerError, LoyaltyDeps,
@@ -112,6 +112,15 @@ impl LedgerStore for Counted {
     ) -> Result<Page<LedgerEntry>, StoreError> {
         bump(&self.calls.other_ledger_reads);
         self.inner.entries(ctx, guest, page).await
+    }
+    async fn guest_view(
+        &self,
+        ctx: &Ctx,
+        guest: GuestId,
+        ledger: Option<PageRequest>,
+    ) -> Result<GuestView, StoreError> {
+        bump(&self.calls.other_ledger_reads);
+        self.inner.guest_view(ctx, guest, ledger).await
     }
     async fn check_entries(
         &self,
@@ -408,6 +417,61 @@ async fn a_new_check_is_one_guest_read_and_one_batch(b: Backend) {
     tdb.cleanup().await;
 }
 both_backends!(a_new_check_is_one_guest_read_and_one_batch);
+
+async fn a_guest_card_with_its_ledger_is_one_read(b: Backend) {
+    let tdb = TestDb::new(b).await;
+    let shop = Shop::open(&tdb).await;
+    let g = shop.guest("+79990001009").await;
+    for (i, total) in [10_000, 20_000, 30_000].into_iter().enumerate() {
+        shop.loyalty
+            .process_check(
+                &shop.owner,
+                shop.check(g, total, Redeem::Nothing, &format!("V-{i}")),
+            )
+            .await
+            .expect("processed");
+    }
+    let last_two = PageRequest::Backward {
+        before: None,
+        limit: 2,
+    };
+    // What the card and the ledger page say when read one by one.
+    let card = shop.loyalty.card(&shop.owner, g).await.expect("card");
+    let guest = shop.loyalty.guest(&shop.owner, g).await.expect("guest");
+    let page = shop
+        .loyalty
+        .ledger_of(&shop.owner, &guest, last_two)
+        .await
+        .expect("page");
+    shop.calls.take();
+
+    let (view, ledger) = shop
+        .loyalty
+        .guest_view(&shop.owner, g, Some(last_two))
+        .await
+        .expect("the view");
+    assert_eq!(shop.calls.take(), (0, 0, 0, 1), "one read for all of it");
+    assert_eq!(view, card);
+    assert_eq!(ledger.as_ref(), Some(&page));
+    assert_eq!(page.items.len(), 2);
+    assert_eq!(page.total, 3);
+    let (alone, none) = shop
+        .loyalty
+        .guest_view(&shop.owner, g, None)
+        .await
+        .expect("the card alone");
+    assert_eq!((alone, none), (card, None));
+    assert_eq!(
+        shop.loyalty
+            .guest_view(&shop.owner, GuestId::new(), None)
+            .await
+            .map(|_| ()),
+        Err(domain::loyalty::GuestError::NotFound)
+    );
+    shop.close().await;
+    tdb.cleanup().await;
+}
+both_backends!(a_guest_card_with_its_ledger_is_one_read);
 
 async fn a_retry_the_current_state_refuses_is_answered_from_its_receipt(b: Backend) {
     let tdb = TestDb::new(b).await;

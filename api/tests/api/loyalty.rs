@@ -187,6 +187,100 @@ async fn a_check_accrues_redeems_upgrades_and_replays_exactly_once(backend: Back
 }
 both_backends!(a_check_accrues_redeems_upgrades_and_replays_exactly_once);
 
+/// The card query reads the guest, the points and the ledger page together;
+/// whatever shape the ledger's arguments take (variables, cursors, aliases with
+/// different pages, no card fields) each field answers as if read alone.
+async fn a_guest_card_read_together_answers_like_each_field_alone(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let g = guest(&app, &s, "8 (900) 123-45-70").await;
+    for (i, total) in [10_000, 20_000, 30_000, 40_000].into_iter().enumerate() {
+        app.ok(
+            Some(&s.owner.access),
+            PROCESS,
+            check(&s, &g, total, &format!("view-{i}")),
+        )
+        .await;
+    }
+    let q = |query: &'static str, vars: Value| {
+        let app = &app;
+        let token = s.owner.access.clone();
+        async move { app.ok(Some(&token), query, vars).await["guest"].clone() }
+    };
+    // Each part alone.
+    let account = q(
+        "query($id: ID!) { guest(id: $id) { account { balance } } }",
+        json!({ "id": g }),
+    )
+    .await;
+    let all = q(
+        "query($id: ID!) { guest(id: $id) { ledger(first: 10) { totalCount nodes { amount balanceAfter } pageInfo { startCursor endCursor } } } }",
+        json!({ "id": g }),
+    )
+    .await;
+    assert_eq!(account["account"]["balance"], 3 + 6 + 9 + 12);
+    assert_eq!(all["ledger"]["totalCount"], 4);
+    let nodes = all["ledger"]["nodes"].as_array().expect("nodes").clone();
+    assert_eq!(nodes.len(), 4);
+
+    // Together, the page in variables and a cursor: the last two before the newest.
+    let newest_cursor = {
+        let one = q(
+            "query($id: ID!) { guest(id: $id) { ledger(last: 1) { pageInfo { startCursor } } } }",
+            json!({ "id": g }),
+        )
+        .await;
+        one["ledger"]["pageInfo"]["startCursor"]
+            .as_str()
+            .expect("cursor")
+            .to_owned()
+    };
+    let together = q(
+        "query($id: ID!, $n: Int, $c: String) { guest(id: $id) { account { balance } level { name } ledger(last: $n, before: $c) { totalCount nodes { amount balanceAfter } } } }",
+        json!({ "id": g, "n": 2, "c": newest_cursor }),
+    )
+    .await;
+    assert_eq!(together["account"], account["account"]);
+    assert_eq!(together["ledger"]["totalCount"], 4);
+    assert_eq!(
+        together["ledger"]["nodes"],
+        json!([nodes[1].clone(), nodes[2].clone()])
+    );
+    // Two aliases with different pages: each gets its own.
+    let aliased = q(
+        "query($id: ID!) { guest(id: $id) { account { balance } a: ledger(first: 1) { nodes { amount } } b: ledger(last: 1) { nodes { amount } } } }",
+        json!({ "id": g }),
+    )
+    .await;
+    assert_eq!(
+        aliased["a"]["nodes"],
+        json!([{ "amount": nodes[0]["amount"] }])
+    );
+    assert_eq!(
+        aliased["b"]["nodes"],
+        json!([{ "amount": nodes[3]["amount"] }])
+    );
+    // A bad cursor is still the field's clear error.
+    let bad = app
+        .gql(
+            Some(&s.owner.access),
+            "query($id: ID!) { guest(id: $id) { account { balance } ledger(after: \"nope\") { nodes { amount } } } }",
+            json!({ "id": g }),
+        )
+        .await;
+    assert_eq!(code(&bad), Some("VALIDATION"), "{bad}");
+    // An unknown guest is NOT_FOUND either way.
+    let missing = app
+        .gql(
+            Some(&s.owner.access),
+            "query($id: ID!) { guest(id: $id) { account { balance } ledger(last: 2) { nodes { amount } } } }",
+            json!({ "id": uuid::Uuid::now_v7().to_string() }),
+        )
+        .await;
+    assert_eq!(code(&missing), Some("NOT_FOUND"), "{missing}");
+}
+both_backends!(a_guest_card_read_together_answers_like_each_field_alone);
+
 async fn bad_checks_get_clear_errors_and_change_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     let s = shop(&app).await;

@@ -262,6 +262,18 @@ impl Finished {
 /// and the outbox jobs of the batch (from the state after its operations).
 pub type Finish<'a> = &'a (dyn Fn(&BatchOutcome) -> Finished + Send + Sync);
 
+/// A guest with their account and, when asked, a page of their ledger, as
+/// one read saw them (a guest's card on a screen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuestView {
+    /// The guest.
+    pub guest: Guest,
+    /// Their points.
+    pub account: Account,
+    /// The page of entries asked for.
+    pub ledger: Option<Page<LedgerEntry>>,
+}
+
 /// The points ledger.
 #[async_trait]
 pub trait LedgerStore: Send + Sync {
@@ -292,6 +304,17 @@ pub trait LedgerStore: Send + Sync {
     /// # Errors
     /// `NotFound`.
     async fn account(&self, ctx: &Ctx, guest: GuestId) -> Result<Account, StoreError>;
+    /// A guest, their account and, with `ledger`, that page of their entries
+    /// (oldest first), in one read.
+    ///
+    /// # Errors
+    /// `NotFound` when the guest is not there.
+    async fn guest_view(
+        &self,
+        ctx: &Ctx,
+        guest: GuestId,
+        ledger: Option<PageRequest>,
+    ) -> Result<GuestView, StoreError>;
     /// A page of a guest's entries, oldest first.
     ///
     /// # Errors

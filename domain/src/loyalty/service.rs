@@ -684,8 +684,35 @@ impl LoyaltyService {
     /// # Errors
     /// `NotFound`.
     pub async fn card_of(&self, ctx: &Ctx, guest: Guest) -> Result<GuestCard, GuestError> {
+        let account = self.d.ledger.account(ctx, guest.id).await?;
+        self.card_with(ctx, guest, account).await
+    }
+
+    /// A guest's card and, with `ledger`, that page of their entries: the guest,
+    /// their points and the entries in one read (a card on the cashier's
+    /// screen).
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn guest_view(
+        &self,
+        ctx: &Ctx,
+        id: GuestId,
+        ledger: Option<PageRequest>,
+    ) -> Result<(GuestCard, Option<Page<LedgerEntry>>), GuestError> {
+        let view = self.d.ledger.guest_view(ctx, id, ledger).await?;
+        let card = self.card_with(ctx, view.guest, view.account).await?;
+        Ok((card, view.ledger))
+    }
+
+    /// The card of a guest and their account, already read.
+    async fn card_with(
+        &self,
+        ctx: &Ctx,
+        guest: Guest,
+        account: Account,
+    ) -> Result<GuestCard, GuestError> {
         let id = guest.id;
-        let account = self.d.ledger.account(ctx, id).await?;
         let settings = self.settings(ctx).await?;
         let levels = self.d.config.levels(ctx).await?;
         let spend = match settings.spend_basis {

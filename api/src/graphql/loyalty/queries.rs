@@ -1,8 +1,9 @@
 //! Loyalty queries.
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Lookahead, Object, Result, Value};
 use domain::GuestId;
 use domain::identity::Permission as P;
+use domain::page::PageRequest;
 
 use super::types::{Guest, GuestConnection, Level, LoyaltySettings};
 use crate::error::{GqlResult, gql};
@@ -47,7 +48,19 @@ impl LoyaltyQuery {
     #[graphql(guard = "Perm(P::GuestsRead)", directive = requires::apply("guests:read".into()))]
     async fn guest(&self, ctx: &Context<'_>, id: ID) -> Result<Guest> {
         let id: GuestId = parse_id(&id, "id")?;
-        Ok(svc(ctx)?.guest(staff_ctx(ctx)?, id).await.gql()?.into())
+        // A card on a screen asks for the points and the latest entries with
+        // the guest: read them together (one transaction instead of three).
+        let look = ctx.look_ahead();
+        let card = CARD_FIELDS.iter().any(|f| look.field(f).exists());
+        let ledger = ledger_page(&look);
+        if !card && ledger.is_none() {
+            return Ok(svc(ctx)?.guest(staff_ctx(ctx)?, id).await.gql()?.into());
+        }
+        let (card, page) = svc(ctx)?
+            .guest_view(staff_ctx(ctx)?, id, ledger)
+            .await
+            .gql()?;
+        Ok(Guest::viewed(card, ledger.zip(page)))
     }
 
     /// Levels, lowest threshold first.
@@ -69,4 +82,32 @@ impl LoyaltyQuery {
             .map_err(|e| gql(domain::identity::ReadError::from(e)))?;
         Ok(s.into())
     }
+}
+
+/// The fields of `Guest` that need its card (points, level).
+const CARD_FIELDS: [&str; 4] = ["account", "level", "progress", "maxRedeemable"];
+
+/// The page of `ledger` the selection asks for, when it asks once and with
+/// arguments that parse; anything else is left to the field's own read.
+fn ledger_page(look: &Lookahead<'_>) -> Option<PageRequest> {
+    let fields = look.field("ledger").selection_fields();
+    let [field] = fields.as_slice() else {
+        return None;
+    };
+    let mut args = PageArgs::default();
+    for (name, value) in field.arguments().ok()? {
+        let int = |v: &Value| match v {
+            Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
+            _ => None,
+        };
+        match (name.as_str(), &value) {
+            (_, Value::Null) => {}
+            ("after", Value::String(c)) => args.after = Some(c.clone()),
+            ("before", Value::String(c)) => args.before = Some(c.clone()),
+            ("first", v) => args.first = Some(int(v)?),
+            ("last", v) => args.last = Some(int(v)?),
+            _ => return None,
+        }
+    }
+    args.request().ok()
 }

@@ -5,6 +5,7 @@ use async_graphql::{ComplexObject, Context, Enum, ID, OneofObject, Result, Simpl
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::loyalty as d;
 use domain::loyalty::values::{CardCode, Phone, QrPayload};
+use domain::page::{Page, PageRequest};
 
 use crate::error::{GqlResult, invalid};
 use crate::graphql::identity::types::Currency;
@@ -254,28 +255,56 @@ pub struct Guest {
     pub created_at: DateTime<Utc>,
     #[graphql(skip)]
     pub guest_id: domain::GuestId,
-    /// The guest as read; its card is read once per object, however many
-    /// fields ask for it.
+    /// The guest as read, with what was read beside it.
     #[graphql(skip)]
-    pub inner: std::sync::Arc<(d::Guest, tokio::sync::OnceCell<d::GuestCard>)>,
+    pub inner: std::sync::Arc<GuestData>,
+}
+
+/// What a [`Guest`] object holds besides its fields.
+pub struct GuestData {
+    /// The guest as read.
+    pub guest: d::Guest,
+    /// Their card, read once per object however many fields ask for it (or
+    /// read with the guest).
+    card: tokio::sync::OnceCell<d::GuestCard>,
+    /// A page of their ledger read with the guest, and the request it answers.
+    ledger: Option<(PageRequest, Page<d::LedgerEntry>)>,
 }
 
 impl Guest {
     async fn card<'a>(&'a self, ctx: &Context<'_>) -> Result<&'a d::GuestCard> {
-        let (guest, cell) = &*self.inner;
-        cell.get_or_try_init(|| async {
-            loyalty_service(ctx)?
-                .card_of(staff_ctx(ctx)?, guest.clone())
-                .await
-                .gql()
-        })
-        .await
+        let data = &*self.inner;
+        data.card
+            .get_or_try_init(|| async {
+                loyalty_service(ctx)?
+                    .card_of(staff_ctx(ctx)?, data.guest.clone())
+                    .await
+                    .gql()
+            })
+            .await
+    }
+
+    /// A guest whose card, and maybe a page of whose ledger, were read with it.
+    #[must_use]
+    pub fn viewed(card: d::GuestCard, ledger: Option<(PageRequest, Page<d::LedgerEntry>)>) -> Self {
+        let guest = card.guest.clone();
+        let mut object = Self::from(guest.clone());
+        object.inner = std::sync::Arc::new(GuestData {
+            guest,
+            card: tokio::sync::OnceCell::new_with(Some(card)),
+            ledger,
+        });
+        object
     }
 }
 
 impl From<d::Guest> for Guest {
     fn from(g: d::Guest) -> Self {
-        let inner = std::sync::Arc::new((g.clone(), tokio::sync::OnceCell::new()));
+        let inner = std::sync::Arc::new(GuestData {
+            guest: g.clone(),
+            card: tokio::sync::OnceCell::new(),
+            ledger: None,
+        });
         Self {
             id: ID(g.id.to_string()),
             phone: g.phone.as_ref().map(|p| p.as_e164().to_owned()),
@@ -342,10 +371,13 @@ impl Guest {
             last,
         }
         .request()?;
-        let p = loyalty_service(ctx)?
-            .ledger_of(staff_ctx(ctx)?, &self.inner.0, page)
-            .await
-            .gql()?;
+        let p = match &self.inner.ledger {
+            Some((asked, read)) if *asked == page => read.clone(),
+            _ => loyalty_service(ctx)?
+                .ledger_of(staff_ctx(ctx)?, &self.inner.guest, page)
+                .await
+                .gql()?,
+        };
         Ok(connection(p, |e| e.id.as_uuid(), LedgerEntry::from))
     }
 }

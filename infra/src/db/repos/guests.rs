@@ -73,7 +73,7 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Internal(format!("unreadable {what} in storage"))
 }
 
-fn to_guest(m: guests::Model) -> Result<Guest, StoreError> {
+pub(super) fn to_guest(m: guests::Model) -> Result<Guest, StoreError> {
     let tags: Vec<String> = serde_json::from_str(&m.tags).map_err(|_| corrupt("tags"))?;
     Ok(Guest {
         id: GuestId::from_uuid(m.id),

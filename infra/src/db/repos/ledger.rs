@@ -12,7 +12,8 @@ use chrono::{DateTime, Utc};
 use domain::identity::StoreError;
 use domain::integrations::EventStatus;
 use domain::loyalty::ports::{
-    Batch, BatchError, BatchOutcome, CheckRecord, Finish, Finished, LedgerOp, LedgerStore,
+    Batch, BatchError, BatchOutcome, CheckRecord, Finish, Finished, GuestView, LedgerOp,
+    LedgerStore,
 };
 use domain::loyalty::{
     Account, EntryKind, GrantStatus, Hold, HoldStatus, LedgerEntry, Level, level_for,
@@ -37,6 +38,30 @@ impl IdOf<ledger_entries::Column> for ledger_entries::Model {}
 
 fn store(e: sea_orm::DbErr) -> BatchError {
     BatchError::Store(internal(e))
+}
+
+/// A page of a guest's entries, oldest first.
+async fn entries_in<C: ConnectionTrait>(
+    c: &C,
+    ctx: &Ctx,
+    guest: GuestId,
+    page: PageRequest,
+) -> Result<Page<LedgerEntry>, StoreError> {
+    let q = ledger_entries::Entity::find()
+        .filter(ledger_entries::Column::TenantId.eq(ctx.tenant().as_uuid()))
+        .filter(ledger_entries::Column::GuestId.eq(guest.as_uuid()));
+    let p = paginate(c, q, ledger_entries::Column::Id, page).await?;
+    let items = p
+        .items
+        .into_iter()
+        .map(to_entry)
+        .collect::<Result<_, _>>()?;
+    Ok(Page {
+        items,
+        has_next: p.has_next,
+        has_previous: p.has_previous,
+        total: p.total,
+    })
 }
 
 async fn read_account<C: ConnectionTrait>(
@@ -970,6 +995,33 @@ impl LedgerStore for SqlStore {
         a
     }
 
+    async fn guest_view(
+        &self,
+        ctx: &Ctx,
+        guest: GuestId,
+        ledger: Option<PageRequest>,
+    ) -> Result<GuestView, StoreError> {
+        let txn = self.db.tenant_tx(ctx).await?;
+        let row = guests::Entity::find()
+            .filter(guests::Column::TenantId.eq(ctx.tenant().as_uuid()))
+            .filter(guests::Column::Id.eq(guest.as_uuid()))
+            .one(&txn)
+            .await
+            .map_err(internal)?
+            .ok_or(StoreError::NotFound)?;
+        let account = read_account(&txn, ctx, guest).await?;
+        let ledger = match ledger {
+            Some(page) => Some(entries_in(&txn, ctx, guest, page).await?),
+            None => None,
+        };
+        txn.commit().await.map_err(internal)?;
+        Ok(GuestView {
+            guest: super::guests::to_guest(row)?,
+            account,
+            ledger,
+        })
+    }
+
     async fn entries(
         &self,
         ctx: &Ctx,
@@ -977,22 +1029,9 @@ impl LedgerStore for SqlStore {
         page: PageRequest,
     ) -> Result<Page<LedgerEntry>, StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
-        let q = ledger_entries::Entity::find()
-            .filter(ledger_entries::Column::TenantId.eq(ctx.tenant().as_uuid()))
-            .filter(ledger_entries::Column::GuestId.eq(guest.as_uuid()));
-        let p = paginate(&txn, q, ledger_entries::Column::Id, page).await?;
+        let p = entries_in(&txn, ctx, guest, page).await?;
         txn.commit().await.map_err(internal)?;
-        let items = p
-            .items
-            .into_iter()
-            .map(to_entry)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            has_next: p.has_next,
-            has_previous: p.has_previous,
-            total: p.total,
-        })
+        Ok(p)
     }
 
     async fn check_entries(
