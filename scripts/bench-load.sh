@@ -15,7 +15,9 @@
 #    ledger entries, and signed POS check webhooks (accepted-and-durable rate, then the
 #    end-to-end time from receipt to the committed accrual, by the in-process worker); then
 #    the same deliveries paced at $BENCH_POS_PACED_RATE (100) per second, a rate the worker
-#    keeps up with, and their end-to-end time (0 skips it);
+#    keeps up with, and their end-to-end time (0 skips it); the paced run starts once every
+#    job the burst left is done, or with BENCH_PACED_AFTER=events as soon as the burst's POS
+#    events are processed (its fan-out and notification jobs still queued: job priorities);
 #    samples the server's RSS; prints a summary with the targets;
 # 5. stops the server and drops the databases and the role (also on failure).
 #
@@ -283,17 +285,26 @@ wh_checks=$(psql -X -qAt -d "$db" -c "SELECT count(*) FROM checks WHERE source L
 # time when the queue is not growing (BENCH_POS_PACED_RATE=0 skips it).
 paced_rate=${BENCH_POS_PACED_RATE:-100}
 case $paced_rate in '' | *[!0-9]*) die "BENCH_POS_PACED_RATE must be a whole number of requests per second" ;; esac
+paced_after=${BENCH_PACED_AFTER:-jobs}
+case $paced_after in jobs | events) ;; *) die "BENCH_PACED_AFTER must be jobs or events" ;; esac
+due_jobs_sql="SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND run_at <= now()"
 if [ "$paced_rate" -gt 0 ]; then
-  # The burst leaves the accruals' own jobs behind it (the events' fan-out, notifications):
-  # wait for the whole queue, so the paced deliveries do not queue behind them.
-  log "waiting for every due job (the burst's fan-out and notifications)"
-  jobs_drain_s=$(wait_for_zero "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND run_at <= now()" 2400)
+  if [ "$paced_after" = jobs ]; then
+    # The burst leaves the accruals' own jobs behind it (the events' fan-out, notifications):
+    # wait for the whole queue, to measure the pipeline alone.
+    log "waiting for every due job (the burst's fan-out and notifications)"
+    jobs_drain_s=$(wait_for_zero "$due_jobs_sql" 2400)
+    paced_start="it started once the burst's remaining jobs were done, ${jobs_drain_s} s after its events"
+  else
+    paced_start="it started right after the burst's events, $(psql -X -qAt -d "$db" -c "$due_jobs_sql") of the burst's jobs still due"
+  fi
   log "signing $((secs * paced_rate * 2)) POS deliveries for the paced run"
   api sign "$work/integrations.txt" "$work/phones.txt" $((secs * paced_rate * 2)) "$run_id-paced" "$work/signed.txt"
   paced_from=$(psql -X -qAt -d "$db" -c "SELECT clock_timestamp()")
   export BENCH_PACED_DELAY_MS=$((conns * 1000 / paced_rate))
   run_wrk pos_webhook_paced pos_webhook_paced.lua
   paced_drain_s=$(wait_for_zero "$pending_sql" 1200)
+  paced_start="$paced_start; $(psql -X -qAt -d "$db" -c "$due_jobs_sql") jobs due at its end"
   read -r pc_processed pc_other pc_p50 pc_p99 pc_max <<<"$(e2e_since "$paced_from")"
 fi
 hwm_mb=$(awk '/^VmHWM/{printf "%.0f", $2/1024}' "/proc/$srv/status")
@@ -342,7 +353,7 @@ if [ "$paced_rate" -gt 0 ]; then
   echo "POS webhooks paced at about $paced_rate/s (32 connections, $((conns * 1000 / paced_rate)) ms apart): ${R[pos_webhook_paced.rps]} req/s accepted," \
     "p50 ${R[pos_webhook_paced.p50_ms]} ms, p99 ${R[pos_webhook_paced.p99_ms]} ms to the 2xx, ${R[pos_webhook_paced.errors]} errors;"
   echo "  end to end: $pc_processed processed, $pc_other not, p50 ${pc_p50} ms, p99 ${pc_p99} ms, max ${pc_max} ms;" \
-    "pending drained ${paced_drain_s} s after the run (it started once the burst's remaining jobs were done, ${jobs_drain_s} s after its events)"
+    "pending drained ${paced_drain_s} s after the run ($paced_start)"
 fi
 echo "server RSS: idle before the runs ${R[process_check.rss_idle_mb]} MB, peak during the runs $peak_rss MB, lifetime peak (VmHWM) $hwm_mb MB"
 for w in process_check guest_search guest_card pos_webhook pos_webhook_paced; do
