@@ -42,6 +42,9 @@ pub struct Settings {
     pub database_url: String,
     /// PostgreSQL only: the table owner's URL, used to run migrations at start.
     pub database_migration_url: Option<String>,
+    /// PostgreSQL connections the server keeps at most (requests and the
+    /// in-process worker share them; SQLite always uses one).
+    pub db_pool_size: u32,
     /// Secret for signing access tokens (≥ 32 bytes). Generated per start in development.
     pub jwt_secret: Option<String>,
     /// Key sealing secrets at rest (bot tokens): 32 bytes, base64. Required in
@@ -109,6 +112,7 @@ impl Default for Settings {
             port: 8080,
             database_url: "sqlite://./data/maxloyalty.db?mode=rwc".into(),
             database_migration_url: None,
+            db_pool_size: infra::db::DEFAULT_POOL_SIZE,
             jwt_secret: None,
             secrets_key: None,
             secrets_key_file: PathBuf::from("data/secrets.key"),
@@ -146,6 +150,7 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
   DATABASE_URL                       sqlite://path?mode=rwc | postgres://role@host/db
                                                                          [sqlite://./data/maxloyalty.db?mode=rwc]
   DATABASE_MIGRATION_URL             PostgreSQL: table owner's URL for migrations at start  [unset]
+  MAXLOYALTY_DB_POOL_SIZE            PostgreSQL connections of the server, at most   [16]
   MAXLOYALTY_JWT_SECRET              access-token signing secret, >= 32 bytes (required in production)
   MAXLOYALTY_SECRETS_KEY             key sealing stored secrets (bot tokens), 32 bytes base64
                                      (required in production)
@@ -252,6 +257,11 @@ impl Settings {
                 "MAXLOYALTY_REDIS_PREFIX must be non-empty, without spaces or `*?[]\\`".into(),
             ));
         }
+        if self.db_pool_size == 0 {
+            return Err(ConfigError::Invalid(
+                "MAXLOYALTY_DB_POOL_SIZE must be at least 1".into(),
+            ));
+        }
         if self.max_live_connections_per_tenant == 0 {
             return Err(ConfigError::Invalid(
                 "MAXLOYALTY_MAX_LIVE_CONNECTIONS_PER_TENANT must be at least 1".into(),
@@ -304,5 +314,25 @@ mod tests {
         };
         assert!(s.validate().is_ok());
         assert!(Settings::default().validate().is_ok());
+    }
+
+    #[test]
+    fn the_pool_size_is_at_least_one() {
+        assert_eq!(Settings::default().db_pool_size, 16);
+        let none = Settings {
+            db_pool_size: 0,
+            ..Settings::default()
+        };
+        let err = none.validate().err().map(|e| e.to_string());
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.contains("MAXLOYALTY_DB_POOL_SIZE")),
+            "{err:?}"
+        );
+        let more = Settings {
+            db_pool_size: 40,
+            ..Settings::default()
+        };
+        assert!(more.validate().is_ok());
     }
 }

@@ -76,7 +76,7 @@ pub async fn prepare_database(settings: &Settings) -> Result<Db, StartupError> {
                 .await
                 .map_err(|e| StartupError::Other(e.to_string()))?;
         }
-        let db = Db::connect(&settings.database_url).await?;
+        let db = Db::connect_pooled(&settings.database_url, settings.db_pool_size).await?;
         db.check_role_is_confined().await?;
         let pending = db.pending_migrations().await?;
         if pending > 0 {

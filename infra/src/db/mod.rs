@@ -40,6 +40,9 @@ pub enum DbError {
     UnsafeRole(String),
 }
 
+/// PostgreSQL connections a pool keeps at most unless told otherwise.
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+
 /// A database pool for one backend.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -61,6 +64,15 @@ impl Db {
     /// # Errors
     /// See [`DbError`].
     pub async fn connect(url: &str) -> Result<Self, DbError> {
+        Self::connect_pooled(url, DEFAULT_POOL_SIZE).await
+    }
+
+    /// [`connect`](Self::connect) with at most `pool_size` PostgreSQL
+    /// connections (SQLite always uses one).
+    ///
+    /// # Errors
+    /// See [`DbError`].
+    pub async fn connect_pooled(url: &str, pool_size: u32) -> Result<Self, DbError> {
         let backend_ok = url.starts_with("sqlite:")
             || url.starts_with("postgres://")
             || url.starts_with("postgresql://");
@@ -85,7 +97,7 @@ impl Db {
             // connection rules out SQLITE_BUSY on lock upgrades in one process.
             opts.max_connections(1).min_connections(1);
         } else {
-            opts.max_connections(16).min_connections(1);
+            opts.max_connections(pool_size.max(1)).min_connections(1);
         }
         let conn = Database::connect(opts).await?;
         let db = Self { conn };
