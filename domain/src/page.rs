@@ -97,4 +97,52 @@ impl<T> Page<T> {
             total: self.total,
         }
     }
+
+    /// Maps the items with a conversion that may fail, keeping the page shape.
+    ///
+    /// # Errors
+    /// The first item's conversion error.
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<Result<_, _>>()?,
+            has_next: self.has_next,
+            has_previous: self.has_previous,
+            total: self.total,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> Page<&'static str> {
+        Page {
+            items: vec!["1", "2"],
+            has_next: true,
+            has_previous: false,
+            total: 7,
+        }
+    }
+
+    #[test]
+    fn try_map_keeps_the_shape_or_stops_at_the_first_error() {
+        let ok: Result<Page<u8>, std::num::ParseIntError> = page().try_map(str::parse);
+        assert_eq!(
+            ok,
+            Ok(Page {
+                items: vec![1, 2],
+                has_next: true,
+                has_previous: false,
+                total: 7,
+            })
+        );
+        let bad = Page {
+            items: vec!["1", "x", "y"],
+            ..page()
+        }
+        .try_map(|s| s.parse::<u8>().map_err(|_| s));
+        assert_eq!(bad, Err("x"));
+        assert_eq!(page().map(str::len).items, vec![1, 1]);
+    }
 }

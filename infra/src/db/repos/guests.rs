@@ -321,17 +321,7 @@ impl GuestStore for SqlStore {
         let txn = self.db.tenant_tx(ctx).await?;
         let p = paginate(&txn, q, guests::Column::Id, page).await?;
         txn.commit().await.map_err(internal)?;
-        let items = p
-            .items
-            .into_iter()
-            .map(to_guest)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            has_next: p.has_next,
-            has_previous: p.has_previous,
-            total: p.total,
-        })
+        p.try_map(to_guest)
     }
 }
 

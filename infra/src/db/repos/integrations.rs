@@ -128,6 +128,20 @@ async fn find(
         .ok_or(StoreError::NotFound)
 }
 
+async fn find_event(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    id: InboundEventId,
+) -> Result<inbound_events::Model, StoreError> {
+    inbound_events::Entity::find()
+        .filter(inbound_events::Column::TenantId.eq(ctx.tenant().as_uuid()))
+        .filter(inbound_events::Column::Id.eq(id.as_uuid()))
+        .one(txn)
+        .await
+        .map_err(internal)?
+        .ok_or(StoreError::NotFound)
+}
+
 /// The accepted event of an external id (conflicts and refusals are logged beside it).
 async fn first_accepted(
     txn: &DatabaseTransaction,
@@ -386,14 +400,9 @@ impl InboundEventStore for SqlIntegrations {
 
     async fn get(&self, ctx: &Ctx, id: InboundEventId) -> Result<InboundEvent, StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
-        let row = inbound_events::Entity::find()
-            .filter(inbound_events::Column::TenantId.eq(ctx.tenant().as_uuid()))
-            .filter(inbound_events::Column::Id.eq(id.as_uuid()))
-            .one(&txn)
-            .await
-            .map_err(internal)?;
+        let row = find_event(&txn, ctx, id).await;
         txn.commit().await.map_err(internal)?;
-        to_event(row.ok_or(StoreError::NotFound)?)
+        to_event(row?)
     }
 
     async fn get_with_integration(
@@ -402,13 +411,7 @@ impl InboundEventStore for SqlIntegrations {
         id: InboundEventId,
     ) -> Result<(InboundEvent, Integration), StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
-        let row = inbound_events::Entity::find()
-            .filter(inbound_events::Column::TenantId.eq(ctx.tenant().as_uuid()))
-            .filter(inbound_events::Column::Id.eq(id.as_uuid()))
-            .one(&txn)
-            .await
-            .map_err(internal)?
-            .ok_or(StoreError::NotFound)?;
+        let row = find_event(&txn, ctx, id).await?;
         let integration = find(&txn, ctx, IntegrationId::from_uuid(row.integration_id)).await?;
         txn.commit().await.map_err(internal)?;
         Ok((to_event(row)?, to_integration(&integration)?))
@@ -506,17 +509,7 @@ impl InboundEventStore for SqlIntegrations {
         let txn = self.db.tenant_tx(ctx).await?;
         let p = paginate(&txn, q, inbound_events::Column::Id, page).await?;
         txn.commit().await.map_err(internal)?;
-        let items = p
-            .items
-            .into_iter()
-            .map(to_event)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            has_next: p.has_next,
-            has_previous: p.has_previous,
-            total: p.total,
-        })
+        p.try_map(to_event)
     }
 }
 

@@ -50,18 +50,9 @@ async fn entries_in<C: ConnectionTrait>(
     let q = ledger_entries::Entity::find()
         .filter(ledger_entries::Column::TenantId.eq(ctx.tenant().as_uuid()))
         .filter(ledger_entries::Column::GuestId.eq(guest.as_uuid()));
-    let p = paginate(c, q, ledger_entries::Column::Id, page).await?;
-    let items = p
-        .items
-        .into_iter()
-        .map(to_entry)
-        .collect::<Result<_, _>>()?;
-    Ok(Page {
-        items,
-        has_next: p.has_next,
-        has_previous: p.has_previous,
-        total: p.total,
-    })
+    paginate(c, q, ledger_entries::Column::Id, page)
+        .await?
+        .try_map(to_entry)
 }
 
 async fn read_account<C: ConnectionTrait>(

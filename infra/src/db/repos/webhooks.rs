@@ -525,8 +525,7 @@ impl WebhookStore for SqlWebhooks {
                 .map_err(internal)?
         };
         txn.commit().await.map_err(internal)?;
-        let mut items = Vec::with_capacity(p.items.len());
-        for m in p.items {
+        p.try_map(|m| {
             let mut d = to_delivery(m)?;
             d.attempts = attempts
                 .iter()
@@ -534,13 +533,7 @@ impl WebhookStore for SqlWebhooks {
                 .cloned()
                 .map(to_attempt)
                 .collect();
-            items.push(d);
-        }
-        Ok(Page {
-            items,
-            has_next: p.has_next,
-            has_previous: p.has_previous,
-            total: p.total,
+            Ok(d)
         })
     }
 
