@@ -22,26 +22,27 @@ use domain::{Ctx, LocationId, PromotionId, TenantId};
 /// Most entries per map before expired ones are swept.
 const SWEEP_AT: usize = 10_000;
 
-struct Map<K, V> {
+/// Entries that live `ttl` after they are put (a read-through cache's store).
+pub(crate) struct Map<K, V> {
     ttl: Duration,
     inner: RwLock<HashMap<K, (Instant, V)>>,
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Map<K, V> {
-    fn new(ttl: Duration) -> Self {
+    pub(crate) fn new(ttl: Duration) -> Self {
         Self {
             ttl,
             inner: RwLock::new(HashMap::new()),
         }
     }
 
-    fn get(&self, k: &K) -> Option<V> {
+    pub(crate) fn get(&self, k: &K) -> Option<V> {
         let map = self.inner.read().ok()?;
         let (at, v) = map.get(k)?;
         (at.elapsed() < self.ttl).then(|| v.clone())
     }
 
-    fn put(&self, k: K, v: V) {
+    pub(crate) fn put(&self, k: K, v: V) {
         if let Ok(mut map) = self.inner.write() {
             if map.len() >= SWEEP_AT {
                 let ttl = self.ttl;
@@ -51,7 +52,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Map<K, V> {
         }
     }
 
-    fn forget(&self, k: &K) {
+    pub(crate) fn forget(&self, k: &K) {
         if let Ok(mut map) = self.inner.write() {
             map.remove(k);
         }

@@ -4,6 +4,7 @@
 //! 2xx only after both are durable.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -21,6 +22,7 @@ use sea_orm::{
 };
 
 use super::{IdOf, paginate, write_audit};
+use crate::cache::Map;
 use crate::db::entities::{inbound_events, integrations};
 use crate::db::{Db, internal};
 use crate::secret_box::SecretBox;
@@ -30,18 +32,42 @@ impl IdOf<inbound_events::Column> for inbound_events::Model {}
 /// The purpose the iikoCloud `apiLogin` is sealed for.
 const IIKO_LOGIN: &str = "iiko-api-login";
 
+/// How long a door keeps an integration's row (its secrets, its state) before
+/// reading it again. Changes made through this store apply at once in this
+/// process; other processes see them within this bound, as with the RBAC and
+/// configuration caches.
+pub const DOOR_CACHE_TTL: Duration = Duration::from_secs(5);
+
 /// Both integration ports over the database and a [`SecretBox`].
 pub struct SqlIntegrations {
     db: Db,
     sealer: Arc<SecretBox>,
     clock: Arc<dyn domain::ports::Clock>,
+    /// Rows the webhook doors read, by id (every delivery reads one).
+    doors: Map<IntegrationId, integrations::Model>,
 }
 
 impl SqlIntegrations {
-    /// Stores sealing secrets with `sealer`.
+    /// Stores sealing secrets with `sealer`; doors keep a row [`DOOR_CACHE_TTL`].
     #[must_use]
     pub fn new(db: Db, sealer: Arc<SecretBox>, clock: Arc<dyn domain::ports::Clock>) -> Self {
-        Self { db, sealer, clock }
+        Self::with_door_cache(db, sealer, clock, DOOR_CACHE_TTL)
+    }
+
+    /// [`new`](Self::new) keeping a door's row for `ttl` (zero: never).
+    #[must_use]
+    pub fn with_door_cache(
+        db: Db,
+        sealer: Arc<SecretBox>,
+        clock: Arc<dyn domain::ports::Clock>,
+        ttl: Duration,
+    ) -> Self {
+        Self {
+            db,
+            sealer,
+            clock,
+            doors: Map::new(ttl),
+        }
     }
 
     /// What a sealed value is bound to: the tenant, the integration and, for
@@ -205,7 +231,9 @@ impl IntegrationStore for SqlIntegrations {
         .await
         .map_err(internal)?;
         write_audit(&txn, ctx, audit, self.clock.now()).await?;
-        txn.commit().await.map_err(internal)
+        txn.commit().await.map_err(internal)?;
+        self.doors.forget(&i.id);
+        Ok(())
     }
 
     async fn rotate(
@@ -239,6 +267,7 @@ impl IntegrationStore for SqlIntegrations {
         write_audit(&txn, ctx, audit, now).await?;
         let after = find(&txn, ctx, id).await?;
         txn.commit().await.map_err(internal)?;
+        self.doors.forget(&id);
         to_integration(&after)
     }
 
@@ -261,6 +290,7 @@ impl IntegrationStore for SqlIntegrations {
         write_audit(&txn, ctx, audit, self.clock.now()).await?;
         let after = find(&txn, ctx, id).await?;
         txn.commit().await.map_err(internal)?;
+        self.doors.forget(&id);
         to_integration(&after)
     }
 
@@ -309,6 +339,7 @@ impl IntegrationStore for SqlIntegrations {
         write_audit(&txn, ctx, audit, self.clock.now()).await?;
         let after = find(&txn, ctx, id).await?;
         txn.commit().await.map_err(internal)?;
+        self.doors.forget(&id);
         to_integration(&after)
     }
 
@@ -330,14 +361,21 @@ impl IntegrationStore for SqlIntegrations {
         id: IntegrationId,
         now: DateTime<Utc>,
     ) -> Result<(TenantId, Integration, IntegrationSecrets), StoreError> {
-        let txn = self.db.integration_tx(id.as_uuid()).await?;
-        let row = integrations::Entity::find()
-            .filter(integrations::Column::Id.eq(id.as_uuid()))
-            .one(&txn)
-            .await
-            .map_err(internal)?;
-        txn.commit().await.map_err(internal)?;
-        let row = row.ok_or(StoreError::NotFound)?;
+        let row = match self.doors.get(&id) {
+            Some(row) => row,
+            None => {
+                let txn = self.db.integration_tx(id.as_uuid()).await?;
+                let row = integrations::Entity::find()
+                    .filter(integrations::Column::Id.eq(id.as_uuid()))
+                    .one(&txn)
+                    .await
+                    .map_err(internal)?;
+                txn.commit().await.map_err(internal)?;
+                let row = row.ok_or(StoreError::NotFound)?;
+                self.doors.put(id, row.clone());
+                row
+            }
+        };
         let tenant = TenantId::from_uuid(row.tenant_id);
         let current = self.open(tenant, id, None, &row.secret_sealed)?;
         let previous = match (&row.previous_secret_sealed, row.previous_valid_until) {
