@@ -7,7 +7,8 @@
 //! stops after `n` rows; finished jobs are not in it.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::Statement;
+
+use crate::common::exec;
 
 pub struct Migration;
 
@@ -20,26 +21,16 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let backend = m.get_database_backend();
         // Same SQL on both backends; sea-query cannot express partial indexes.
-        m.get_connection()
-            .execute_raw(Statement::from_string(
-                backend,
-                "CREATE INDEX jobs_pending_run_at ON jobs (run_at, id) \
-                 WHERE status IN ('queued', 'running')",
-            ))
-            .await?;
-        Ok(())
+        exec(
+            m,
+            &["CREATE INDEX jobs_pending_run_at ON jobs (run_at, id) \
+               WHERE status IN ('queued', 'running')"],
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let backend = m.get_database_backend();
-        m.get_connection()
-            .execute_raw(Statement::from_string(
-                backend,
-                "DROP INDEX IF EXISTS jobs_pending_run_at",
-            ))
-            .await?;
-        Ok(())
+        exec(m, &["DROP INDEX IF EXISTS jobs_pending_run_at"]).await
     }
 }

@@ -9,7 +9,8 @@
 //! leaves it to the lookups that name a key.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::Statement;
+
+use crate::common::exec;
 
 pub struct Migration;
 
@@ -19,20 +20,10 @@ impl MigrationName for Migration {
     }
 }
 
-async fn run(m: &SchemaManager<'_>, sql: &[&str]) -> Result<(), DbErr> {
-    let backend = m.get_database_backend();
-    for s in sql {
-        m.get_connection()
-            .execute_raw(Statement::from_string(backend, *s))
-            .await?;
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        run(
+        exec(
             m,
             &[
                 "DROP INDEX IF EXISTS jobs_pending_dedupe_key",
@@ -44,7 +35,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        run(
+        exec(
             m,
             &[
                 "DROP INDEX IF EXISTS jobs_pending_dedupe_key",

@@ -7,7 +7,8 @@
 //! batch; existing jobs become normal.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::Statement;
+
+use crate::common::exec;
 
 pub struct Migration;
 
@@ -17,21 +18,11 @@ impl MigrationName for Migration {
     }
 }
 
-async fn run(m: &SchemaManager<'_>, sql: &[&str]) -> Result<(), DbErr> {
-    let backend = m.get_database_backend();
-    for s in sql {
-        m.get_connection()
-            .execute_raw(Statement::from_string(backend, *s))
-            .await?;
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         // Same SQL on both backends; sea-query cannot express partial indexes.
-        run(
+        exec(
             m,
             &[
                 "ALTER TABLE jobs ADD COLUMN priority SMALLINT NOT NULL DEFAULT 1 \
@@ -45,7 +36,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        run(
+        exec(
             m,
             &[
                 "DROP INDEX IF EXISTS jobs_pending_claim",

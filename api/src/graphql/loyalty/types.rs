@@ -288,29 +288,21 @@ impl Guest {
     #[must_use]
     pub fn viewed(card: d::GuestCard, ledger: Option<(PageRequest, Page<d::LedgerEntry>)>) -> Self {
         let guest = card.guest.clone();
-        let mut object = Self::from(guest.clone());
-        object.inner = std::sync::Arc::new(GuestData {
+        Self::with_data(GuestData {
             guest,
             card: tokio::sync::OnceCell::new_with(Some(card)),
             ledger,
-        });
-        object
+        })
     }
-}
 
-impl From<d::Guest> for Guest {
-    fn from(g: d::Guest) -> Self {
-        let inner = std::sync::Arc::new(GuestData {
-            guest: g.clone(),
-            card: tokio::sync::OnceCell::new(),
-            ledger: None,
-        });
+    fn with_data(data: GuestData) -> Self {
+        let g = &data.guest;
         Self {
             id: ID(g.id.to_string()),
             phone: g.phone.as_ref().map(|p| p.as_e164().to_owned()),
-            name: g.name,
+            name: g.name.clone(),
             birthday: g.birthday,
-            email: g.email,
+            email: g.email.clone(),
             telegram_id: g.telegram_id.map(|t| t.to_string()),
             marketing_consent: g.marketing_consent,
             tags: g.tags.as_slice().to_vec(),
@@ -319,8 +311,18 @@ impl From<d::Guest> for Guest {
             lifetime_spend_minor: g.lifetime_spend_minor,
             created_at: g.created_at,
             guest_id: g.id,
-            inner,
+            inner: std::sync::Arc::new(data),
         }
+    }
+}
+
+impl From<d::Guest> for Guest {
+    fn from(guest: d::Guest) -> Self {
+        Self::with_data(GuestData {
+            guest,
+            card: tokio::sync::OnceCell::new(),
+            ledger: None,
+        })
     }
 }
 
