@@ -142,6 +142,7 @@ impl JobHandler for InboundEvent {
 struct EventFanout {
     webhooks: Arc<domain::webhooks::WebhookService>,
     notifications: Arc<NotificationService>,
+    loyalty: Arc<LoyaltyService>,
 }
 
 #[async_trait]
@@ -154,7 +155,23 @@ impl JobHandler for EventFanout {
         if n + m > 0 {
             tracing::debug!(tenant.id = %ctx.tenant(), event.id = %event.id, deliveries = n, notifications = m, "event fanned out");
         }
-        Ok(())
+        // Last: a retry while the bus is unreachable repeats the steps above,
+        // which do nothing the second time.
+        self.loyalty.publish_live_from_outbox(&ctx, job).await
+    }
+}
+
+/// Publishes the live events of a transaction without a durable event, if the
+/// process that committed it did not.
+struct LivePublish {
+    loyalty: Arc<LoyaltyService>,
+}
+
+#[async_trait]
+impl JobHandler for LivePublish {
+    async fn run(&self, job: &Job) -> Result<(), JobFailure> {
+        let ctx = tenant_ctx(job)?;
+        self.loyalty.publish_live_from_outbox(&ctx, job).await
     }
 }
 
@@ -246,6 +263,13 @@ pub fn handlers(
         Arc::new(EventFanout {
             webhooks: Arc::clone(webhooks),
             notifications: Arc::clone(notifications),
+            loyalty: Arc::clone(loyalty),
+        }),
+    );
+    h.insert(
+        domain::loyalty::events::LIVE_JOB.into(),
+        Arc::new(LivePublish {
+            loyalty: Arc::clone(loyalty),
         }),
     );
     h.insert(

@@ -18,6 +18,7 @@ use crate::realtime_and_binary::{next_json, subscribe};
 const REDIS: &str = "redis://127.0.0.1:6379";
 const CHECKS: &str =
     "subscription($l: ID!) { checkProcessed(locationId: $l) { externalId earned } }";
+const CARD: &str = "subscription($g: ID!) { guestUpdated(guestId: $g) { balance } }";
 
 fn redis_mode() -> String {
     std::env::var("MAXLOYALTY_TEST_REDIS").unwrap_or_else(|_| "auto".into())
@@ -237,9 +238,26 @@ async fn a_check_processed_on_one_instance_reaches_subscribers_of_another() {
     let mut payload: Value = serde_json::from_slice(msg.get_payload_bytes()).expect("json");
     assert_eq!(payload["tenant"], ta.tenant_id.as_str());
 
+    // A check's live events travel as one batch, with its id.
+    assert!(
+        payload["batch"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("msg_")),
+        "{payload}"
+    );
+    let kinds: Vec<&str> = payload["events"]
+        .as_array()
+        .expect("the batch's events")
+        .iter()
+        .filter_map(|e| e["type"].as_str())
+        .collect();
+    assert_eq!(kinds, ["check_processed", "guest_changed"], "{payload}");
+
     // Forged: tenant A's event re-aimed at B's location, published on B's
     // channel but still naming tenant A → dropped by every instance.
-    let check = payload["event"].as_object_mut().expect("an event object");
+    let check = payload["events"][0]
+        .as_object_mut()
+        .expect("an event object");
     let at = ["location_id", "locationId"]
         .into_iter()
         .find(|k| check.contains_key(*k))
@@ -465,4 +483,173 @@ async fn redis_dying_mid_run_degrades_then_delivery_resumes_through_it() {
         format!("{prefix}:events:{}", owner.tenant_id)
     );
     nothing_within(&mut screen, Duration::from_millis(500), "a second delivery").await;
+}
+
+/// The next `next` message within `wait`, past keep-alive pings.
+async fn next_data_within(ws: &mut Ws, wait: Duration, what: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let msg = tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .unwrap_or_else(|_| panic!("{what} did not arrive within {wait:?}"))
+            .expect("open")
+            .expect("ok");
+        if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+            let v: Value = serde_json::from_str(&t).expect("json");
+            if v["type"] == "next" {
+                return v;
+            }
+        }
+    }
+}
+
+/// The spec's "from the outbox": a check committed on instance A while Redis is
+/// down reaches A's own screens at once and, once Redis is back, instance B's
+/// too — published by the check's outbox job, which waited for the bus. A's
+/// screens do not see it twice, and a guest's points arrive as they are now,
+/// never as they were before a later check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_events_committed_while_redis_was_down_reach_other_instances_from_the_outbox() {
+    if !redis_available().await || !postgres_available().await {
+        return;
+    }
+    let port = closed_port();
+    let Some(mut redis) = OwnRedis::start(port) else {
+        assert!(
+            redis_mode() != "require",
+            "redis-server is required (MAXLOYALTY_TEST_REDIS=require) but cannot be started"
+        );
+        eprintln!("SKIPPED: no redis-server binary to kill and restart");
+        return;
+    };
+    redis.wait_up().await;
+    let (url, prefix) = (redis.url(), prefix());
+    let (u, p) = (url.clone(), prefix.clone());
+    let a = spawn_app_with(Backend::Postgres, |s| {
+        s.redis_url = Some(u);
+        s.redis_prefix = p;
+        s.worker_enabled = true;
+    })
+    .await;
+    let (db, u, p) = (a.database_url.clone(), url.clone(), prefix.clone());
+    let b = spawn_app_with(Backend::Postgres, |s| {
+        s.database_url = db;
+        s.redis_url = Some(u);
+        s.redis_prefix = p;
+        s.worker_enabled = true;
+    })
+    .await;
+    wait_for_redis(&a, "ok", Duration::from_secs(10)).await;
+    wait_for_redis(&b, "ok", Duration::from_secs(10)).await;
+    let owner = a.sign_up("Outbox Live", &unique_email("owner")).await;
+    let l = location(&a, &owner).await;
+    let g = guest(&a, &owner, "+79005550304").await;
+    let mut local = subscribe(&a.base, &owner.access, CHECKS, json!({ "l": l })).await;
+    let mut remote = subscribe(&b.base, &owner.access, CHECKS, json!({ "l": l })).await;
+    let mut card = subscribe(&b.base, &owner.access, CARD, json!({ "g": g })).await;
+
+    redis.kill();
+    wait_for_redis(&a, "degraded", Duration::from_secs(15)).await;
+    wait_for_redis(&b, "degraded", Duration::from_secs(15)).await;
+    process_check(&a, &owner, &l, &g, "down-1").await;
+    process_check(&a, &owner, &l, &g, "down-2").await;
+    for want in ["down-1", "down-2"] {
+        let got = next_within(&mut local, Duration::from_secs(1), "A's own screen").await;
+        assert_eq!(
+            got["payload"]["data"]["checkProcessed"]["externalId"], want,
+            "{got}"
+        );
+    }
+    nothing_within(
+        &mut remote,
+        Duration::from_millis(500),
+        "B while Redis is down",
+    )
+    .await;
+    let balance = a
+        .ok(
+            Some(&owner.access),
+            "query($g: ID!) { guest(id: $g) { account { balance } } }",
+            json!({ "g": g }),
+        )
+        .await["guest"]["account"]["balance"]
+        .as_i64()
+        .expect("a balance");
+    assert!(balance > 0);
+
+    let redis = OwnRedis::start(port).expect("redis-server restarts");
+    redis.wait_up().await;
+    wait_for_redis(&a, "ok", Duration::from_secs(20)).await;
+    wait_for_redis(&b, "ok", Duration::from_secs(20)).await;
+    // The outbox jobs retry with backoff (2 s, 4 s, 8 s, …) until the bus
+    // answers; the apps' clocks are the tests', so time is moved for them.
+    let clocks = [
+        std::sync::Arc::clone(&a.clock),
+        std::sync::Arc::clone(&b.clock),
+    ];
+    let ticking = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            for c in &clocks {
+                c.advance(chrono::Duration::seconds(2));
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let got = next_data_within(
+            &mut remote,
+            Duration::from_secs(40),
+            "B's screen, from the outbox",
+        )
+        .await;
+        seen.push(
+            got["payload"]["data"]["checkProcessed"]["externalId"]
+                .as_str()
+                .expect("an external id")
+                .to_owned(),
+        );
+    }
+    ticking.abort();
+    seen.sort();
+    assert_eq!(seen, ["down-1", "down-2"]);
+    for _ in 0..2 {
+        let got = next_within(&mut card, Duration::from_secs(5), "B's guest card").await;
+        assert_eq!(
+            got["payload"]["data"]["guestUpdated"]["balance"], balance,
+            "points published late are read again: {got}"
+        );
+    }
+    nothing_within(
+        &mut local,
+        Duration::from_millis(700),
+        "A's screen a second time",
+    )
+    .await;
+    nothing_within(
+        &mut remote,
+        Duration::from_millis(100),
+        "B's screen a third time",
+    )
+    .await;
+    nothing_within(
+        &mut card,
+        Duration::from_millis(100),
+        "B's card a third time",
+    )
+    .await;
+
+    // Live again: once everywhere, and the outbox jobs find it published.
+    process_check(&a, &owner, &l, &g, "up").await;
+    for (screen, who) in [(&mut local, "A"), (&mut remote, "B")] {
+        let got = next_within(screen, Duration::from_secs(1), who).await;
+        assert_eq!(
+            got["payload"]["data"]["checkProcessed"]["externalId"], "up",
+            "{got}"
+        );
+    }
+    let _ = next_within(&mut card, Duration::from_secs(1), "B's card, live").await;
+    nothing_within(&mut remote, Duration::from_millis(1500), "B's screen twice").await;
+    nothing_within(&mut local, Duration::from_millis(100), "A's screen twice").await;
+    nothing_within(&mut card, Duration::from_millis(100), "B's card twice").await;
 }

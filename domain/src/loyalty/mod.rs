@@ -3,6 +3,7 @@
 
 pub mod errors;
 pub mod events;
+mod live;
 pub mod models;
 pub mod outbox;
 pub mod phone_link;
@@ -14,7 +15,7 @@ pub mod tasks;
 pub mod values;
 
 pub use errors::*;
-pub use events::{EventPublisher, LoyaltyEvent, NoEvents};
+pub use events::{BatchClaim, EventPublisher, LiveBatch, LoyaltyEvent, NoEvents};
 pub use models::*;
 pub use promotion_service::GuestPromotion;
 pub use promotions::{

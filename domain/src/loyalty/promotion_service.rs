@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::json;
 
 use super::errors::{ConfigError, GuestAuthError, LedgerError};
-use super::events::LoyaltyEvent;
+use super::live::{Live, LiveSlot};
 use super::models::{AppliedRule, Guest, LoyaltySettings};
 use super::outbox::{self as events_v1, GrantInfo};
 use super::ports::{Batch, BatchError, BatchOutcome, Finished, LedgerOp};
@@ -18,7 +18,7 @@ use super::service::LoyaltyService;
 use crate::ctx::Ctx;
 use crate::events::{DomainEvent, jobs_of};
 use crate::identity::models::{AuditRecord, InvalidValue, Name};
-use crate::ids::{CheckId, GuestId, LocationId, PromotionId, TenantId};
+use crate::ids::{CheckId, LocationId, PromotionId, TenantId};
 
 /// A promotion as a guest sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,42 +271,39 @@ impl LoyaltyService {
     ) -> Result<Vec<GrantStatus>, LedgerError> {
         let mut out = Vec::with_capacity(grants.len());
         for g in grants {
-            let (id, key, credits) = (g.promotion, g.once_key.clone(), g.credits.clone());
+            let (id, key) = (g.promotion, g.once_key.clone());
             let batch = Batch {
                 idempotency: None,
                 audit: AuditRecord::new("promotion.grant", "promotion", id)
                     .details(json!({ "key": key, "points": g.total() })),
                 ops: vec![LedgerOp::GrantPromotion(g)],
             };
-            // The outcome is kept from inside the transaction; it is used only
-            // once the transaction has committed.
-            let slot = std::sync::Mutex::new(None);
+            // The grant's status and live events are kept from inside the
+            // transaction; they are used only once it has committed.
+            let status = std::sync::Mutex::new(GrantStatus::Inactive);
+            let slot = LiveSlot::default();
             let tenant = ctx.tenant();
             let ops = batch.ops.clone();
             let finish = |o: &BatchOutcome| {
-                if let Ok(mut s) = slot.lock() {
-                    *s = Some(o.clone());
+                if let Ok(mut s) = status.lock() {
+                    *s = o.grant(id, &key).unwrap_or(GrantStatus::Inactive);
                 }
-                Finished::result(serde_json::Value::Null)
-                    .with_outbox(jobs_of(&Self::grant_events(tenant, &ops, None, o)))
+                let mut live = Live::new(tenant, o);
+                live.grants(&ops, o, None);
+                let jobs = live.outbox(jobs_of(&Self::grant_events(tenant, &ops, None, o)));
+                slot.keep(live);
+                Finished::result(serde_json::Value::Null).with_outbox(jobs)
             };
-            let outcome = match self.d.ledger.apply(ctx, batch, &finish).await {
-                Ok(_) => slot
-                    .lock()
-                    .ok()
-                    .and_then(|mut s| s.take())
-                    .unwrap_or_default(),
+            match self.d.ledger.apply(ctx, batch, &finish).await {
+                Ok(_) => {}
                 Err(BatchError::Duplicate { .. }) => {
                     out.push(GrantStatus::AlreadyGranted);
                     continue;
                 }
                 Err(e) => return Err(e.into()),
             };
-            let status = outcome.grant(id, &key).unwrap_or(GrantStatus::Inactive);
-            if status == GrantStatus::Granted {
-                self.publish_grant(ctx, id, &credits, &outcome).await;
-            }
-            out.push(status);
+            self.publish_committed(ctx, slot.take()).await;
+            out.push(status.into_inner().unwrap_or(GrantStatus::Inactive));
         }
         Ok(out)
     }
@@ -341,43 +338,6 @@ impl LoyaltyService {
             }
         }
         out
-    }
-
-    /// Publishes a grant's events (after its transaction committed).
-    pub(super) async fn publish_grant(
-        &self,
-        ctx: &Ctx,
-        promotion: PromotionId,
-        credits: &[(GuestId, i64)],
-        outcome: &BatchOutcome,
-    ) {
-        for (guest, points) in credits {
-            self.d.events.publish(
-                ctx.tenant(),
-                LoyaltyEvent::PromotionGranted {
-                    promotion,
-                    guest: *guest,
-                    points: *points,
-                },
-            );
-            if let Some(account) = outcome.accounts.iter().find(|a| a.guest == *guest) {
-                let level = self
-                    .d
-                    .guests
-                    .get(ctx, *guest)
-                    .await
-                    .ok()
-                    .and_then(|g| g.level_id);
-                self.d.events.publish(
-                    ctx.tenant(),
-                    LoyaltyEvent::GuestChanged {
-                        guest: *guest,
-                        account: *account,
-                        level,
-                    },
-                );
-            }
-        }
     }
 
     /// Grants running welcome bonuses to a guest who just registered.

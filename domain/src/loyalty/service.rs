@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::errors::{ConfigError, GuestAuthError, GuestError, LedgerError};
 use super::events::{EventPublisher, LoyaltyEvent};
+use super::live::{Live, LiveSlot};
 use super::models::{
     Account, AppliedRule, EntryKind, Guest, GuestRef, Hold, HoldStatus, LedgerEntry, Level,
     LevelRef, LoyaltySettings, Receipt, Redeem, SpendBasis, default_levels, level_for,
@@ -1320,12 +1321,9 @@ impl LoyaltyService {
             id: l.id,
             name: l.name.clone(),
         });
-        let slot = std::sync::Mutex::new(None);
+        let slot = LiveSlot::default();
         let tenant_id = ctx.tenant();
         let finish = |o: &BatchOutcome| {
-            if let Ok(mut s) = slot.lock() {
-                *s = Some(o.clone());
-            }
             let mut rules = rules.clone();
             rules.extend(Self::grant_rules(&grants, o));
             let bonus: i64 = rules
@@ -1385,8 +1383,24 @@ impl LoyaltyService {
                 Some(check_id),
                 o,
             ));
-            Finished::result(serde_json::to_value(&receipt).unwrap_or(serde_json::Value::Null))
-                .with_outbox(jobs_of(&events))
+            // Live events, in the outbox too (published below, right after the commit).
+            let mut live = Live::new(tenant_id, o);
+            live.grants(&grants.ops, o, Some(guest.id));
+            let changed = LoyaltyEvent::GuestChanged {
+                guest: guest.id,
+                account: account.unwrap_or(Account {
+                    guest: guest.id,
+                    balance: Points::ZERO,
+                    held: Points::ZERO,
+                }),
+                level: receipt.level_after.as_ref().map(|l| l.id),
+            };
+            let result = serde_json::to_value(&receipt).unwrap_or(serde_json::Value::Null);
+            live.push(LoyaltyEvent::CheckProcessed(receipt));
+            live.push(changed);
+            let jobs = live.outbox(jobs_of(&events));
+            slot.keep(live);
+            Finished::result(result).with_outbox(jobs)
         };
         let (stored, fresh) = match self.d.ledger.apply(ctx, batch, &finish).await {
             Ok(v) => (v, true),
@@ -1396,50 +1410,7 @@ impl LoyaltyService {
         let receipt: Receipt = serde_json::from_value(stored)
             .map_err(|e| LedgerError::Internal(format!("stored receipt unreadable: {e}")))?;
         if fresh {
-            let outcome = slot.lock().ok().and_then(|mut s| s.take());
-            for op in &grants.ops {
-                if let (LedgerOp::GrantPromotion(g), Some(o)) = (op, &outcome)
-                    && o.grant(g.promotion, &g.once_key) == Some(GrantStatus::Granted)
-                {
-                    // The check's guest is published below with the receipt.
-                    let others: Vec<(GuestId, i64)> = g
-                        .credits
-                        .iter()
-                        .copied()
-                        .filter(|(who, _)| *who != guest.id)
-                        .collect();
-                    self.publish_grant(ctx, g.promotion, &others, o).await;
-                    for (who, points) in &g.credits {
-                        if *who == guest.id {
-                            self.d.events.publish(
-                                ctx.tenant(),
-                                LoyaltyEvent::PromotionGranted {
-                                    promotion: g.promotion,
-                                    guest: *who,
-                                    points: *points,
-                                },
-                            );
-                        }
-                    }
-                }
-            }
-            let account = Account {
-                guest: receipt.guest_id,
-                balance: Points::new(receipt.balance),
-                held: Points::new(receipt.balance - receipt.available),
-            };
-            let level = receipt.level_after.as_ref().map(|l| l.id);
-            self.d
-                .events
-                .publish(ctx.tenant(), LoyaltyEvent::CheckProcessed(receipt.clone()));
-            self.d.events.publish(
-                ctx.tenant(),
-                LoyaltyEvent::GuestChanged {
-                    guest: receipt.guest_id,
-                    account,
-                    level,
-                },
-            );
+            self.publish_committed(ctx, slot.take()).await;
         }
         Ok((receipt, fresh))
     }
@@ -1531,10 +1502,16 @@ impl LoyaltyService {
         guest: GuestId,
         events: Events<'_>,
     ) -> Result<Account, LedgerError> {
-        let finish = move |o: &BatchOutcome| {
+        let slot = LiveSlot::default();
+        let tenant = ctx.tenant();
+        let finish = |o: &BatchOutcome| {
             let a = o.accounts.iter().find(|a| a.guest == guest).copied();
+            let mut live = Live::new(tenant, o);
+            live.guest_changed(o, guest);
+            let jobs = live.outbox(jobs_of(&events(o, a.as_ref())));
+            slot.keep(live);
             Finished::result(serde_json::to_value(a).unwrap_or(serde_json::Value::Null))
-                .with_outbox(jobs_of(&events(o, a.as_ref())))
+                .with_outbox(jobs)
         };
         let (v, fresh) = match self.d.ledger.apply(ctx, batch, &finish).await {
             Ok(v) => (v, true),
@@ -1551,21 +1528,7 @@ impl LoyaltyService {
             }
         };
         if fresh {
-            let level = self
-                .d
-                .guests
-                .get(ctx, guest)
-                .await
-                .ok()
-                .and_then(|g| g.level_id);
-            self.d.events.publish(
-                ctx.tenant(),
-                LoyaltyEvent::GuestChanged {
-                    guest,
-                    account,
-                    level,
-                },
-            );
+            self.publish_committed(ctx, slot.take()).await;
         }
         Ok(account)
     }

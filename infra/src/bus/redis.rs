@@ -12,18 +12,30 @@
 //! views refetch on reconnect), and the task reconnects with exponential
 //! backoff (250 ms doubling to 10 s). Every connect is bounded by a timeout: the
 //! server never waits on Redis to serve requests.
+//!
+//! A committed transaction's live batch (see `domain::loyalty::events`) travels
+//! as one message, published by a Lua script only if it can first set the
+//! batch's marker key (`<prefix>:live:<id>`, kept for `LIVE_MEMORY`); the
+//! outbox job's claim sets the same key, so whichever comes first publishes.
+//! A batch delivered only locally (Redis down) is remembered here, so that when
+//! its outbox job later publishes it through Redis for the other processes,
+//! this process's subscribers do not see it twice.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use async_trait::async_trait;
 use domain::TenantId;
-use domain::loyalty::{EventPublisher, LoyaltyEvent};
+use domain::events::EventId;
+use domain::loyalty::events::LIVE_MEMORY;
+use domain::loyalty::{BatchClaim, EventPublisher, LiveBatch, LoyaltyEvent};
 use futures_util::StreamExt;
 use redis::AsyncConnectionConfig;
 use redis::aio::{MultiplexedConnection, PubSubSink, PubSubStream};
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// How long one connection attempt (TCP, TLS, handshake, subscribe) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -37,6 +49,20 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// Events waiting to be published before publishers fall back to local delivery.
 const QUEUE: usize = 4096;
+/// Batches delivered only locally that this process remembers (see the module
+/// documentation); past it, the oldest are forgotten.
+const LOCAL_BATCHES: usize = 65_536;
+
+/// Sets a batch's marker and publishes the batch, unless the marker was set:
+/// KEYS[1] the marker, ARGV[1] its lifetime in ms, ARGV[2] the channel,
+/// ARGV[3] the message. Returns 1 when published, 0 when not.
+const PUBLISH_ONCE: &str = r"
+if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
+  redis.call('PUBLISH', ARGV[2], ARGV[3])
+  return 1
+end
+return 0
+";
 
 /// Why the bus could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -49,18 +75,51 @@ pub enum RedisBusError {
     Prefix(String),
 }
 
-/// What travels on a channel.
+/// What travels on a channel: one event, or a committed transaction's batch.
 #[derive(Serialize)]
 struct OutEnvelope<'a> {
     tenant: TenantId,
-    event: &'a LoyaltyEvent,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event: Option<&'a LoyaltyEvent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    batch: Option<EventId>,
+    #[serde(skip_serializing_if = "<[LoyaltyEvent]>::is_empty")]
+    events: &'a [LoyaltyEvent],
+}
+
+impl<'a> OutEnvelope<'a> {
+    fn event(tenant: TenantId, event: &'a LoyaltyEvent) -> Self {
+        Self {
+            tenant,
+            event: Some(event),
+            batch: None,
+            events: &[],
+        }
+    }
+
+    fn batch(batch: &'a LiveBatch) -> Self {
+        Self {
+            tenant: batch.tenant,
+            event: None,
+            batch: Some(batch.id),
+            events: &batch.events,
+        }
+    }
 }
 
 #[derive(Deserialize)]
 struct InEnvelope {
     tenant: TenantId,
-    event: LoyaltyEvent,
+    #[serde(default)]
+    event: Option<LoyaltyEvent>,
+    #[serde(default)]
+    batch: Option<EventId>,
+    #[serde(default)]
+    events: Vec<LoyaltyEvent>,
 }
+
+/// A received message: its tenant, its batch id (for a batch) and its events.
+type Received = (TenantId, Option<EventId>, Vec<LoyaltyEvent>);
 
 /// Connection state shared by the publisher side and the connection task.
 #[derive(Default)]
@@ -68,18 +127,78 @@ struct Health {
     up: AtomicBool,
     /// Events delivered to this process only since the last disconnect.
     local_only: AtomicU64,
+    /// Batches delivered to this process only, and when.
+    local_batches: Mutex<HashMap<EventId, Instant>>,
+}
+
+impl Health {
+    fn batches(&self) -> std::sync::MutexGuard<'_, HashMap<EventId, Instant>> {
+        self.local_batches
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Remembers a batch delivered only here.
+    fn delivered_locally(&self, id: EventId) {
+        let mut batches = self.batches();
+        if batches.len() >= LOCAL_BATCHES {
+            let memory = LIVE_MEMORY.to_std().unwrap_or(Duration::from_secs(600));
+            batches.retain(|_, at| at.elapsed() < memory);
+            if batches.len() >= LOCAL_BATCHES
+                && let Some(oldest) = batches.iter().min_by_key(|(_, at)| **at).map(|(id, _)| *id)
+            {
+                batches.remove(&oldest);
+            }
+        }
+        batches.insert(id, Instant::now());
+    }
+
+    /// Whether a batch arriving from Redis was delivered here already (it is
+    /// then forgotten: it arrives once more at most).
+    fn seen_locally(&self, id: EventId) -> bool {
+        self.batches().remove(&id).is_some()
+    }
+}
+
+/// What the publishers ask of the connection task.
+enum Cmd {
+    /// Publish one event.
+    Event(TenantId, LoyaltyEvent),
+    /// Publish a batch: once per id (`claimed`: the caller holds its marker).
+    Batch { batch: LiveBatch, claimed: bool },
+    /// Set a batch's marker unless set.
+    Claim(EventId, oneshot::Sender<BatchClaim>),
 }
 
 /// The Redis event bus (see the module documentation).
 pub struct RedisBus {
     local: Arc<dyn EventPublisher>,
-    queue: mpsc::Sender<(TenantId, LoyaltyEvent)>,
+    queue: mpsc::Sender<Cmd>,
     health: Arc<Health>,
 }
 
 /// The channel of one tenant's events.
 fn channel(prefix: &str, tenant: TenantId) -> String {
     format!("{prefix}:events:{tenant}")
+}
+
+/// The key marking a batch as published.
+fn marker(prefix: &str, id: EventId) -> String {
+    format!("{prefix}:live:{id}")
+}
+
+/// Delivers what a command carries to this process's subscribers only.
+fn deliver(local: &dyn EventPublisher, health: &Health, cmd: Cmd) {
+    match cmd {
+        Cmd::Event(tenant, event) => local.publish(tenant, event),
+        Cmd::Batch { batch, .. } => {
+            health.delivered_locally(batch.id);
+            local.publish_batch(batch);
+        }
+        Cmd::Claim(_, reply) => {
+            let _ = reply.send(BatchClaim::Unknown);
+        }
+    }
 }
 
 impl RedisBus {
@@ -132,34 +251,65 @@ impl RedisBus {
         move || health.up.load(Ordering::Acquire)
     }
 
-    fn deliver_locally(&self, tenant: TenantId, event: LoyaltyEvent, why: &str) {
-        if self.health.local_only.fetch_add(1, Ordering::Relaxed) == 0 {
+    fn deliver_locally(&self, cmd: Cmd, why: &str) {
+        if !matches!(cmd, Cmd::Claim(..))
+            && self.health.local_only.fetch_add(1, Ordering::Relaxed) == 0
+        {
             tracing::warn!(
                 reason = why,
                 "Redis event bus unavailable: events reach this process's subscribers only until it is back"
             );
         }
-        self.local.publish(tenant, event);
+        deliver(self.local.as_ref(), &self.health, cmd);
+    }
+
+    /// Hands a command to the connection task (publishing happens there, in
+    /// order; the local broadcast is then fed by the subscription, so nothing
+    /// arrives twice), or delivers it locally when Redis is not there.
+    fn send(&self, cmd: Cmd) {
+        if !self.is_connected() {
+            self.deliver_locally(cmd, "disconnected");
+            return;
+        }
+        match self.queue.try_send(cmd) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(cmd)) => {
+                self.deliver_locally(cmd, "publish queue full");
+            }
+            Err(mpsc::error::TrySendError::Closed(cmd)) => {
+                self.deliver_locally(cmd, "connection task ended");
+            }
+        }
     }
 }
 
+#[async_trait]
 impl EventPublisher for RedisBus {
     fn publish(&self, tenant: TenantId, event: LoyaltyEvent) {
-        if !self.is_connected() {
-            self.deliver_locally(tenant, event, "disconnected");
-            return;
+        self.send(Cmd::Event(tenant, event));
+    }
+
+    fn publish_batch(&self, batch: LiveBatch) {
+        self.send(Cmd::Batch {
+            batch,
+            claimed: false,
+        });
+    }
+
+    async fn claim_batch(&self, id: EventId) -> BatchClaim {
+        let (tx, rx) = oneshot::channel();
+        self.send(Cmd::Claim(id, tx));
+        match tokio::time::timeout(COMMAND_TIMEOUT * 2, rx).await {
+            Ok(Ok(claim)) => claim,
+            _ => BatchClaim::Unknown,
         }
-        // Publishing happens on the connection task, in order; the local
-        // broadcast is then fed by the subscription, so nothing arrives twice.
-        match self.queue.try_send((tenant, event)) {
-            Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full((t, e))) => {
-                self.deliver_locally(t, e, "publish queue full");
-            }
-            Err(mpsc::error::TrySendError::Closed((t, e))) => {
-                self.deliver_locally(t, e, "connection task ended");
-            }
-        }
+    }
+
+    fn publish_claimed(&self, batch: LiveBatch) {
+        self.send(Cmd::Batch {
+            batch,
+            claimed: true,
+        });
     }
 }
 
@@ -176,7 +326,7 @@ struct Task {
     prefix: String,
     local: Arc<dyn EventPublisher>,
     health: Arc<Health>,
-    rx: mpsc::Receiver<(TenantId, LoyaltyEvent)>,
+    rx: mpsc::Receiver<Cmd>,
 }
 
 impl Task {
@@ -192,7 +342,7 @@ impl Task {
                         r = &mut connecting => break r,
                         m = self.rx.recv() => match m {
                             // Queued just before the connection was lost.
-                            Some((t, e)) => self.local.publish(t, e),
+                            Some(cmd) => deliver(self.local.as_ref(), &self.health, cmd),
                             None => return,
                         },
                     }
@@ -233,7 +383,7 @@ impl Task {
                 tokio::select! {
                     () = &mut pause => break,
                     m = self.rx.recv() => match m {
-                        Some((t, e)) => self.local.publish(t, e),
+                        Some(cmd) => deliver(self.local.as_ref(), &self.health, cmd),
                         None => return,
                     },
                 }
@@ -258,10 +408,12 @@ impl Task {
                     None => return Ended::Lost("the subscription connection closed".into()),
                 },
                 m = self.rx.recv() => match m {
-                    Some((tenant, event)) => {
-                        if let Err(why) = self.send(&mut publisher, tenant, &event).await {
+                    Some(cmd) => {
+                        if let Err((why, cmd)) = self.execute(&mut publisher, cmd).await {
                             // Not published: this process's subscribers still get it.
-                            self.local.publish(tenant, event);
+                            if let Some(cmd) = cmd {
+                                deliver(self.local.as_ref(), &self.health, cmd);
+                            }
                             return Ended::Lost(why);
                         }
                     }
@@ -285,32 +437,96 @@ impl Task {
         }
     }
 
-    async fn send(
+    /// Runs one command against Redis. On a failure, the command comes back
+    /// when it still has something to deliver locally (a claim is answered
+    /// [`BatchClaim::Unknown`] here).
+    async fn execute(
         &self,
         publisher: &mut MultiplexedConnection,
-        tenant: TenantId,
-        event: &LoyaltyEvent,
-    ) -> Result<(), String> {
-        let payload = serde_json::to_vec(&OutEnvelope { tenant, event })
-            .map_err(|e| format!("serialising an event: {e}"))?;
-        let mut publish = redis::cmd("PUBLISH");
-        publish.arg(channel(&self.prefix, tenant)).arg(payload);
-        match tokio::time::timeout(COMMAND_TIMEOUT, publish.query_async::<i64>(publisher)).await {
-            Ok(Ok(_receivers)) => Ok(()),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err("PUBLISH timed out".into()),
-        }
+        cmd: Cmd,
+    ) -> Result<(), (String, Option<Cmd>)> {
+        let memory_ms = LIVE_MEMORY.num_milliseconds();
+        let command = match &cmd {
+            Cmd::Event(tenant, event) => {
+                let payload = serde_json::to_vec(&OutEnvelope::event(*tenant, event))
+                    .map_err(|e| (format!("serialising an event: {e}"), None))?;
+                let mut c = redis::cmd("PUBLISH");
+                c.arg(channel(&self.prefix, *tenant)).arg(payload);
+                c
+            }
+            Cmd::Batch { batch, claimed } => {
+                let payload = serde_json::to_vec(&OutEnvelope::batch(batch))
+                    .map_err(|e| (format!("serialising events: {e}"), None))?;
+                let to = channel(&self.prefix, batch.tenant);
+                if *claimed {
+                    let mut c = redis::cmd("PUBLISH");
+                    c.arg(to).arg(payload);
+                    c
+                } else {
+                    let mut c = redis::cmd("EVAL");
+                    c.arg(PUBLISH_ONCE)
+                        .arg(1)
+                        .arg(marker(&self.prefix, batch.id))
+                        .arg(memory_ms)
+                        .arg(to)
+                        .arg(payload);
+                    c
+                }
+            }
+            Cmd::Claim(id, _) => {
+                let mut c = redis::cmd("SET");
+                c.arg(marker(&self.prefix, *id))
+                    .arg(1)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(memory_ms);
+                c
+            }
+        };
+        let answer = tokio::time::timeout(
+            COMMAND_TIMEOUT,
+            command.query_async::<redis::Value>(publisher),
+        )
+        .await;
+        let failure = match answer {
+            Ok(Ok(value)) => {
+                if let Cmd::Claim(_, reply) = cmd {
+                    let claim = if matches!(value, redis::Value::Nil) {
+                        BatchClaim::Published
+                    } else {
+                        BatchClaim::Claimed
+                    };
+                    let _ = reply.send(claim);
+                }
+                return Ok(());
+            }
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => "a Redis command timed out".to_owned(),
+        };
+        Err((failure, Some(cmd)))
     }
 
     /// Hands a message to the local broadcast if its channel and payload agree
-    /// on the tenant.
+    /// on the tenant (a batch already delivered here while Redis was down is
+    /// not delivered again).
     fn receive(&self, msg: &redis::Msg) {
         match decode(
             &self.prefix,
             msg.get_channel_name(),
             msg.get_payload_bytes(),
         ) {
-            Ok((tenant, event)) => self.local.publish(tenant, event),
+            Ok((tenant, Some(id), events)) => {
+                if !self.health.seen_locally(id) {
+                    for e in events {
+                        self.local.publish(tenant, e);
+                    }
+                }
+            }
+            Ok((tenant, None, events)) => {
+                for e in events {
+                    self.local.publish(tenant, e);
+                }
+            }
             Err(why) => tracing::warn!(
                 channel = msg.get_channel_name(),
                 reason = why,
@@ -320,13 +536,9 @@ impl Task {
     }
 }
 
-/// The tenant and event of a message on `channel`, if it is well-formed and
-/// its payload's tenant is the channel's.
-fn decode(
-    prefix: &str,
-    channel: &str,
-    payload: &[u8],
-) -> Result<(TenantId, LoyaltyEvent), &'static str> {
+/// The tenant, batch id and events of a message on `channel`, if it is
+/// well-formed and its payload's tenant is the channel's.
+fn decode(prefix: &str, channel: &str, payload: &[u8]) -> Result<Received, &'static str> {
     let tenant: TenantId = channel
         .strip_prefix(prefix)
         .and_then(|rest| rest.strip_prefix(":events:"))
@@ -338,7 +550,11 @@ fn decode(
     if envelope.tenant != tenant {
         return Err("the payload's tenant differs from the channel's");
     }
-    Ok((tenant, envelope.event))
+    match (envelope.event, envelope.batch) {
+        (Some(event), None) => Ok((tenant, None, vec![event])),
+        (None, Some(id)) => Ok((tenant, Some(id), envelope.events)),
+        _ => Err("the payload is neither an event nor a batch"),
+    }
 }
 
 /// Connects the publishing connection and the subscription, within
@@ -382,23 +598,41 @@ mod tests {
     fn an_event_round_trips_through_its_tenant_channel() {
         let tenant = TenantId::new();
         let e = event();
-        let payload = serde_json::to_vec(&OutEnvelope { tenant, event: &e }).expect("json");
-        let (t, back) = decode("p", &channel("p", tenant), &payload).expect("decodes");
-        assert_eq!((t, back), (tenant, e));
+        let payload = serde_json::to_vec(&OutEnvelope::event(tenant, &e)).expect("json");
+        let back = decode("p", &channel("p", tenant), &payload).expect("decodes");
+        assert_eq!(back, (tenant, None, vec![e]));
+    }
+
+    #[test]
+    fn a_batch_round_trips_as_one_message_with_its_id() {
+        let tenant = TenantId::new();
+        let batch = LiveBatch::new(tenant, chrono::Utc::now(), vec![event(), event()]);
+        let payload = serde_json::to_vec(&OutEnvelope::batch(&batch)).expect("json");
+        let back = decode("p", &channel("p", tenant), &payload).expect("decodes");
+        assert_eq!(back, (tenant, Some(batch.id), batch.events));
+    }
+
+    #[test]
+    fn a_batch_delivered_locally_is_not_delivered_again_from_redis() {
+        let health = Health::default();
+        let (a, b) = (EventId::new(), EventId::new());
+        health.delivered_locally(a);
+        assert!(health.seen_locally(a));
+        assert!(!health.seen_locally(a), "it arrives once more at most");
+        assert!(!health.seen_locally(b));
     }
 
     #[test]
     fn a_payload_naming_another_tenant_is_dropped() {
         let (a, b) = (TenantId::new(), TenantId::new());
-        let payload = serde_json::to_vec(&OutEnvelope {
-            tenant: a,
-            event: &event(),
-        })
-        .expect("json");
+        let e = event();
+        let payload = serde_json::to_vec(&OutEnvelope::event(a, &e)).expect("json");
         assert!(decode("p", &channel("p", b), &payload).is_err());
         assert!(decode("q", &channel("p", a), &payload).is_err());
         assert!(decode("p", "p:events:nope", &payload).is_err());
         assert!(decode("p", &channel("p", a), b"{}").is_err());
+        let neither = serde_json::json!({ "tenant": a.to_string() }).to_string();
+        assert!(decode("p", &channel("p", a), neither.as_bytes()).is_err());
     }
 
     #[test]
