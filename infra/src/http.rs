@@ -4,6 +4,10 @@
 
 use std::time::Duration;
 
+/// How long connecting may take (within the time limit per request): a
+/// connection that fails is known not to have carried the request.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A client with a time limit per request that follows no redirects.
 ///
 /// # Errors
@@ -11,6 +15,7 @@ use std::time::Duration;
 pub(crate) fn api_client(timeout: Duration) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .timeout(timeout)
+        .connect_timeout(CONNECT_TIMEOUT.min(timeout))
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| e.to_string())

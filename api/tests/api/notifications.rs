@@ -432,6 +432,76 @@ async fn telegram_429_is_waited_out_and_403_stops_sends_to_that_chat(backend: Ba
 }
 both_backends!(telegram_429_is_waited_out_and_403_stops_sends_to_that_chat);
 
+/// A Bot API that reads each request whole, then hangs up without answering:
+/// the message may have been sent, but its answer is lost. Counts requests.
+async fn start_hanging_up_bot() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = Arc::clone(&count);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let seen = Arc::clone(&seen);
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0_u8; 4096];
+                loop {
+                    let Ok(n) = socket.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buf).to_string();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length = text[..end]
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if buf.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                // Dropped: the connection closes with no answer.
+            });
+        }
+    });
+    (url, count)
+}
+
+async fn a_telegram_message_whose_answer_was_lost_is_not_sent_again(backend: Backend) {
+    let (bot_url, requests) = start_hanging_up_bot().await;
+    let w = world(backend, &bot_url).await;
+    w.check("lost-1", 50_000).await;
+    let sent = || requests.load(std::sync::atomic::Ordering::SeqCst);
+    wait_until("the one attempt", Duration::from_secs(15), || async {
+        sent() == 1
+    })
+    .await;
+    wait_until("an idle queue", Duration::from_secs(15), || w.queue_idle()).await;
+    // In-app, it is there.
+    assert_eq!(
+        w.my_notifications(&w.guest_token).await["myNotifications"]["totalCount"],
+        1
+    );
+    // The queue's clock moves past any backoff: still no second attempt.
+    w.app.clock.advance(chrono::Duration::hours(2));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(w.queue_idle().await, "no retry is queued");
+    assert_eq!(sent(), 1, "the message may have gone out: never sent twice");
+}
+both_backends!(a_telegram_message_whose_answer_was_lost_is_not_sent_again);
+
 async fn a_level_up_reaches_the_owner_live_in_the_centre_and_by_email_when_chosen(
     backend: Backend,
 ) {

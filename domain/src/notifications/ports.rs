@@ -52,6 +52,10 @@ pub enum Claim {
     Finished,
     /// Another run holds a live claim: try again later.
     Busy,
+    /// A run claimed it and never finished (it died while sending, or its
+    /// claim ran out): it may have gone out, so it is given up (marked failed)
+    /// rather than sent again.
+    Interrupted,
     /// No such delivery.
     Missing,
 }
@@ -224,9 +228,14 @@ pub enum TelegramError {
     /// Another 4xx: retrying will not help.
     #[error("Telegram refused the message: {0}")]
     Refused(String),
-    /// Network trouble or 5xx: try again.
+    /// Network trouble before the request reached Telegram, or 5xx: try again.
     #[error("Telegram unavailable: {0}")]
     Unavailable(String),
+    /// The request may have reached Telegram, but its answer was lost (the
+    /// connection broke or timed out after it was sent): sending again could
+    /// send the message twice.
+    #[error("the answer from Telegram was lost: {0}")]
+    AnswerLost(String),
 }
 
 /// Sends messages through the Telegram Bot API.

@@ -668,7 +668,7 @@ impl NotificationService {
             .map_err(retry)?
         {
             Claim::Claimed => {}
-            Claim::Finished | Claim::Missing => return Ok(()),
+            Claim::Finished | Claim::Missing | Claim::Interrupted => return Ok(()),
             Claim::Busy => {
                 return Err(JobFailure::retry("another run is sending it")
                     .with_retry_after(Duration::seconds(CLAIM_FOR)));
@@ -764,6 +764,9 @@ impl NotificationService {
             }
             Err(TelegramError::Refused(why)) => DeliveryOutcome::Failed(why),
             Err(TelegramError::Unavailable(why)) => later(why),
+            Err(e @ TelegramError::AnswerLost(_)) => DeliveryOutcome::Failed(format!(
+                "{e}; not sent again, so that it is never sent twice"
+            )),
         }
     }
 

@@ -212,7 +212,10 @@ impl NotificationStore for FakeStore {
         };
         match *d {
             ("pending", _) => {}
-            ("sending", Some(t)) if t < now => {}
+            ("sending", Some(t)) if t < now => {
+                *d = ("failed", None);
+                return Ok(Claim::Interrupted);
+            }
             ("sending", _) => return Ok(Claim::Busy),
             _ => return Ok(Claim::Finished),
         }
@@ -588,6 +591,63 @@ async fn a_run_holding_the_claim_makes_another_wait() {
     let busy = f.run(&job).await.expect_err("busy");
     assert!(!busy.permanent && busy.retry_after.is_some(), "{busy:?}");
     assert!(lock(&f.telegram.sent).is_empty());
+}
+
+#[tokio::test]
+async fn a_delivery_whose_sender_died_or_lost_the_answer_is_never_sent_again() {
+    let f = fixture().await;
+    let g = f.guest(Some(555), None, false);
+    f.svc
+        .on_event(&f.system, &f.event(types::CHECK_PROCESSED, check(g, 15)))
+        .await
+        .expect("created");
+    let job = f.job_for(Channel::Telegram);
+    let id: NotificationId = job.payload["notification"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("id");
+    // A run claimed it and died: its claim runs out.
+    let now = f.world.now();
+    let claim = f
+        .store
+        .claim(
+            &f.system,
+            id,
+            Channel::Telegram,
+            now,
+            now + chrono::Duration::minutes(2),
+        )
+        .await;
+    assert_eq!(claim, Ok(Claim::Claimed));
+    let later = now + chrono::Duration::minutes(3);
+    let after = f
+        .store
+        .claim(
+            &f.system,
+            id,
+            Channel::Telegram,
+            later,
+            later + chrono::Duration::minutes(2),
+        )
+        .await;
+    assert_eq!(after, Ok(Claim::Interrupted));
+    assert_eq!(f.run(&job).await, Ok(()));
+    assert!(lock(&f.telegram.sent).is_empty(), "not sent again");
+
+    // The answer to a send is lost: given up, not retried.
+    let mut e = f.event(types::CHECK_PROCESSED, check(g, 20));
+    e.data["checkId"] = json!("c-lost");
+    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(1));
+    lock(&f.telegram.script).push(TelegramError::AnswerLost("timed out".into()));
+    let jobs = f.jobs();
+    let job = jobs.last().expect("the second notification's job");
+    assert_eq!(f.run(job).await, Ok(()), "no retry");
+    assert_eq!(f.run(job).await, Ok(()));
+    assert_eq!(
+        lock(&f.telegram.sent).len(),
+        1,
+        "one attempt, never a second"
+    );
 }
 
 #[tokio::test]

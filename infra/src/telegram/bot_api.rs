@@ -237,8 +237,16 @@ impl TelegramSender for BotApi {
             )
             .send()
             .await
-            // The error text of reqwest may contain the URL (and so the token): keep only its kind.
-            .map_err(|e| TelegramError::Unavailable(crate::http::error_kind(&e)))?;
+            // The error text of reqwest may contain the URL (and so the token): keep only its
+            // kind. Only a failed connection is sure not to have reached Telegram.
+            .map_err(|e| {
+                let kind = crate::http::error_kind(&e);
+                if e.is_connect() {
+                    TelegramError::Unavailable(kind)
+                } else {
+                    TelegramError::AnswerLost(kind)
+                }
+            })?;
         let status = resp.status().as_u16();
         let answer: Option<Answer> = resp
             .bytes()

@@ -14,6 +14,9 @@ use domain::notifications::ports::{
 };
 use domain::notifications::{Channel, Notification, NotificationKind, Preferences, Recipient};
 use domain::page::{Page, PageRequest};
+
+/// Why a delivery whose run died while sending is not sent again.
+const INTERRUPTED: &str = "interrupted while sending (it may have gone out): not sent again, so that it is never sent twice";
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
@@ -283,13 +286,7 @@ impl NotificationStore for SqlStore {
             .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
             .col_expr(C::UpdatedAt, Expr::value(now))
             .filter(delivery_key(ctx, id, channel))
-            .filter(
-                Condition::any().add(C::Status.eq("pending")).add(
-                    Condition::all()
-                        .add(C::Status.eq("sending"))
-                        .add(C::ClaimedUntil.lt(now)),
-                ),
-            )
+            .filter(C::Status.eq("pending"))
             .exec(&txn)
             .await
             .map_err(internal)?
@@ -304,6 +301,20 @@ impl NotificationStore for SqlStore {
                 .map_err(internal)?
             {
                 None => Claim::Missing,
+                Some(m) if m.status == "sending" && m.claimed_until.is_some_and(|t| t < now) => {
+                    // Its run died while sending: it may have gone out.
+                    notification_deliveries::Entity::update_many()
+                        .col_expr(C::Status, Expr::value("failed"))
+                        .col_expr(C::LastError, Expr::value(INTERRUPTED))
+                        .col_expr(C::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+                        .col_expr(C::UpdatedAt, Expr::value(now))
+                        .filter(delivery_key(ctx, id, channel))
+                        .filter(C::Status.eq("sending"))
+                        .exec(&txn)
+                        .await
+                        .map_err(internal)?;
+                    Claim::Interrupted
+                }
                 Some(m) if m.status == "sending" => Claim::Busy,
                 Some(_) => Claim::Finished,
             }
