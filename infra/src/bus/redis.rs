@@ -21,7 +21,7 @@
 //! its outbox job later publishes it through Redis for the other processes,
 //! this process's subscribers do not see it twice.
 
-use std::collections::HashMap;
+use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -127,36 +127,44 @@ struct Health {
     up: AtomicBool,
     /// Events delivered to this process only since the last disconnect.
     local_only: AtomicU64,
-    /// Batches delivered to this process only, and when.
-    local_batches: Mutex<HashMap<EventId, Instant>>,
+    /// Batches delivered to this process only.
+    local_batches: Mutex<LocalBatches>,
+}
+
+/// Ids of batches delivered to this process only, oldest first, for at most
+/// [`LIVE_MEMORY`] and [`LOCAL_BATCHES`] of them.
+#[derive(Default)]
+struct LocalBatches {
+    order: VecDeque<(EventId, Instant)>,
+    ids: HashSet<EventId>,
 }
 
 impl Health {
-    fn batches(&self) -> std::sync::MutexGuard<'_, HashMap<EventId, Instant>> {
+    fn batches(&self) -> std::sync::MutexGuard<'_, LocalBatches> {
         self.local_batches
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Remembers a batch delivered only here.
+    /// Remembers a batch delivered only here (forgetting the oldest past the limits).
     fn delivered_locally(&self, id: EventId) {
-        let mut batches = self.batches();
-        if batches.len() >= LOCAL_BATCHES {
-            let memory = LIVE_MEMORY.to_std().unwrap_or(Duration::from_secs(600));
-            batches.retain(|_, at| at.elapsed() < memory);
-            if batches.len() >= LOCAL_BATCHES
-                && let Some(oldest) = batches.iter().min_by_key(|(_, at)| **at).map(|(id, _)| *id)
-            {
-                batches.remove(&oldest);
+        let memory = LIVE_MEMORY.to_std().unwrap_or(Duration::from_secs(600));
+        let mut b = self.batches();
+        while let Some((old, at)) = b.order.front().copied() {
+            if b.order.len() < LOCAL_BATCHES && at.elapsed() < memory {
+                break;
             }
+            b.order.pop_front();
+            b.ids.remove(&old);
         }
-        batches.insert(id, Instant::now());
+        b.order.push_back((id, Instant::now()));
+        b.ids.insert(id);
     }
 
     /// Whether a batch arriving from Redis was delivered here already (it is
     /// then forgotten: it arrives once more at most).
     fn seen_locally(&self, id: EventId) -> bool {
-        self.batches().remove(&id).is_some()
+        self.batches().ids.remove(&id)
     }
 }
 
@@ -620,6 +628,19 @@ mod tests {
         assert!(health.seen_locally(a));
         assert!(!health.seen_locally(a), "it arrives once more at most");
         assert!(!health.seen_locally(b));
+    }
+
+    #[test]
+    fn the_memory_of_local_batches_is_bounded_and_forgets_the_oldest() {
+        let health = Health::default();
+        let ids: Vec<EventId> = (0..=LOCAL_BATCHES).map(|_| EventId::new()).collect();
+        for id in &ids {
+            health.delivered_locally(*id);
+        }
+        assert_eq!(health.batches().order.len(), LOCAL_BATCHES);
+        assert!(!health.seen_locally(ids[0]), "the oldest is forgotten");
+        assert!(health.seen_locally(ids[1]));
+        assert!(health.seen_locally(ids[LOCAL_BATCHES]));
     }
 
     #[test]
