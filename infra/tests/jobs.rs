@@ -303,6 +303,54 @@ async fn interactive_jobs_are_claimed_before_older_normal_ones(b: Backend) {
 }
 both_backends!(interactive_jobs_are_claimed_before_older_normal_ones);
 
+async fn a_flood_of_interactive_jobs_leaves_a_share_to_overdue_normal_ones(b: Backend) {
+    let tdb = TestDb::new(b).await;
+    let clock = TestClock::at(t0());
+    let (_db, q) = tdb.queue(clock.clone()).await;
+    // Normal jobs due long ago and just now, behind a flood of interactive ones.
+    let old = q
+        .enqueue(NewJob::new("events.fanout", json!("old")).run_at(t0() - Duration::minutes(5)))
+        .await
+        .expect("enqueued");
+    let fresh = q
+        .enqueue(NewJob::new("events.fanout", json!("fresh")))
+        .await
+        .expect("enqueued");
+    let mut flood = Vec::new();
+    for i in 0..20 {
+        flood.push(
+            q.enqueue(
+                NewJob::new("integrations.process", json!(i)).priority(JobPriority::Interactive),
+            )
+            .await
+            .expect("enqueued"),
+        );
+    }
+    let claim = |limit| q.claim("w", &[], limit, Duration::seconds(30));
+    // A full claim of interactive jobs only…
+    let first = claim(4).await.expect("claims");
+    assert_eq!(
+        first.iter().map(|j| j.id).collect::<Vec<_>>(),
+        flood[..4].to_vec()
+    );
+    // …so the next gives a quarter to the job overdue by more than 30 s,
+    // not to the one due just now.
+    let second = claim(4).await.expect("claims");
+    let ids: Vec<JobId> = second.iter().map(|j| j.id).collect();
+    assert_eq!(ids.len(), 4);
+    assert!(ids.contains(&old), "{ids:?}");
+    assert!(!ids.contains(&fresh), "{ids:?}");
+    assert_eq!(ids.iter().filter(|id| flood.contains(id)).count(), 3);
+    // A claim too small for a share stays strict (and full of interactive jobs).
+    let one = claim(1).await.expect("claims");
+    assert!(flood.contains(&one[0].id));
+    // Once the fresh one is overdue too, it gets the next share.
+    clock.advance(Duration::seconds(31));
+    let next = claim(4).await.expect("claims");
+    assert!(next.iter().any(|j| j.id == fresh), "{next:?}");
+}
+both_backends!(a_flood_of_interactive_jobs_leaves_a_share_to_overdue_normal_ones);
+
 async fn a_dedupe_key_holds_one_pending_job(b: Backend) {
     let tdb = TestDb::new(b).await;
     let clock = TestClock::at(t0());

@@ -8,6 +8,7 @@
 
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -207,7 +208,15 @@ pub struct SqlJobQueue {
     /// When expired last attempts were last dead-lettered (done at most once a
     /// second of the queue's clock, not on every claim).
     last_sweep: Arc<std::sync::Mutex<Option<DateTime<Utc>>>>,
+    /// The last claim was full and all interactive: higher priorities may be
+    /// starving the others, so the next claim first takes a share of the
+    /// normal jobs overdue by [`AGED_AFTER`].
+    starving: Arc<std::sync::atomic::AtomicBool>,
 }
+
+/// How long a due job of a lower priority waits before it gets a share of
+/// every claim while higher priorities fill them.
+pub const AGED_AFTER: Duration = Duration::seconds(30);
 
 impl SqlJobQueue {
     /// A queue over a connected (and migrated) database.
@@ -217,6 +226,7 @@ impl SqlJobQueue {
             db,
             clock,
             last_sweep: Arc::default(),
+            starving: Arc::default(),
         }
     }
 
@@ -289,16 +299,24 @@ impl SqlJobQueue {
     /// each claim cost O(backlog); with a literal it walks `jobs_pending_claim`
     /// in order and stops after `limit` rows. Higher priorities first (a lower
     /// rank), then the oldest.
-    fn claim_sql(&self, kinds: usize, limit: u32) -> String {
+    ///
+    /// `aged`: only queued jobs below the top priority whose time came before
+    /// `$4` (the ageing pass; kinds then start at `$5`).
+    fn claim_sql(&self, kinds: usize, limit: u32, aged: bool) -> String {
+        let first_kind = if aged { 5 } else { 4 };
         let kinds = if kinds == 0 {
             String::new()
         } else {
-            let marks: Vec<String> = (0..kinds).map(|i| format!("${}", i + 4)).collect();
+            let marks: Vec<String> = (0..kinds).map(|i| format!("${}", i + first_kind)).collect();
             format!(" AND kind IN ({})", marks.join(", "))
         };
-        // $1 now, $2 locked_until, $3 worker, $4… kinds.
-        let due = "((status = 'queued' AND run_at <= $1) \
-                   OR (status = 'running' AND locked_until <= $1 AND attempts < max_attempts))";
+        // $1 now, $2 locked_until, $3 worker, [$4 aged before], then kinds.
+        let due = if aged {
+            "(status = 'queued' AND priority > 0 AND run_at <= $4)"
+        } else {
+            "((status = 'queued' AND run_at <= $1) \
+             OR (status = 'running' AND locked_until <= $1 AND attempts < max_attempts))"
+        };
         match self.backend() {
             DbBackend::Postgres => format!(
                 "WITH picked AS (SELECT id FROM jobs WHERE {due}{kinds} \
@@ -418,19 +436,47 @@ impl JobQueue for SqlJobQueue {
                 "jobs dead-lettered: their last attempt outran its visibility timeout"
             );
         }
-        let mut values: Vec<Value> = vec![
-            now.into(),
-            micros(now + visibility).into(),
-            worker.to_owned().into(),
-        ];
-        values.extend(kinds.iter().map(|k| Value::from(k.clone())));
+        let values = |aged: Option<DateTime<Utc>>| {
+            let mut v: Vec<Value> = vec![
+                now.into(),
+                micros(now + visibility).into(),
+                worker.to_owned().into(),
+            ];
+            if let Some(before) = aged {
+                v.push(before.into());
+            }
+            v.extend(kinds.iter().map(|k| Value::from(k.clone())));
+            v
+        };
+        let mut jobs = Vec::new();
+        // Strict priorities, with ageing: while claims fill up with interactive
+        // jobs, a quarter of each goes to the oldest overdue others.
+        let share = limit / 4;
+        if share > 0 && self.starving.load(Ordering::Relaxed) {
+            let rows = self
+                .query(
+                    &self.claim_sql(kinds.len(), share, true),
+                    values(Some(now - AGED_AFTER)),
+                )
+                .await?;
+            for row in &rows {
+                jobs.push(job_from_row(row)?);
+            }
+        }
+        let rest = limit - u32::try_from(jobs.len()).unwrap_or(limit);
         let rows = self
-            .query(&self.claim_sql(kinds.len(), limit), values)
+            .query(&self.claim_sql(kinds.len(), rest, false), values(None))
             .await?;
-        let mut jobs = rows
-            .iter()
-            .map(job_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut all_interactive = true;
+        for row in &rows {
+            let job = job_from_row(row)?;
+            all_interactive &= job.priority == JobPriority::Interactive;
+            jobs.push(job);
+        }
+        self.starving.store(
+            all_interactive && rows.len() == rest as usize,
+            Ordering::Relaxed,
+        );
         jobs.sort_by_key(|j| (j.priority, j.run_at, j.id));
         Ok(jobs)
     }
