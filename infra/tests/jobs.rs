@@ -341,13 +341,32 @@ async fn a_flood_of_interactive_jobs_leaves_a_share_to_overdue_normal_ones(b: Ba
     assert!(ids.contains(&old), "{ids:?}");
     assert!(!ids.contains(&fresh), "{ids:?}");
     assert_eq!(ids.iter().filter(|id| flood.contains(id)).count(), 3);
-    // A claim too small for a share stays strict (and full of interactive jobs).
-    let one = claim(1).await.expect("claims");
-    assert!(flood.contains(&one[0].id));
     // Once the fresh one is overdue too, it gets the next share.
     clock.advance(Duration::seconds(31));
     let next = claim(4).await.expect("claims");
     assert!(next.iter().any(|j| j.id == fresh), "{next:?}");
+    assert_eq!(next.iter().filter(|j| flood.contains(&j.id)).count(), 3);
+    // Claims too small for a quarter (a busy worker's): one in four gives its
+    // slot to an overdue normal job.
+    let mut overdue = Vec::new();
+    for i in 0..4 {
+        overdue.push(
+            q.enqueue(NewJob::new("events.fanout", json!(i)).run_at(t0() - Duration::minutes(1)))
+                .await
+                .expect("enqueued"),
+        );
+    }
+    let mut normal = 0;
+    for _ in 0..4 {
+        let got = claim(1).await.expect("claims");
+        assert_eq!(got.len(), 1);
+        if overdue.contains(&got[0].id) {
+            normal += 1;
+        } else {
+            assert!(flood.contains(&got[0].id));
+        }
+    }
+    assert_eq!(normal, 1, "a quarter of the small claims");
 }
 both_backends!(a_flood_of_interactive_jobs_leaves_a_share_to_overdue_normal_ones);
 

@@ -212,6 +212,9 @@ pub struct SqlJobQueue {
     /// starving the others, so the next claim first takes a share of the
     /// normal jobs overdue by [`AGED_AFTER`].
     starving: Arc<std::sync::atomic::AtomicBool>,
+    /// Claims made while starving: a claim too small for a quarter gives its
+    /// first slot to an overdue normal job every fourth time.
+    starving_turn: Arc<std::sync::atomic::AtomicU32>,
 }
 
 /// How long a due job of a lower priority waits before it gets a share of
@@ -227,6 +230,7 @@ impl SqlJobQueue {
             clock,
             last_sweep: Arc::default(),
             starving: Arc::default(),
+            starving_turn: Arc::default(),
         }
     }
 
@@ -450,9 +454,19 @@ impl JobQueue for SqlJobQueue {
         };
         let mut jobs = Vec::new();
         // Strict priorities, with ageing: while claims fill up with interactive
-        // jobs, a quarter of each goes to the oldest overdue others.
-        let share = limit / 4;
-        if share > 0 && self.starving.load(Ordering::Relaxed) {
+        // jobs, a quarter of the slots goes to the oldest overdue others.
+        let share = if !self.starving.load(Ordering::Relaxed) {
+            0
+        } else if limit >= 4 {
+            limit / 4
+        } else {
+            u32::from(
+                self.starving_turn
+                    .fetch_add(1, Ordering::Relaxed)
+                    .is_multiple_of(4),
+            )
+        };
+        if share > 0 {
             let rows = self
                 .query(
                     &self.claim_sql(kinds.len(), share, true),
@@ -464,19 +478,21 @@ impl JobQueue for SqlJobQueue {
             }
         }
         let rest = limit - u32::try_from(jobs.len()).unwrap_or(limit);
-        let rows = self
-            .query(&self.claim_sql(kinds.len(), rest, false), values(None))
-            .await?;
-        let mut all_interactive = true;
-        for row in &rows {
-            let job = job_from_row(row)?;
-            all_interactive &= job.priority == JobPriority::Interactive;
-            jobs.push(job);
+        if rest > 0 {
+            let rows = self
+                .query(&self.claim_sql(kinds.len(), rest, false), values(None))
+                .await?;
+            let mut all_interactive = true;
+            for row in &rows {
+                let job = job_from_row(row)?;
+                all_interactive &= job.priority == JobPriority::Interactive;
+                jobs.push(job);
+            }
+            self.starving.store(
+                all_interactive && rows.len() == rest as usize,
+                Ordering::Relaxed,
+            );
         }
-        self.starving.store(
-            all_interactive && rows.len() == rest as usize,
-            Ordering::Relaxed,
-        );
         jobs.sort_by_key(|j| (j.priority, j.run_at, j.id));
         Ok(jobs)
     }
