@@ -357,6 +357,22 @@ async fn without_redis_url_ready_and_metrics_do_not_mention_it_as_down() {
     assert!(metrics(&app).await.contains("\nmaxloyalty_redis_up 1\n"));
 }
 
+/// A private redis-server on a free port, up; `None` (after printing SKIPPED)
+/// when there is no redis-server binary, unless Redis is required.
+async fn own_redis() -> Option<(u16, OwnRedis)> {
+    let port = closed_port();
+    let Some(redis) = OwnRedis::start(port) else {
+        assert!(
+            redis_mode() != "require",
+            "redis-server is required (MAXLOYALTY_TEST_REDIS=require) but cannot be started"
+        );
+        eprintln!("SKIPPED: no redis-server binary to kill and restart");
+        return None;
+    };
+    redis.wait_up().await;
+    Some((port, redis))
+}
+
 /// A private redis-server on a free port, killed on drop.
 struct OwnRedis {
     child: std::process::Child,
@@ -415,16 +431,9 @@ async fn redis_dying_mid_run_degrades_then_delivery_resumes_through_it() {
     if !redis_available().await {
         return;
     }
-    let port = closed_port();
-    let Some(mut redis) = OwnRedis::start(port) else {
-        assert!(
-            redis_mode() != "require",
-            "redis-server is required (MAXLOYALTY_TEST_REDIS=require) but cannot be started"
-        );
-        eprintln!("SKIPPED: no redis-server binary to kill and restart");
+    let Some((port, mut redis)) = own_redis().await else {
         return;
     };
-    redis.wait_up().await;
     let url = redis.url();
     let prefix = prefix();
     let (u, p) = (url.clone(), prefix.clone());
@@ -513,16 +522,9 @@ async fn live_events_committed_while_redis_was_down_reach_other_instances_from_t
     if !redis_available().await || !postgres_available().await {
         return;
     }
-    let port = closed_port();
-    let Some(mut redis) = OwnRedis::start(port) else {
-        assert!(
-            redis_mode() != "require",
-            "redis-server is required (MAXLOYALTY_TEST_REDIS=require) but cannot be started"
-        );
-        eprintln!("SKIPPED: no redis-server binary to kill and restart");
+    let Some((port, mut redis)) = own_redis().await else {
         return;
     };
-    redis.wait_up().await;
     let (url, prefix) = (redis.url(), prefix());
     let (u, p) = (url.clone(), prefix.clone());
     let a = spawn_app_with(Backend::Postgres, |s| {

@@ -397,6 +397,37 @@ async fn fixture() -> Fixture {
 }
 
 impl Fixture {
+    /// A check's notification for guest `g`: its Telegram delivery job and
+    /// the notification's id.
+    async fn telegram_job_of_a_check(&self, g: GuestId) -> (NewJob, NotificationId) {
+        self.svc
+            .on_event(
+                &self.system,
+                &self.event(types::CHECK_PROCESSED, check(g, 15)),
+            )
+            .await
+            .expect("created");
+        let job = self.job_for(Channel::Telegram);
+        let id = job.payload["notification"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .expect("id");
+        (job, id)
+    }
+
+    /// Claims the Telegram delivery of `id` at `at`, for two minutes.
+    async fn claim_at(&self, id: NotificationId, at: DateTime<Utc>) -> Result<Claim, StoreError> {
+        self.store
+            .claim(
+                &self.system,
+                id,
+                Channel::Telegram,
+                at,
+                at + chrono::Duration::minutes(2),
+            )
+            .await
+    }
+
     fn guest(&self, telegram: Option<i64>, email: Option<&str>, consent: bool) -> GuestId {
         let g = Guest {
             id: GuestId::new(),
@@ -567,27 +598,8 @@ async fn a_delivery_job_run_twice_sends_once() {
 async fn a_run_holding_the_claim_makes_another_wait() {
     let f = fixture().await;
     let g = f.guest(Some(555), None, false);
-    f.svc
-        .on_event(&f.system, &f.event(types::CHECK_PROCESSED, check(g, 15)))
-        .await
-        .expect("created");
-    let job = f.job_for(Channel::Telegram);
-    let id: NotificationId = job.payload["notification"]
-        .as_str()
-        .and_then(|s| s.parse().ok())
-        .expect("id");
-    let now = f.world.now();
-    let claim = f
-        .store
-        .claim(
-            &f.system,
-            id,
-            Channel::Telegram,
-            now,
-            now + chrono::Duration::minutes(2),
-        )
-        .await;
-    assert_eq!(claim, Ok(Claim::Claimed));
+    let (job, id) = f.telegram_job_of_a_check(g).await;
+    assert_eq!(f.claim_at(id, f.world.now()).await, Ok(Claim::Claimed));
     let busy = f.run(&job).await.expect_err("busy");
     assert!(!busy.permanent && busy.retry_after.is_some(), "{busy:?}");
     assert!(lock(&f.telegram.sent).is_empty());
@@ -597,40 +609,12 @@ async fn a_run_holding_the_claim_makes_another_wait() {
 async fn a_delivery_whose_sender_died_or_lost_the_answer_is_never_sent_again() {
     let f = fixture().await;
     let g = f.guest(Some(555), None, false);
-    f.svc
-        .on_event(&f.system, &f.event(types::CHECK_PROCESSED, check(g, 15)))
-        .await
-        .expect("created");
-    let job = f.job_for(Channel::Telegram);
-    let id: NotificationId = job.payload["notification"]
-        .as_str()
-        .and_then(|s| s.parse().ok())
-        .expect("id");
+    let (job, id) = f.telegram_job_of_a_check(g).await;
     // A run claimed it and died: its claim runs out.
     let now = f.world.now();
-    let claim = f
-        .store
-        .claim(
-            &f.system,
-            id,
-            Channel::Telegram,
-            now,
-            now + chrono::Duration::minutes(2),
-        )
-        .await;
-    assert_eq!(claim, Ok(Claim::Claimed));
+    assert_eq!(f.claim_at(id, now).await, Ok(Claim::Claimed));
     let later = now + chrono::Duration::minutes(3);
-    let after = f
-        .store
-        .claim(
-            &f.system,
-            id,
-            Channel::Telegram,
-            later,
-            later + chrono::Duration::minutes(2),
-        )
-        .await;
-    assert_eq!(after, Ok(Claim::Interrupted));
+    assert_eq!(f.claim_at(id, later).await, Ok(Claim::Interrupted));
     assert_eq!(f.run(&job).await, Ok(()));
     assert!(lock(&f.telegram.sent).is_empty(), "not sent again");
 
