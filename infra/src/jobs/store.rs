@@ -304,8 +304,10 @@ impl SqlJobQueue {
     /// in order and stops after `limit` rows. Higher priorities first (a lower
     /// rank), then the oldest.
     ///
-    /// `aged`: only queued jobs below the top priority whose time came before
-    /// `$4` (the ageing pass; kinds then start at `$5`).
+    /// `aged`: only queued normal jobs whose time came before `$4` (the ageing
+    /// pass; kinds then start at `$5`). An equality on the priority makes
+    /// `run_at` a bound of the index walk, so a pass that finds nothing stops
+    /// at once instead of reading the whole normal backlog.
     fn claim_sql(&self, kinds: usize, limit: u32, aged: bool) -> String {
         let first_kind = if aged { 5 } else { 4 };
         let kinds = if kinds == 0 {
@@ -316,10 +318,14 @@ impl SqlJobQueue {
         };
         // $1 now, $2 locked_until, $3 worker, [$4 aged before], then kinds.
         let due = if aged {
-            "(status = 'queued' AND priority > 0 AND run_at <= $4)"
+            format!(
+                "(status = 'queued' AND priority = {} AND run_at <= $4)",
+                JobPriority::Normal.rank()
+            )
         } else {
             "((status = 'queued' AND run_at <= $1) \
              OR (status = 'running' AND locked_until <= $1 AND attempts < max_attempts))"
+                .to_owned()
         };
         match self.backend() {
             DbBackend::Postgres => format!(
