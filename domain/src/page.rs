@@ -1,4 +1,5 @@
-//! Cursor pagination shared by every list: Relay-style, over time-ordered ids.
+//! Cursor pagination shared by every list: Relay-style, over time-ordered ids
+//! (or, for a ranked list, over the position its adapter reports per item).
 
 use uuid::Uuid;
 
@@ -7,26 +8,27 @@ pub const MAX_PAGE_SIZE: u64 = 100;
 /// The page size when the client does not say.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 
-/// Which slice of a list to return.
+/// Which slice of a list to return. `C` is where a slice starts: an item's id
+/// for lists in id order, a position for ranked lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageRequest {
+pub enum PageRequest<C = Uuid> {
     /// The first `limit` items after `after` (exclusive), oldest first.
     Forward {
         /// Exclusive lower bound.
-        after: Option<Uuid>,
+        after: Option<C>,
         /// How many items.
         limit: u64,
     },
     /// The last `limit` items before `before` (exclusive), still returned oldest first.
     Backward {
         /// Exclusive upper bound.
-        before: Option<Uuid>,
+        before: Option<C>,
         /// How many items.
         limit: u64,
     },
 }
 
-impl Default for PageRequest {
+impl<C> Default for PageRequest<C> {
     fn default() -> Self {
         Self::Forward {
             after: None,
@@ -43,14 +45,14 @@ pub enum PageError {
     Invalid(&'static str),
 }
 
-impl PageRequest {
+impl<C> PageRequest<C> {
     /// Builds a request from Relay arguments.
     ///
     /// # Errors
     /// `first` with `last`, sizes outside 0..=100.
     pub fn from_relay(
-        after: Option<Uuid>,
-        before: Option<Uuid>,
+        after: Option<C>,
+        before: Option<C>,
         first: Option<i64>,
         last: Option<i64>,
     ) -> Result<Self, PageError> {

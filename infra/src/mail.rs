@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use domain::identity::ports::{EmailMessage, Mailer};
+use domain::identity::ports::{EmailMessage, MailError, Mailer};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -20,7 +20,7 @@ pub struct LogMailer;
 
 #[async_trait]
 impl Mailer for LogMailer {
-    async fn send(&self, m: &EmailMessage) -> Result<(), String> {
+    async fn send(&self, m: &EmailMessage) -> Result<(), MailError> {
         tracing::info!(target: "mail", to = %m.to, subject = %m.subject, "development mailer (not sent):\n{}", m.text);
         Ok(())
     }
@@ -28,7 +28,9 @@ impl Mailer for LogMailer {
 
 #[derive(Clone)]
 enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// lettre's own timeout covers connecting only: the limit bounds the whole
+    /// conversation.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>, Duration),
     File(AsyncFileTransport<Tokio1Executor>, PathBuf),
 }
 
@@ -42,7 +44,7 @@ pub struct LettreMailer {
 impl std::fmt::Debug for LettreMailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match &self.transport {
-            Transport::Smtp(_) => "smtp".to_owned(),
+            Transport::Smtp(..) => "smtp".to_owned(),
             Transport::File(_, dir) => format!("files in {}", dir.display()),
         };
         f.debug_struct("LettreMailer")
@@ -64,12 +66,21 @@ impl LettreMailer {
     /// # Errors
     /// A malformed URL or sender.
     pub fn smtp(url: &str, from: &str) -> Result<Self, String> {
+        Self::smtp_with_timeout(url, from, Duration::from_secs(30))
+    }
+
+    /// [`LettreMailer::smtp`] with its own time limit, for connecting and for the
+    /// whole conversation.
+    ///
+    /// # Errors
+    /// A malformed URL or sender.
+    pub fn smtp_with_timeout(url: &str, from: &str, timeout: Duration) -> Result<Self, String> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| format!("smtp_url {}: {e}", redact_url(url)))?
-            .timeout(Some(Duration::from_secs(30)))
+            .timeout(Some(timeout))
             .build();
         Ok(Self {
-            transport: Transport::Smtp(transport),
+            transport: Transport::Smtp(transport, timeout),
             from: parse_from(from)?,
         })
     }
@@ -88,11 +99,11 @@ impl LettreMailer {
 
     /// The MIME message: multipart/alternative (text, then HTML) when there
     /// is an HTML body, else plain text.
-    fn build(&self, m: &EmailMessage) -> Result<Message, String> {
+    fn build(&self, m: &EmailMessage) -> Result<Message, MailError> {
         let to: Mailbox =
             m.to.as_ref()
                 .parse()
-                .map_err(|e| format!("recipient: {e}"))?;
+                .map_err(|e| MailError::Refused(format!("recipient: {e}")))?;
         let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -104,22 +115,50 @@ impl LettreMailer {
             )),
             None => builder.singlepart(SinglePart::plain(m.text.clone())),
         }
-        .map_err(|e| format!("message: {e}"))
+        .map_err(|e| MailError::Refused(format!("message: {e}")))
+    }
+}
+
+/// What an SMTP failure means for sending again. Only a failure before the
+/// message could have been handed over (no connection, no TLS, a 4xx reply) is
+/// safe to retry; a broken connection, a timeout or an unreadable answer in the
+/// middle of the conversation may come after the server took the message, so it
+/// is `Unknown` (also when it happened earlier: at most once wins).
+fn classify(e: &lettre::transport::smtp::Error) -> MailError {
+    let why = e.to_string();
+    if e.is_transient() {
+        MailError::NotSent(why)
+    } else if e.is_permanent() || e.is_client() {
+        MailError::Refused(why)
+    } else if e.is_tls() || e.is_transport_shutdown() || why.starts_with("Connection error") {
+        // lettre's connection errors (resolving, connecting, its timeout, TLS
+        // set-up) have no accessor: its message names them; a test pins it.
+        MailError::NotSent(why)
+    } else {
+        MailError::Unknown(why)
     }
 }
 
 #[async_trait]
 impl Mailer for LettreMailer {
-    async fn send(&self, m: &EmailMessage) -> Result<(), String> {
+    async fn send(&self, m: &EmailMessage) -> Result<(), MailError> {
         let message = self.build(m)?;
         let sent = match &self.transport {
-            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Smtp(t, limit) => {
+                match tokio::time::timeout(*limit, t.send(message)).await {
+                    Ok(sent) => sent.map(|_| ()).map_err(|e| classify(&e)),
+                    Err(_) => Err(MailError::Unknown(format!(
+                        "no answer within {} s",
+                        limit.as_secs_f32()
+                    ))),
+                }
+            }
             Transport::File(t, dir) => match t.send(message).await {
                 Ok(id) => {
                     tracing::info!(target: "mail", to = %m.to, subject = %m.subject, file = %dir.join(format!("{id}.eml")).display(), "mail written");
                     Ok(())
                 }
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(MailError::NotSent(e.to_string())),
             },
         };
         if let Err(e) = &sent {
@@ -175,7 +214,7 @@ fn seal_context(id: &str) -> String {
 
 #[async_trait]
 impl Mailer for OutboxMailer {
-    async fn send(&self, m: &EmailMessage) -> Result<(), String> {
+    async fn send(&self, m: &EmailMessage) -> Result<(), MailError> {
         let id = uuid::Uuid::now_v7().simple().to_string();
         let plain = serde_json::json!({
             "to": m.to.as_ref(),
@@ -187,7 +226,7 @@ impl Mailer for OutboxMailer {
         let sealed = self
             .sealer
             .seal(&plain, &seal_context(&id))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| MailError::NotSent(e.to_string()))?;
         let job =
             domain::jobs::NewJob::new(SEND_JOB, serde_json::json!({ "id": id, "message": sealed }))
                 .dedupe_key(format!("mail:{id}"));
@@ -195,7 +234,7 @@ impl Mailer for OutboxMailer {
             .enqueue(job)
             .await
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| MailError::NotSent(e.to_string()))
     }
 }
 
@@ -246,10 +285,16 @@ impl domain::jobs::JobHandler for SendMailJob {
             text: text("text").unwrap_or_default(),
             html: text("html"),
         };
-        self.transport
-            .send(&message)
-            .await
-            .map_err(JobFailure::retry)
+        match self.transport.send(&message).await {
+            Ok(()) => Ok(()),
+            Err(MailError::NotSent(why)) => Err(JobFailure::retry(why)),
+            Err(e @ MailError::Refused(_)) => Err(JobFailure::permanent(e.to_string())),
+            // Kept in the dead letters, where it says so: sent again, it could
+            // arrive twice.
+            Err(e @ MailError::Unknown(_)) => Err(JobFailure::permanent(format!(
+                "{e}; not sent again, so that it is never sent twice"
+            ))),
+        }
     }
 }
 
@@ -264,6 +309,124 @@ mod tests {
             subject: "Сброс пароля — MaxLoyalty".into(),
             text: "Hello\nhttp://x/reset-password?token=pwr_1\n".into(),
             html: html.then(|| "<p>Hello &amp; bye</p>".into()),
+        }
+    }
+
+    /// What a scripted SMTP server does at its one interesting moment.
+    #[derive(Clone, Copy)]
+    enum Script {
+        /// `451` to MAIL FROM.
+        BusyAtMail,
+        /// `550` to RCPT TO.
+        NoSuchUser,
+        /// Takes the whole message, then hangs up without answering.
+        HangUpAfterData,
+        /// Takes the whole message, then says nothing.
+        SilentAfterData,
+    }
+
+    /// A one-script SMTP server; the counter counts messages it took in full.
+    async fn scripted_smtp(
+        script: Script,
+    ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("smtp://{}", listener.local_addr().expect("addr"));
+        let taken = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&taken);
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let counter = std::sync::Arc::clone(&counter);
+                tokio::spawn(async move {
+                    let (r, mut w) = socket.into_split();
+                    let mut lines = BufReader::new(r).lines();
+                    let _ = w.write_all(b"220 scripted ESMTP\r\n").await;
+                    let mut in_data = false;
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        if in_data {
+                            if line != "." {
+                                continue;
+                            }
+                            in_data = false;
+                            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            match script {
+                                Script::HangUpAfterData => return,
+                                Script::SilentAfterData => {
+                                    tokio::time::sleep(Duration::from_secs(30)).await;
+                                    return;
+                                }
+                                _ => {
+                                    let _ = w.write_all(b"250 queued\r\n").await;
+                                    continue;
+                                }
+                            }
+                        }
+                        let verb = line.get(..4).unwrap_or_default().to_ascii_uppercase();
+                        let answer: &[u8] = match (verb.as_str(), script) {
+                            ("EHLO" | "HELO", _) => b"250 scripted\r\n",
+                            ("MAIL", Script::BusyAtMail) => b"451 4.3.2 try again later\r\n",
+                            ("RCPT", Script::NoSuchUser) => b"550 5.1.1 no such user\r\n",
+                            ("DATA", _) => {
+                                in_data = true;
+                                b"354 go ahead\r\n"
+                            }
+                            ("QUIT", _) => {
+                                let _ = w.write_all(b"221 bye\r\n").await;
+                                return;
+                            }
+                            _ => b"250 ok\r\n",
+                        };
+                        let _ = w.write_all(answer).await;
+                    }
+                });
+            }
+        });
+        (url, taken)
+    }
+
+    fn mailer(url: &str) -> LettreMailer {
+        LettreMailer::smtp_with_timeout(
+            url,
+            "MaxLoyalty <no-reply@maxloyalty.local>",
+            Duration::from_millis(700),
+        )
+        .expect("mailer")
+    }
+
+    #[tokio::test]
+    async fn an_smtp_failure_says_whether_sending_again_is_safe() {
+        // Nothing handed over: safe to retry.
+        let (url, taken) = scripted_smtp(Script::BusyAtMail).await;
+        let e = mailer(&url).send(&message(false)).await.expect_err("451");
+        assert!(matches!(e, MailError::NotSent(_)), "{e:?}");
+        assert_eq!(taken.load(std::sync::atomic::Ordering::SeqCst), 0);
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+            format!("smtp://{}", l.local_addr().expect("addr"))
+        };
+        let e = mailer(&closed)
+            .send(&message(false))
+            .await
+            .expect_err("refused");
+        assert!(matches!(e, MailError::NotSent(_)), "no server: {e:?}");
+
+        // Refused for good.
+        let (url, _) = scripted_smtp(Script::NoSuchUser).await;
+        let e = mailer(&url).send(&message(false)).await.expect_err("550");
+        assert!(matches!(e, MailError::Refused(_)), "{e:?}");
+
+        // The server took the message and the answer never came: it may have
+        // been delivered, so it must not be sent again.
+        for script in [Script::HangUpAfterData, Script::SilentAfterData] {
+            let (url, taken) = scripted_smtp(script).await;
+            let e = mailer(&url)
+                .send(&message(true))
+                .await
+                .expect_err("no answer");
+            assert!(matches!(e, MailError::Unknown(_)), "{e:?}");
+            assert_eq!(taken.load(std::sync::atomic::Ordering::SeqCst), 1);
         }
     }
 

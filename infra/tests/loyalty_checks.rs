@@ -17,8 +17,8 @@ use domain::identity::ports::{AuditFilter, AuditRepository, NewTenantBundle, Ten
 use domain::identity::{AuditRecord, Email, Locale, Location, Role, StoreError, Tenant, User};
 use domain::jobs::NewJob;
 use domain::loyalty::ports::{
-    Batch, BatchError, BatchOutcome, CheckRecord, Finish, Finished, GuestQuery, GuestStore,
-    GuestView, IdempotencyKey, LedgerOp, LedgerStore,
+    Batch, BatchError, BatchOutcome, CheckRecord, Finish, Finished, Found, GuestQuery, GuestStore,
+    GuestView, IdempotencyKey, LedgerOp, LedgerStore, SearchPosition,
 };
 use domain::loyalty::{
     Account, CheckInput, EntryKind, Guest, GuestRef, Hold, LedgerEntry, LedgerError, LoyaltyDeps,
@@ -209,8 +209,8 @@ impl GuestStore for Counted {
         &self,
         ctx: &Ctx,
         query: &GuestQuery,
-        page: PageRequest,
-    ) -> Result<Page<Guest>, StoreError> {
+        page: PageRequest<SearchPosition>,
+    ) -> Result<Page<Found>, StoreError> {
         bump(&self.calls.guest_reads);
         self.inner.search(ctx, query, page).await
     }

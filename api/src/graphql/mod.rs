@@ -26,8 +26,10 @@ use async_graphql::{
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use domain::GuestId;
 use domain::identity::{AccessError, IdentityService, Permission};
 use domain::loyalty::LoyaltyService;
+use domain::loyalty::ports::SearchPosition;
 use domain::page::{Page, PageRequest};
 use uuid::Uuid;
 
@@ -280,15 +282,58 @@ pub struct ConnectionInfo {
     pub total_count: i64,
 }
 
-fn encode_cursor(id: Uuid) -> String {
-    URL_SAFE_NO_PAD.encode(id.as_bytes())
+/// Where a list's page starts, carried in an opaque cursor (base64url of
+/// [`CursorKey::to_bytes`]).
+pub trait CursorKey: Sized {
+    /// The bytes of the cursor.
+    fn to_bytes(&self) -> Vec<u8>;
+    /// Reads a cursor's bytes; `None` if they are not one of this kind.
+    fn from_bytes(b: &[u8]) -> Option<Self>;
 }
 
-fn decode_cursor(c: &str, field: &'static str) -> async_graphql::Result<Uuid> {
+/// Lists in id order: the id's 16 bytes.
+impl CursorKey for Uuid {
+    fn to_bytes(&self) -> Vec<u8> {
+        self.as_bytes().to_vec()
+    }
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        Uuid::from_slice(b).ok()
+    }
+}
+
+/// Ranked guest search: the tier, the id's 16 bytes, then the sort key (UTF-8).
+impl CursorKey for SearchPosition {
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut b = Vec::with_capacity(17 + self.key.len());
+        b.push(self.tier);
+        b.extend_from_slice(self.id.as_uuid().as_bytes());
+        b.extend_from_slice(self.key.as_bytes());
+        b
+    }
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        let (&tier, rest) = b.split_first()?;
+        let id = Uuid::from_slice(rest.get(..16)?).ok()?;
+        let key = std::str::from_utf8(rest.get(16..)?).ok()?;
+        (key.len() <= MAX_CURSOR_KEY).then(|| Self {
+            tier,
+            key: key.to_owned(),
+            id: GuestId::from_uuid(id),
+        })
+    }
+}
+
+/// The longest sort key a cursor may carry (a name is at most a few hundred bytes).
+const MAX_CURSOR_KEY: usize = 1024;
+
+fn encode_cursor<K: CursorKey>(k: &K) -> String {
+    URL_SAFE_NO_PAD.encode(k.to_bytes())
+}
+
+fn decode_cursor<K: CursorKey>(c: &str, field: &'static str) -> async_graphql::Result<K> {
     URL_SAFE_NO_PAD
         .decode(c)
         .ok()
-        .and_then(|b| Uuid::from_slice(&b).ok())
+        .and_then(|b| K::from_bytes(&b))
         .ok_or_else(|| invalid(field, "not a cursor returned by this list"))
 }
 
@@ -311,6 +356,14 @@ impl PageArgs {
     /// # Errors
     /// `VALIDATION` for bad cursors or sizes.
     pub fn request(&self) -> async_graphql::Result<PageRequest> {
+        self.request_as()
+    }
+
+    /// The domain page request of a list whose cursors carry `K`.
+    ///
+    /// # Errors
+    /// `VALIDATION` for bad cursors or sizes.
+    pub fn request_as<K: CursorKey>(&self) -> async_graphql::Result<PageRequest<K>> {
         let after = self
             .after
             .as_deref()
@@ -339,10 +392,11 @@ impl PageArgs {
 /// A connection of nodes built from a domain page.
 pub type Conn<N> = Connection<String, N, ConnectionInfo>;
 
-/// Turns a domain page into a Relay connection.
-pub fn connection<T, N: async_graphql::OutputType>(
+/// Turns a domain page into a Relay connection; `id` gives each item's cursor
+/// key (its id, or its position in a ranked list).
+pub fn connection<T, K: CursorKey, N: async_graphql::OutputType>(
     page: Page<T>,
-    id: impl Fn(&T) -> Uuid,
+    id: impl Fn(&T) -> K,
     node: impl Fn(T) -> N,
 ) -> Conn<N> {
     let total = i64::try_from(page.total).unwrap_or(i64::MAX);
@@ -354,7 +408,7 @@ pub fn connection<T, N: async_graphql::OutputType>(
     c.edges.extend(
         page.items
             .into_iter()
-            .map(|t| Edge::new(encode_cursor(id(&t)), node(t))),
+            .map(|t| Edge::new(encode_cursor(&id(&t)), node(t))),
     );
     c
 }

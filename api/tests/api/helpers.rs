@@ -7,7 +7,7 @@ use api::config::Settings;
 use api::startup::{Application, Overrides};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::identity::ports::{EmailMessage, Mailer};
+use domain::identity::ports::{EmailMessage, MailError, Mailer};
 use domain::ports::Clock;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
@@ -46,8 +46,11 @@ pub struct RecordingMailer {
 
 #[async_trait]
 impl Mailer for RecordingMailer {
-    async fn send(&self, m: &EmailMessage) -> Result<(), String> {
-        self.sent.lock().map_err(|e| e.to_string())?.push(m.clone());
+    async fn send(&self, m: &EmailMessage) -> Result<(), MailError> {
+        self.sent
+            .lock()
+            .map_err(|e| MailError::NotSent(e.to_string()))?
+            .push(m.clone());
         Ok(())
     }
 }

@@ -972,3 +972,134 @@ async fn names_are_found_by_their_beginning_and_wildcards_mean_nothing(backend: 
     );
 }
 both_backends!(names_are_found_by_their_beginning_and_wildcards_mean_nothing);
+
+/// A search lists the best matches first: the same name before longer ones
+/// (alphabetically), a whole phone number before the other phones ending with
+/// its digits; pages run across the ranks both ways, and cursors are checked.
+async fn guests_are_ranked_best_match_first_and_paged_across_ranks(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let mut ids = std::collections::HashMap::new();
+    // Created out of rank order, so that id order would be wrong.
+    for (key, phone, name) in [
+        ("annabel", "+79990009001", "Аннабель"),
+        ("anna-1", "+79990009002", "Анна"),
+        ("anna-petrova", "+79990009003", "Анна Петрова"),
+        ("anna-2", "+79990009004", "анна"),
+        ("anastasia", "+79990009005", "Анастасия"),
+        ("us", "+1 916 123 4567", "Гость"),
+        ("de", "+49161234567", "Гость"),
+        ("home", "8 916 123-45-67", "Гость"),
+    ] {
+        let id = app
+            .ok(
+                Some(&s.owner.access),
+                "mutation($p: String!, $n: String!) { createGuest(input: { phone: $p, name: $n }) { id } }",
+                json!({ "p": phone, "n": name }),
+            )
+            .await["createGuest"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        ids.insert(id, key);
+    }
+    let search = |q: &'static str, page: Value| {
+        let app = &app;
+        let token = s.owner.access.clone();
+        let ids = ids.clone();
+        async move {
+            let mut vars = json!({ "q": q });
+            vars.as_object_mut()
+                .expect("vars")
+                .extend(page.as_object().expect("page").clone());
+            let r = app
+                .gql(
+                    Some(&token),
+                    "query($q: String, $first: Int, $last: Int, $after: String, $before: String) { guests(query: $q, first: $first, last: $last, after: $after, before: $before) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { cursor node { id } } } }",
+                    vars,
+                )
+                .await;
+            let keys: Vec<&'static str> = r["data"]["guests"]["edges"]
+                .as_array()
+                .map(|edges| {
+                    edges
+                        .iter()
+                        .map(|e| ids[e["node"]["id"].as_str().expect("id")])
+                        .collect()
+                })
+                .unwrap_or_default();
+            let cursors: Vec<String> = r["data"]["guests"]["edges"]
+                .as_array()
+                .map(|edges| {
+                    edges
+                        .iter()
+                        .map(|e| e["cursor"].as_str().expect("cursor").to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (r, keys, cursors)
+        }
+    };
+
+    // Names: the same name (id order), then longer ones alphabetically.
+    let (r, all, cursors) = search("Анна", json!({})).await;
+    assert_eq!(all, ["anna-1", "anna-2", "anna-petrova", "annabel"]);
+    assert_eq!(r["data"]["guests"]["totalCount"], 4);
+    // One at a time, forwards across the ranks.
+    let mut walked = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let (r, keys, cursors) = search("Анна", json!({ "first": 1, "after": after })).await;
+        assert_eq!(r["data"]["guests"]["totalCount"], 4, "{r}");
+        assert_eq!(
+            r["data"]["guests"]["pageInfo"]["hasPreviousPage"],
+            after.is_some()
+        );
+        walked.extend(keys);
+        if r["data"]["guests"]["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = cursors.last().cloned();
+    }
+    assert_eq!(walked, all);
+    // Backwards: the last two, then the two before them.
+    let (r, keys, back) = search("Анна", json!({ "last": 2 })).await;
+    assert_eq!(keys, ["anna-petrova", "annabel"]);
+    assert_eq!(r["data"]["guests"]["pageInfo"]["hasPreviousPage"], true);
+    let (r, keys, _) = search("Анна", json!({ "last": 2, "before": back[0] })).await;
+    assert_eq!(keys, ["anna-1", "anna-2"]);
+    assert_eq!(r["data"]["guests"]["pageInfo"]["hasPreviousPage"], false);
+    assert_eq!(r["data"]["guests"]["pageInfo"]["hasNextPage"], true);
+    // From the middle of the longer names.
+    let (_, keys, _) = search("Анна", json!({ "first": 5, "after": cursors[2] })).await;
+    assert_eq!(keys, ["annabel"]);
+    let (_, keys, _) = search("ан", json!({})).await;
+    assert_eq!(
+        keys,
+        ["anastasia", "anna-1", "anna-2", "anna-petrova", "annabel"],
+        "«ан» is no one's whole name: every match is ordered by name"
+    );
+
+    // Digits: the whole number first, then the other phones ending with them.
+    let (r, keys, cursors) = search("916 123 45 67", json!({})).await;
+    assert_eq!(keys, ["home", "us", "de"]);
+    assert_eq!(r["data"]["guests"]["totalCount"], 3);
+    let (_, keys, _) = search("916 123 45 67", json!({ "first": 1, "after": cursors[0] })).await;
+    assert_eq!(keys, ["us"]);
+    let (_, keys, _) = search("916 123 45 67", json!({ "last": 5, "before": cursors[1] })).await;
+    assert_eq!(keys, ["home"]);
+    // Four digits: phone endings only, in registration order.
+    let (_, keys, _) = search("4567", json!({})).await;
+    assert_eq!(keys, ["us", "de", "home"]);
+
+    // A cursor of another list, or none at all, is refused.
+    let ledger_like = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([7u8; 16])
+    };
+    for bad in [ledger_like.as_str(), "not a cursor", ""] {
+        let (r, _, _) = search("Анна", json!({ "after": bad })).await;
+        assert_eq!(code(&r), Some("VALIDATION"), "{bad}: {r}");
+    }
+}
+both_backends!(guests_are_ranked_best_match_first_and_paged_across_ranks);

@@ -654,12 +654,29 @@ pub struct EmailMessage {
     pub html: Option<String>,
 }
 
+/// Why a message was not surely sent. The three cases differ in what a caller
+/// may do next: only `NotSent` is safe to try again without risking a second copy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MailError {
+    /// Nothing was handed over: no connection, or the server answered "not now"
+    /// (a 4xx reply). Trying again later cannot send it twice.
+    #[error("not sent: {0}")]
+    NotSent(String),
+    /// The server refused it for good (a 5xx reply, a malformed address).
+    #[error("refused: {0}")]
+    Refused(String),
+    /// The connection broke or timed out after the message may have been handed
+    /// over: it may have been delivered.
+    #[error("the answer was lost, the message may have been delivered: {0}")]
+    Unknown(String),
+}
+
 /// Sends e-mail.
 #[async_trait]
 pub trait Mailer: Send + Sync {
     /// Sends one message.
     ///
     /// # Errors
-    /// Transport failure (message for logs).
-    async fn send(&self, message: &EmailMessage) -> Result<(), String>;
+    /// See [`MailError`].
+    async fn send(&self, message: &EmailMessage) -> Result<(), MailError>;
 }

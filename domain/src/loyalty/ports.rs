@@ -376,17 +376,62 @@ pub trait LedgerStore: Send + Sync {
     ) -> Result<i64, StoreError>;
 }
 
-/// How guests are searched.
+/// One rank of a guest search.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GuestQuery {
-    /// Everyone, newest first.
+pub enum SearchTier {
+    /// Everyone, in id (registration) order.
     All,
-    /// Phones ending with these digits.
-    PhoneSuffix(String),
-    /// Names starting with this (lower-case).
-    NamePrefix(String),
-    /// An exact guest (card code or QR).
+    /// One exact guest (card code, whole phone number, QR payload).
     Exact(GuestRef),
+    /// Names equal to this (lower-case), in id order.
+    NameIs(String),
+    /// Names that start with this (lower-case) and go on, by name then id.
+    NameStartsWith(String),
+    /// Phones ending with these digits, in id order.
+    PhoneEndsWith(String),
+}
+
+/// How guests are searched: tiers, best match first. A guest appears once, in
+/// the first tier it matches: an adapter leaves the guests of `Exact` tiers out
+/// of the later tiers; the other tiers of one query never overlap (the service
+/// builds them so).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuestQuery {
+    /// Best first.
+    pub tiers: Vec<SearchTier>,
+}
+
+impl GuestQuery {
+    /// Everyone, in id order.
+    #[must_use]
+    pub fn all() -> Self {
+        Self {
+            tiers: vec![SearchTier::All],
+        }
+    }
+}
+
+/// Where a guest stands in a search's order: its tier (the index in
+/// [`GuestQuery::tiers`]), then the tier's sort key (the lower-case name in a
+/// `NameStartsWith` tier, empty in the others), then its id. Pages of a search
+/// start after or before one of these.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SearchPosition {
+    /// The tier.
+    pub tier: u8,
+    /// The sort key within the tier.
+    pub key: String,
+    /// The guest.
+    pub id: GuestId,
+}
+
+/// A guest found by a search, with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The guest.
+    pub guest: Guest,
+    /// Where it stands.
+    pub at: SearchPosition,
 }
 
 /// Guests.
@@ -438,7 +483,8 @@ pub trait GuestStore: Send + Sync {
         after: Option<GuestId>,
         limit: u64,
     ) -> Result<Vec<Guest>, StoreError>;
-    /// A page of guests matching a query (id order).
+    /// A page of guests matching a query, in the query's order (tier, key, id);
+    /// `total` counts every tier.
     ///
     /// # Errors
     /// Storage failure.
@@ -446,8 +492,8 @@ pub trait GuestStore: Send + Sync {
         &self,
         ctx: &Ctx,
         query: &GuestQuery,
-        page: PageRequest,
-    ) -> Result<Page<Guest>, StoreError>;
+        page: PageRequest<SearchPosition>,
+    ) -> Result<Page<Found>, StoreError>;
 }
 
 /// Promotions.

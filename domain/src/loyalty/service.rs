@@ -16,8 +16,8 @@ use super::models::{
 };
 use super::outbox::{self as events_v1, LevelChange};
 use super::ports::{
-    Batch, BatchError, BatchOutcome, CheckRecord, Finished, GuestQuery, GuestStore, IdempotencyKey,
-    LedgerOp, LedgerStore, LoyaltyConfigStore,
+    Batch, BatchError, BatchOutcome, CheckRecord, Finished, Found, GuestQuery, GuestStore,
+    IdempotencyKey, LedgerOp, LedgerStore, LoyaltyConfigStore, SearchPosition, SearchTier,
 };
 use super::promotions::GrantStatus;
 use super::values::{CardCode, Phone, PhoneFragment, QrPayload, Tags, validate_birthday};
@@ -774,46 +774,24 @@ impl LoyaltyService {
         Ok(by_share.min(card.account.available().get()).max(0))
     }
 
-    /// Finds guests: a QR payload or card code finds one guest; 4+ digits search
-    /// phone endings; other text searches name prefixes.
+    /// Finds guests, best match first:
+    /// - nothing typed: everyone, in registration order;
+    /// - a QR payload: its guest;
+    /// - 4+ digits: the guest with that card code, then the guest whose whole
+    ///   phone number it is, then phones ending with the digits;
+    /// - other text: the guest with that card code, then (when it has no
+    ///   digit) names equal to it, then names starting with it, by name.
     ///
     /// # Errors
-    /// See [`GuestError`].
+    /// See [`GuestError`]; a query too short to mean anything is `Invalid`.
     pub async fn search_guests(
         &self,
         ctx: &Ctx,
         query: Option<&str>,
-        page: PageRequest,
-    ) -> Result<Page<Guest>, GuestError> {
-        let q = query.map(str::trim).unwrap_or_default();
-        let gq = if q.is_empty() {
-            GuestQuery::All
-        } else if let Ok(qr) = QrPayload::parse(q) {
-            GuestQuery::Exact(GuestRef::Qr(qr))
-        } else if let Ok(frag) = PhoneFragment::parse(q) {
-            if let Ok(card) = CardCode::parse(q)
-                && let Some(g) = self.d.guests.find(ctx, &GuestRef::Card(card)).await?
-            {
-                return Ok(Page {
-                    items: vec![g],
-                    has_next: false,
-                    has_previous: false,
-                    total: 1,
-                });
-            }
-            GuestQuery::PhoneSuffix(frag.digits().to_owned())
-        } else if let Ok(card) = CardCode::parse(q) {
-            GuestQuery::Exact(GuestRef::Card(card))
-        } else if q.chars().count() >= 2 {
-            GuestQuery::NamePrefix(q.to_lowercase())
-        } else {
-            return Err(invalid(
-                "query",
-                "type at least 4 digits of a phone, a card code or 2 letters of a name",
-            )
-            .into());
-        };
-        Ok(self.d.guests.search(ctx, &gq, page).await?)
+        page: PageRequest<SearchPosition>,
+    ) -> Result<Page<Found>, GuestError> {
+        let query = guest_query(query.map(str::trim).unwrap_or_default())?;
+        Ok(self.d.guests.search(ctx, &query, page).await?)
     }
 
     /// A page of a guest's ledger, oldest first.
@@ -1759,13 +1737,10 @@ impl LoyaltyService {
             after: None,
             limit: 100,
         };
+        let everyone = GuestQuery::all();
         loop {
-            let batch_of = self
-                .d
-                .guests
-                .search(ctx, &super::ports::GuestQuery::All, page)
-                .await?;
-            for g in &batch_of.items {
+            let batch_of = self.d.guests.search(ctx, &everyone, page.clone()).await?;
+            for Found { guest: g, .. } in &batch_of.items {
                 let spend = match settings.spend_basis {
                     SpendBasis::Lifetime => g.lifetime_spend_minor,
                     SpendBasis::Rolling365 => self.d.ledger.spend_since(ctx, g.id, since).await?,
@@ -1806,7 +1781,7 @@ impl LoyaltyService {
             match (batch_of.has_next, batch_of.items.last()) {
                 (true, Some(last)) => {
                     page = PageRequest::Forward {
-                        after: Some(last.id.as_uuid()),
+                        after: Some(last.at.clone()),
                         limit: 100,
                     }
                 }
@@ -1859,4 +1834,119 @@ fn settings_json(s: &LoyaltySettings) -> serde_json::Value {
 
 fn levels_json(levels: &[Level]) -> serde_json::Value {
     json!(levels.iter().map(|l| json!({ "name": l.name, "thresholdMinor": l.threshold_minor, "cashbackBp": l.cashback.get(), "maxRedeemBp": l.max_redeem.get() })).collect::<Vec<_>>())
+}
+
+/// The tiers of a guest search for what was typed (see
+/// [`LoyaltyService::search_guests`]).
+fn guest_query(q: &str) -> Result<GuestQuery, GuestError> {
+    if q.is_empty() {
+        return Ok(GuestQuery::all());
+    }
+    if let Ok(qr) = QrPayload::parse(q) {
+        return Ok(GuestQuery {
+            tiers: vec![SearchTier::Exact(GuestRef::Qr(qr))],
+        });
+    }
+    let mut tiers = Vec::new();
+    if let Ok(card) = CardCode::parse(q) {
+        tiers.push(SearchTier::Exact(GuestRef::Card(card)));
+    }
+    if let Ok(frag) = PhoneFragment::parse(q) {
+        if let Ok(phone) = Phone::parse(q, "query") {
+            tiers.push(SearchTier::Exact(GuestRef::Phone(phone)));
+        }
+        tiers.push(SearchTier::PhoneEndsWith(frag.digits().to_owned()));
+    } else if q.chars().count() >= 2 && !q.chars().any(|c| c.is_ascii_digit()) {
+        let name = q.to_lowercase();
+        tiers.push(SearchTier::NameIs(name.clone()));
+        tiers.push(SearchTier::NameStartsWith(name));
+    }
+    if tiers.is_empty() {
+        return Err(invalid(
+            "query",
+            "type at least 4 digits of a phone, a card code or 2 letters of a name",
+        )
+        .into());
+    }
+    Ok(GuestQuery { tiers })
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    fn tiers(q: &str) -> Vec<SearchTier> {
+        guest_query(q).expect("a query").tiers
+    }
+
+    #[test]
+    fn digits_rank_the_card_code_then_the_whole_phone_then_phone_endings() {
+        assert_eq!(tiers(""), vec![SearchTier::All]);
+        assert_eq!(
+            tiers("4567"),
+            vec![SearchTier::PhoneEndsWith("4567".into())]
+        );
+        // 8 digits without 0 or 1: a card code too.
+        assert_eq!(
+            tiers("2345-6789"),
+            vec![
+                SearchTier::Exact(GuestRef::Card(CardCode::parse("23456789").expect("card"))),
+                SearchTier::PhoneEndsWith("23456789".into()),
+            ]
+        );
+        // A whole number, typed the Russian way: the guest with it, then the
+        // other phones that end with its digits.
+        assert_eq!(
+            tiers("8 916 123-45-67"),
+            vec![
+                SearchTier::Exact(GuestRef::Phone(
+                    Phone::parse("+79161234567", "phone").expect("phone")
+                )),
+                SearchTier::PhoneEndsWith("79161234567".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn words_rank_the_card_code_then_the_same_name_then_longer_names() {
+        // MARGARET is a valid card code as well as a name.
+        assert_eq!(
+            tiers("Margaret"),
+            vec![
+                SearchTier::Exact(GuestRef::Card(CardCode::parse("MARGARET").expect("card"))),
+                SearchTier::NameIs("margaret".into()),
+                SearchTier::NameStartsWith("margaret".into()),
+            ]
+        );
+        assert_eq!(
+            tiers("Ан"),
+            vec![
+                SearchTier::NameIs("ан".into()),
+                SearchTier::NameStartsWith("ан".into()),
+            ]
+        );
+        // A card code with digits is not searched as a name.
+        assert_eq!(
+            tiers("7kqm-x2wp"),
+            vec![SearchTier::Exact(GuestRef::Card(
+                CardCode::parse("7KQM-X2WP").expect("card")
+            ))]
+        );
+        let qr = QrPayload::from_random([7; 16]);
+        assert_eq!(
+            tiers(qr.as_str()),
+            vec![SearchTier::Exact(GuestRef::Qr(qr.clone()))]
+        );
+    }
+
+    #[test]
+    fn a_query_that_means_nothing_is_refused() {
+        for q in ["a", "12", "7", "+", "Ж"] {
+            let err = guest_query(q).expect_err(q);
+            assert!(
+                matches!(&err, GuestError::Invalid(v) if v.field == "query"),
+                "{q}: {err:?}"
+            );
+        }
+    }
 }

@@ -20,7 +20,7 @@ use super::ports::{
 use super::render::{email_bodies, render, telegram_html};
 use crate::events::{DomainEvent, types};
 use crate::identity::ports::{
-    Authorizer, EmailMessage, Mailer, StaffRepository, Subject, TenantRepository,
+    Authorizer, EmailMessage, MailError, Mailer, StaffRepository, Subject, TenantRepository,
 };
 use crate::identity::{Email, Locale, Permission, StoreError};
 use crate::ids::{GuestId, InboundEventId, IntegrationId, NotificationId, UserId};
@@ -821,7 +821,11 @@ impl NotificationService {
         };
         match self.d.mailer.send(&message).await {
             Ok(()) => DeliveryOutcome::Sent,
-            Err(e) => later(e),
+            Err(MailError::NotSent(why)) => later(why),
+            Err(MailError::Refused(why)) => DeliveryOutcome::Failed(why),
+            Err(e @ MailError::Unknown(_)) => DeliveryOutcome::Failed(format!(
+                "{e}; not sent again, so that it is never sent twice"
+            )),
         }
     }
 }

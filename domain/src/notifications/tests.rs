@@ -17,12 +17,15 @@ use super::service::{NotificationDeps, NotificationError, NotificationService};
 use crate::Ctx;
 use crate::events::{DomainEvent, types};
 use crate::identity::models::{AuditRecord, Role};
+use crate::identity::ports::MailError;
 use crate::identity::tests::harness::{Business, Member, World};
 use crate::identity::{Locale, StoreError};
 use crate::ids::{GuestId, NotificationId, TenantId};
 use crate::jobs::{Job, JobStatus, NewJob};
 use crate::loyalty::models::{Guest, GuestRef};
-use crate::loyalty::ports::{GuestQuery, GuestStore, TelegramBotInfo, TelegramBotVault};
+use crate::loyalty::ports::{
+    Found, GuestQuery, GuestStore, SearchPosition, TelegramBotInfo, TelegramBotVault,
+};
 use crate::loyalty::values::{CardCode, QrPayload, Tags};
 use crate::loyalty::{EventPublisher, LoyaltyEvent};
 use crate::page::{Page, PageRequest};
@@ -290,8 +293,8 @@ impl GuestStore for FakeGuests {
         &self,
         _ctx: &Ctx,
         _query: &GuestQuery,
-        _page: PageRequest,
-    ) -> Result<Page<Guest>, StoreError> {
+        _page: PageRequest<SearchPosition>,
+    ) -> Result<Page<Found>, StoreError> {
         Err(not_used())
     }
 }
@@ -669,6 +672,64 @@ async fn telegram_429_retries_after_the_wait_and_403_blocks_the_chat() {
     assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(1));
     assert_eq!(f.jobs().len(), before, "no job for a blocked chat");
     assert_eq!(lock(&f.telegram.sent).len(), 2);
+}
+
+#[tokio::test]
+async fn an_email_is_sent_again_only_when_it_surely_was_not_sent() {
+    let f = fixture().await;
+    let g = f.guest(None, Some("b@example.com"), true);
+    let bonus = |n: i64| {
+        f.event(
+            types::PROMOTION_GRANTED,
+            json!({ "guestId": g.to_string(), "promotionName": format!("Бонус {n}"), "kind": "birthday", "points": n }),
+        )
+    };
+    let mailer = &f.world.mailer;
+    let to_guest = || {
+        mailer
+            .sent()
+            .into_iter()
+            .filter(|m| m.to.as_ref() == "b@example.com")
+            .count()
+    };
+    // The server said "not now": tried again, then sent.
+    f.svc
+        .on_event(&f.system, &bonus(100))
+        .await
+        .expect("created");
+    let job = f.job_for(Channel::Email);
+    mailer.fail_with(Some(MailError::NotSent("451 try later".into())));
+    let attempts = mailer.attempts();
+    let e = f.run(&job).await.expect_err("a retry");
+    assert!(e.message.contains("451") && !e.permanent, "{e:?}");
+    mailer.fail_with(None);
+    assert_eq!(f.run(&job).await, Ok(()));
+    assert_eq!(mailer.attempts(), attempts + 2);
+    assert_eq!(to_guest(), 1);
+
+    // Refused for good, or the answer lost after the message went: ended
+    // without a retry, and never tried again.
+    for (n, e) in [
+        (200, MailError::Refused("550 no such user".into())),
+        (
+            300,
+            MailError::Unknown("connection reset after DATA".into()),
+        ),
+    ] {
+        f.svc.on_event(&f.system, &bonus(n)).await.expect("created");
+        let job = f.job_for(Channel::Email);
+        mailer.fail_with(Some(e));
+        let attempts = mailer.attempts();
+        assert_eq!(f.run(&job).await, Ok(()), "no retry");
+        mailer.fail_with(None);
+        assert_eq!(f.run(&job).await, Ok(()));
+        assert_eq!(
+            mailer.attempts(),
+            attempts + 1,
+            "one attempt, never a second"
+        );
+    }
+    assert_eq!(to_guest(), 1);
 }
 
 #[tokio::test]

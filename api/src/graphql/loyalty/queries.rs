@@ -17,8 +17,12 @@ pub struct LoyaltyQuery;
 
 #[Object]
 impl LoyaltyQuery {
-    /// Finds guests: 4+ digits search phone endings (and card codes), a card code or
-    /// QR payload finds one guest, 2+ letters search name beginnings; no query lists all.
+    /// Finds guests, best match first. 4+ digits: the guest with that card code,
+    /// then the guest with that whole phone number, then phones ending with the
+    /// digits. A QR payload: its guest. Other text: the guest with that card
+    /// code, then (without digits) names equal to it, then names starting with
+    /// it, alphabetically. No query: everyone, in registration order. Cursors
+    /// belong to one query: pass them back with the same `query`.
     #[graphql(guard = "Perm(P::GuestsRead)", directive = requires::apply("guests:read".into()))]
     #[allow(clippy::too_many_arguments)]
     async fn guests(
@@ -36,12 +40,12 @@ impl LoyaltyQuery {
             first,
             last,
         }
-        .request()?;
+        .request_as()?;
         let p = svc(ctx)?
             .search_guests(staff_ctx(ctx)?, query.as_deref(), page)
             .await
             .gql()?;
-        Ok(connection(p, |g| g.id.as_uuid(), Guest::from))
+        Ok(connection(p, |f| f.at.clone(), |f| Guest::from(f.guest)))
     }
 
     /// One guest.

@@ -7,7 +7,7 @@
 //! decision.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
@@ -23,10 +23,10 @@ use crate::identity::models::{
 };
 use crate::identity::ports::{
     ApiKeyRepository, AuditFilter, AuditRepository, Authorizer, EmailMessage, InvitationRepository,
-    Joiner, LocationRepository, LoginThrottleStore, Mailer, NewPasswordReset, NewRefreshToken,
-    NewTenantBundle, PasswordHasher, PasswordResetRepository, PolicyRepository, SecretGenerator,
-    SessionRepository, StaffRepository, StoredPasswordReset, StoredRefreshToken, Subject,
-    TenantRepository, ThrottleState, TokenCodec, TokenRejection, UserRepository,
+    Joiner, LocationRepository, LoginThrottleStore, MailError, Mailer, NewPasswordReset,
+    NewRefreshToken, NewTenantBundle, PasswordHasher, PasswordResetRepository, PolicyRepository,
+    SecretGenerator, SessionRepository, StaffRepository, StoredPasswordReset, StoredRefreshToken,
+    Subject, TenantRepository, ThrottleState, TokenCodec, TokenRejection, UserRepository,
 };
 use crate::ids::{
     ApiKeyId, AuditEntryId, InvitationId, LocationId, RefreshTokenId, SessionId, TenantId, UserId,
@@ -1240,7 +1240,9 @@ impl SecretGenerator for FakeSecrets {
 #[derive(Default)]
 pub(crate) struct RecordingMailer {
     sent: Mutex<Vec<EmailMessage>>,
-    failing: AtomicBool,
+    failing: Mutex<Option<MailError>>,
+    /// Attempts, sent or not.
+    attempts: AtomicUsize,
 }
 
 impl RecordingMailer {
@@ -1249,15 +1251,26 @@ impl RecordingMailer {
     }
 
     pub(crate) fn fail(&self, failing: bool) {
-        self.failing.store(failing, Ordering::SeqCst);
+        self.fail_with(failing.then(|| MailError::NotSent("smtp: connection refused".into())));
+    }
+
+    /// Every send fails with `e` (or succeeds again with `None`).
+    pub(crate) fn fail_with(&self, e: Option<MailError>) {
+        *lock(&self.failing) = e;
+    }
+
+    /// How many sends were tried.
+    pub(crate) fn attempts(&self) -> usize {
+        self.attempts.load(Ordering::SeqCst)
     }
 }
 
 #[async_trait]
 impl Mailer for RecordingMailer {
-    async fn send(&self, message: &EmailMessage) -> Result<(), String> {
-        if self.failing.load(Ordering::SeqCst) {
-            return Err("smtp: connection refused".into());
+    async fn send(&self, message: &EmailMessage) -> Result<(), MailError> {
+        self.attempts.fetch_add(1, Ordering::SeqCst);
+        if let Some(e) = lock(&self.failing).clone() {
+            return Err(e);
         }
         lock(&self.sent).push(message.clone());
         Ok(())

@@ -110,7 +110,7 @@ proptest! {
         first in proptest::option::of(prop_oneof![any::<i64>(), -5_i64..200]),
         last in proptest::option::of(prop_oneof![any::<i64>(), -5_i64..200]),
     ) {
-        let result = PageRequest::from_relay(None, None, first, last);
+        let result = PageRequest::<uuid::Uuid>::from_relay(None, None, first, last);
         if first.is_some() && last.is_some() {
             prop_assert!(result.is_err());
         }

@@ -2,20 +2,22 @@
 
 use async_trait::async_trait;
 use domain::identity::{AuditRecord, StoreError};
-use domain::loyalty::ports::{GuestQuery, GuestStore};
+use domain::loyalty::ports::{Found, GuestQuery, GuestStore, SearchPosition, SearchTier};
 use domain::loyalty::promotions::birthday_key;
 use domain::loyalty::values::{CardCode, Phone, QrPayload, Tags};
 use domain::loyalty::{Guest, GuestRef};
 use domain::page::{Page, PageRequest};
 use domain::{Ctx, GuestId, LevelId};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, DbBackend, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use uuid::Uuid;
 
-use super::{IdOf, SqlStore, paginate, write_audit};
+use super::{SqlStore, write_audit};
 use crate::db::entities::{accounts, guests};
 use crate::db::internal;
-
-impl IdOf<guests::Column> for guests::Model {}
 
 fn reversed_digits(p: &Phone) -> String {
     p.digits().chars().rev().collect()
@@ -273,56 +275,231 @@ impl GuestStore for SqlStore {
         &self,
         ctx: &Ctx,
         query: &GuestQuery,
-        page: PageRequest,
-    ) -> Result<Page<Guest>, StoreError> {
-        let q = guests::Entity::find()
+        page: PageRequest<SearchPosition>,
+    ) -> Result<Page<Found>, StoreError> {
+        let tiers = &query.tiers;
+        let base = guests::Entity::find()
             .filter(guests::Column::TenantId.eq(ctx.tenant().as_uuid()))
             .filter(guests::Column::Forgotten.eq(false));
-        let q = match query {
-            GuestQuery::All => q,
-            GuestQuery::PhoneSuffix(d) => {
-                // Phone endings are prefixes of the reversed digits. Written as a range,
-                // not LIKE: under row-level security PostgreSQL only uses leakproof
-                // operators in an index search, and LIKE is not one.
-                let rev: String = d.chars().rev().collect();
-                let q = q.filter(guests::Column::PhoneRev.gte(rev.clone()));
-                match digits_upper_bound(&rev) {
-                    Some(upper) => q.filter(guests::Column::PhoneRev.lt(upper)),
+        let txn = self.db.tenant_tx(ctx).await?;
+        // Exact tiers first: one guest at most each, left out of every later tier.
+        let mut exact: Vec<Option<guests::Model>> = Vec::with_capacity(tiers.len());
+        let mut taken: Vec<Uuid> = Vec::new();
+        for tier in tiers {
+            let row = match tier {
+                SearchTier::Exact(by) => base
+                    .clone()
+                    .filter(exact_match(by))
+                    .one(&txn)
+                    .await
+                    .map_err(internal)?
+                    .filter(|m| !taken.contains(&m.id)),
+                _ => None,
+            };
+            if let Some(m) = &row {
+                taken.push(m.id);
+            }
+            exact.push(row);
+        }
+        let backend = self.db.backend();
+        let ranged = |tier: &SearchTier| {
+            let q = matching(base.clone(), tier, backend);
+            if taken.is_empty() {
+                q
+            } else {
+                q.filter(guests::Column::Id.is_not_in(taken.clone()))
+            }
+        };
+        let mut total = 0;
+        for (tier, row) in tiers.iter().zip(&exact) {
+            total += match tier {
+                SearchTier::Exact(_) => u64::from(row.is_some()),
+                _ => ranged(tier).count(&txn).await.map_err(internal)?,
+            };
+        }
+        let (forward, bound, limit) = match page {
+            PageRequest::Forward { after, limit } => (true, after, limit),
+            PageRequest::Backward { before, limit } => (false, before, limit),
+        };
+        let last = tiers.len().saturating_sub(1);
+        let order: Vec<usize> = match (forward, &bound) {
+            _ if tiers.is_empty() => Vec::new(),
+            (true, b) => (b.as_ref().map_or(0, |b| usize::from(b.tier))..tiers.len()).collect(),
+            (false, b) => (0..=b.as_ref().map_or(last, |b| usize::from(b.tier).min(last)))
+                .rev()
+                .collect(),
+        };
+        let mut found: Vec<Found> = Vec::new();
+        for t in order {
+            let want = (limit + 1).saturating_sub(found.len() as u64);
+            if want == 0 {
+                break;
+            }
+            let tier = &tiers[t];
+            let rank = u8::try_from(t).unwrap_or(u8::MAX);
+            let from = bound.as_ref().filter(|b| b.tier == rank);
+            let rows = match tier {
+                SearchTier::Exact(_) => exact[t]
+                    .clone()
+                    .filter(|m| {
+                        from.is_none_or(|b| {
+                            let at = position(rank, tier, m);
+                            if forward { at > *b } else { at < *b }
+                        })
+                    })
+                    .into_iter()
+                    .collect(),
+                _ => {
+                    let mut q = ranged(tier);
+                    if let Some(b) = from {
+                        q = q.filter(beyond(tier, b, forward, backend));
+                    }
+                    ordered(q, tier, forward, backend)
+                        .limit(want)
+                        .all(&txn)
+                        .await
+                        .map_err(internal)?
+                }
+            };
+            for m in rows {
+                let at = position(rank, tier, &m);
+                found.push(Found {
+                    guest: to_guest(m)?,
+                    at,
+                });
+            }
+        }
+        txn.commit().await.map_err(internal)?;
+        let more = found.len() as u64 > limit;
+        found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        if !forward {
+            found.reverse();
+        }
+        Ok(Page {
+            items: found,
+            has_next: if forward { more } else { bound.is_some() },
+            has_previous: if forward { bound.is_some() } else { more },
+            total,
+        })
+    }
+}
+
+/// The guest an exact tier names.
+fn exact_match(by: &GuestRef) -> SimpleExpr {
+    match by {
+        GuestRef::Id(id) => guests::Column::Id.eq(id.as_uuid()),
+        GuestRef::Phone(p) => guests::Column::Phone.eq(p.as_e164()),
+        GuestRef::Card(c) => guests::Column::CardCode.eq(c.as_str()),
+        GuestRef::Qr(qr) => guests::Column::Qr.eq(qr.as_str()),
+        GuestRef::Telegram(t) => guests::Column::TelegramId.eq(*t),
+    }
+}
+
+/// The guests of a tier that is not exact.
+fn matching(
+    q: Select<guests::Entity>,
+    tier: &SearchTier,
+    backend: DbBackend,
+) -> Select<guests::Entity> {
+    match tier {
+        SearchTier::All | SearchTier::Exact(_) => q,
+        SearchTier::PhoneEndsWith(d) => {
+            // Phone endings are prefixes of the reversed digits. Written as a range,
+            // not LIKE: under row-level security PostgreSQL only uses leakproof
+            // operators in an index search, and LIKE is not one.
+            let rev: String = d.chars().rev().collect();
+            let q = q.filter(guests::Column::PhoneRev.gte(rev.clone()));
+            match digits_upper_bound(&rev) {
+                Some(upper) => q.filter(guests::Column::PhoneRev.lt(upper)),
+                None => q,
+            }
+        }
+        SearchTier::NameIs(name) => q.filter(guests::Column::NameLower.eq(name.clone())),
+        SearchTier::NameStartsWith(p) => {
+            // A byte-wise range, not LIKE (not leakproof under row-level security):
+            // on PostgreSQL with the pattern operators its text_pattern_ops index
+            // serves; SQLite compares bytes by default. The name itself is the
+            // tier before.
+            let q = q.filter(guests::Column::NameLower.ne(p.clone()));
+            let upper = prefix_upper_bound(p);
+            if backend == DbBackend::Postgres {
+                let q = q.filter(Expr::cust_with_values("name_lower ~>=~ $1", [p.clone()]));
+                match upper {
+                    Some(u) => q.filter(Expr::cust_with_values("name_lower ~<~ $1", [u])),
+                    None => q,
+                }
+            } else {
+                let q = q.filter(guests::Column::NameLower.gte(p.clone()));
+                match upper {
+                    Some(u) => q.filter(guests::Column::NameLower.lt(u)),
                     None => q,
                 }
             }
-            GuestQuery::NamePrefix(p) => {
-                // A byte-wise range, not LIKE (not leakproof under row-level security):
-                // on PostgreSQL with the pattern operators its text_pattern_ops index
-                // serves; SQLite compares bytes by default.
-                let upper = prefix_upper_bound(p);
-                if self.db.backend() == sea_orm::DbBackend::Postgres {
-                    let q = q.filter(Expr::cust_with_values("name_lower ~>=~ $1", [p.clone()]));
-                    match upper {
-                        Some(u) => q.filter(Expr::cust_with_values("name_lower ~<~ $1", [u])),
-                        None => q,
-                    }
-                } else {
-                    let q = q.filter(guests::Column::NameLower.gte(p.clone()));
-                    match upper {
-                        Some(u) => q.filter(guests::Column::NameLower.lt(u)),
-                        None => q,
-                    }
-                }
-            }
-            GuestQuery::Exact(r) => match r {
-                GuestRef::Id(id) => q.filter(guests::Column::Id.eq(id.as_uuid())),
-                GuestRef::Phone(p) => q.filter(guests::Column::Phone.eq(p.as_e164())),
-                GuestRef::Card(c) => q.filter(guests::Column::CardCode.eq(c.as_str())),
-                GuestRef::Qr(qr) => q.filter(guests::Column::Qr.eq(qr.as_str())),
-                GuestRef::Telegram(t) => q.filter(guests::Column::TelegramId.eq(*t)),
-            },
-        };
-        let txn = self.db.tenant_tx(ctx).await?;
-        let p = paginate(&txn, q, guests::Column::Id, page).await?;
-        txn.commit().await.map_err(internal)?;
-        p.try_map(to_guest)
+        }
     }
+}
+
+/// Whether a tier is ordered by name (then id) rather than by id alone.
+fn by_name(tier: &SearchTier) -> bool {
+    matches!(tier, SearchTier::NameStartsWith(_))
+}
+
+/// Where a row stands in its tier.
+fn position(rank: u8, tier: &SearchTier, m: &guests::Model) -> SearchPosition {
+    SearchPosition {
+        tier: rank,
+        key: if by_name(tier) {
+            m.name_lower.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
+        id: GuestId::from_uuid(m.id),
+    }
+}
+
+/// The rows of a tier after (`forward`) or before a position in it. Names
+/// compare byte-wise on both backends (`~>~` on PostgreSQL).
+fn beyond(tier: &SearchTier, b: &SearchPosition, forward: bool, backend: DbBackend) -> Condition {
+    let id = b.id.as_uuid();
+    let past_id = if forward {
+        guests::Column::Id.gt(id)
+    } else {
+        guests::Column::Id.lt(id)
+    };
+    if !by_name(tier) {
+        return Condition::all().add(past_id);
+    }
+    let key = b.key.clone();
+    let past_name: SimpleExpr = match (backend == DbBackend::Postgres, forward) {
+        (true, true) => Expr::cust_with_values("name_lower ~>~ $1", [key.clone()]),
+        (true, false) => Expr::cust_with_values("name_lower ~<~ $1", [key.clone()]),
+        (false, true) => guests::Column::NameLower.gt(key.clone()),
+        (false, false) => guests::Column::NameLower.lt(key.clone()),
+    };
+    Condition::any().add(past_name).add(
+        Condition::all()
+            .add(guests::Column::NameLower.eq(key))
+            .add(past_id),
+    )
+}
+
+/// A tier's rows in its order (or the reverse): by id, or by name byte-wise
+/// then id.
+fn ordered(
+    q: Select<guests::Entity>,
+    tier: &SearchTier,
+    forward: bool,
+    backend: DbBackend,
+) -> Select<guests::Entity> {
+    let dir = if forward { Order::Asc } else { Order::Desc };
+    let q = if !by_name(tier) {
+        q
+    } else if backend == DbBackend::Postgres {
+        q.order_by(Expr::cust("name_lower COLLATE \"C\""), dir.clone())
+    } else {
+        q.order_by(guests::Column::NameLower, dir.clone())
+    };
+    q.order_by(guests::Column::Id, dir)
 }
 
 #[cfg(test)]
