@@ -102,6 +102,9 @@ pub struct Settings {
     /// Live connections (GraphQL subscriptions over websocket and socket.io)
     /// one tenant may hold open on one server process.
     pub max_live_connections_per_tenant: usize,
+    /// Threads serving live connections apart from the request threads (0: on
+    /// the request threads).
+    pub live_threads: usize,
 }
 
 impl Default for Settings {
@@ -137,6 +140,7 @@ impl Default for Settings {
             telegram_api_url: "https://api.telegram.org".into(),
             iiko_api_url: "https://api-ru.iiko.services".into(),
             max_live_connections_per_tenant: 20_000,
+            live_threads: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
         }
     }
 }
@@ -184,6 +188,9 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
   MAXLOYALTY_MAX_LIVE_CONNECTIONS_PER_TENANT
                                      open live connections (subscriptions, socket.io)
                                      of one tenant on one process         [20000]
+  MAXLOYALTY_LIVE_THREADS            threads serving live connections apart from requests,
+                                     so that fan-out never queues ahead of a request;
+                                     0: on the request threads            [number of cores]
 Every key can also be set in the TOML file by its lower-case name (e.g. port = 9000).";
 
 /// Why the configuration is unusable.

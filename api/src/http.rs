@@ -53,6 +53,8 @@ pub struct AppState {
     pub socketio: crate::socketio::SocketIoEndpoint,
     /// Live connections per tenant.
     pub live: crate::live::LiveLimits,
+    /// Where live connections run.
+    pub live_runtime: crate::live::LiveRuntime,
 }
 
 /// Who is calling (for audit and throttling).
@@ -218,6 +220,7 @@ async fn graphql_ws(
     let schema = state.schema.clone();
     let identity = Arc::clone(&state.identity);
     let limits = state.live.clone();
+    let runtime = state.live_runtime.clone();
     let meta = meta_of(req);
     websocket
         // Subscription clients send little: a 4 KiB read buffer instead of the
@@ -225,8 +228,14 @@ async fn graphql_ws(
         // and a sixth of the CPU of 10 000 idle subscribers.
         .config(poem::web::websocket::WebSocketConfig::default().read_buffer_size(4096))
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            serve_subscriptions(socket, schema, protocol, identity, limits, meta)
+        .on_upgrade(move |socket| async move {
+            // On the live threads: this task only waits for the connection's end.
+            let served = runtime.spawn(serve_subscriptions(
+                socket, schema, protocol, identity, limits, meta,
+            ));
+            if let Err(e) = served.await {
+                tracing::warn!(error = %e, "a subscription connection's task ended abnormally");
+            }
         })
 }
 

@@ -98,6 +98,27 @@ pub fn token_expiry(authorization: &str) -> Option<DateTime<Utc>> {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn live_connections_run_on_their_own_threads_unless_turned_off() {
+        let thread = || std::thread::current().name().map(str::to_owned);
+        let live = LiveRuntime::start(1).expect("live threads");
+        assert_eq!(
+            live.spawn(async move { thread() }).await.expect("ran"),
+            Some("live".to_owned())
+        );
+        // Another server of the process shares them.
+        let again = LiveRuntime::start(1).expect("live threads");
+        assert_eq!(
+            again.spawn(async move { thread() }).await.expect("ran"),
+            Some("live".to_owned())
+        );
+        let off = LiveRuntime::start(0).expect("no threads");
+        assert_ne!(
+            off.spawn(async move { thread() }).await.expect("ran"),
+            Some("live".to_owned())
+        );
+    }
+
     #[test]
     fn a_tenant_holds_at_most_its_maximum_and_dropping_frees_places() {
         let limits = LiveLimits::new(2);
@@ -125,5 +146,58 @@ mod tests {
         );
         assert_eq!(token_expiry("mlk_live_abc"), None);
         assert_eq!(token_expiry("a.!!!.c"), None);
+    }
+}
+
+/// The threads that serve live connections (GraphQL subscriptions over
+/// websocket, socket.io), apart from the ones that answer requests. A check
+/// processed while 10 000 screens are open wakes 10 000 connection tasks; on
+/// the request threads they queue ahead of every request (and of the database
+/// answers those requests wait for), so a till waited seconds for its receipt.
+/// On threads of their own they share the CPU with requests instead of
+/// standing in front of them.
+///
+/// One runtime per process, made by the first server that asks (tests start
+/// many); never dropped. With 0 threads, connections run where they arrive.
+#[derive(Clone, Debug)]
+pub struct LiveRuntime(Option<tokio::runtime::Handle>);
+
+static LIVE_RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+
+impl LiveRuntime {
+    /// Live connections on `threads` threads of their own (0: on the caller's).
+    ///
+    /// # Errors
+    /// The threads could not be started.
+    pub fn start(threads: usize) -> std::io::Result<Self> {
+        if threads == 0 {
+            return Ok(Self(None));
+        }
+        if let Some(rt) = LIVE_RUNTIME.get() {
+            return Ok(Self(Some(rt.handle().clone())));
+        }
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name("live")
+            .enable_all()
+            .build()?;
+        if let Err(extra) = LIVE_RUNTIME.set(rt) {
+            // Another server made it first; this one is not needed (and may
+            // not be dropped inside an async context).
+            extra.shutdown_background();
+        }
+        Ok(Self(LIVE_RUNTIME.get().map(|rt| rt.handle().clone())))
+    }
+
+    /// Runs `task` on the live threads.
+    pub fn spawn<F>(&self, task: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match &self.0 {
+            Some(h) => h.spawn(task),
+            None => tokio::spawn(task),
+        }
     }
 }

@@ -51,6 +51,8 @@ type Service = SocketIoService<engineioxide::service::NotFoundService>;
 pub struct SocketIoEndpoint {
     svc: Service,
     polling: Arc<BoxEndpoint<'static, Response>>,
+    /// Where websocket connections run.
+    runtime: crate::live::LiveRuntime,
 }
 
 impl SocketIoEndpoint {
@@ -61,11 +63,13 @@ impl SocketIoEndpoint {
         identity: Arc<IdentityService>,
         bus: &LocalBus,
         limits: crate::live::LiveLimits,
+        runtime: crate::live::LiveRuntime,
     ) -> Self {
         let (svc, io) = SocketIo::builder().build_svc();
         io.ns("/", Gate { identity, limits });
-        tokio::spawn(fan_out(io, bus.subscribe_all()));
+        runtime.spawn(fan_out(io, bus.subscribe_all()));
         Self {
+            runtime,
             polling: Arc::new(svc.clone().compat().boxed()),
             svc,
         }
@@ -98,7 +102,8 @@ impl SocketIoEndpoint {
         *head.headers_mut() = req.headers().clone();
         head.extensions_mut().insert(meta);
         let mut svc = self.svc.clone();
-        tokio::spawn(async move {
+        // On the live threads, with every task socketioxide starts for it.
+        self.runtime.spawn(async move {
             let Ok(upgraded) = on_upgrade.await else {
                 return;
             };

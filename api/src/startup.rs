@@ -287,8 +287,14 @@ impl Application {
         let identity = Arc::new(IdentityService::new(deps, policy));
         // socket.io: its rooms are fed from the same broadcast as subscriptions.
         let live = crate::live::LiveLimits::new(settings.max_live_connections_per_tenant);
-        let socketio =
-            crate::socketio::SocketIoEndpoint::start(Arc::clone(&identity), &bus, live.clone());
+        let live_runtime = crate::live::LiveRuntime::start(settings.live_threads)
+            .map_err(|e| StartupError::Other(format!("live connection threads: {e}")))?;
+        let socketio = crate::socketio::SocketIoEndpoint::start(
+            Arc::clone(&identity),
+            &bus,
+            live.clone(),
+            live_runtime.clone(),
+        );
 
         queue
             .register_schedules(&crate::jobs::schedules())
@@ -437,6 +443,7 @@ impl Application {
             max_body_bytes: settings.max_body_bytes,
             graphiql: dev,
             live,
+            live_runtime,
             socketio,
         });
         let endpoint = http::routes(state, &settings.web_dir)
