@@ -24,6 +24,7 @@ mod m20261121_000016_jobs_claim_index;
 mod m20261121_000017_inbound_events_external_lookup;
 mod m20261121_000018_jobs_dedupe_index_not_null;
 mod m20261121_000019_jobs_priority;
+mod m20261121_000020_guest_name_words;
 pub mod rls;
 
 /// All migrations in order.
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000017_inbound_events_external_lookup::Migration),
             Box::new(m20261121_000018_jobs_dedupe_index_not_null::Migration),
             Box::new(m20261121_000019_jobs_priority::Migration),
+            Box::new(m20261121_000020_guest_name_words::Migration),
         ]
     }
 }

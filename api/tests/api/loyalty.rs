@@ -928,7 +928,7 @@ async fn the_monthly_review_lowers_levels_only_there_and_follows_the_spend_basis
 }
 both_backends!(the_monthly_review_lowers_levels_only_there_and_follows_the_spend_basis);
 
-async fn names_are_found_by_their_beginning_and_wildcards_mean_nothing(backend: Backend) {
+async fn names_are_found_by_the_beginning_of_a_word_and_wildcards_mean_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     let s = shop(&app).await;
     for (phone, name) in [
@@ -965,13 +965,10 @@ async fn names_are_found_by_their_beginning_and_wildcards_mean_nothing(backend: 
     assert_eq!(count("an%").await, 1, "% is a character, not a wildcard");
     assert_eq!(count("an_").await, 0);
     assert_eq!(count("Бор").await, 1);
-    assert_eq!(
-        count("Петрова").await,
-        0,
-        "names match from their beginning"
-    );
+    assert_eq!(count("Петрова").await, 1, "a surname finds its guest");
+    assert_eq!(count("етрова").await, 0, "words match from their beginning");
 }
-both_backends!(names_are_found_by_their_beginning_and_wildcards_mean_nothing);
+both_backends!(names_are_found_by_the_beginning_of_a_word_and_wildcards_mean_nothing);
 
 /// A search lists the best matches first: the same name before longer ones
 /// (alphabetically), a whole phone number before the other phones ending with
@@ -987,6 +984,7 @@ async fn guests_are_ranked_best_match_first_and_paged_across_ranks(backend: Back
         ("anna-petrova", "+79990009003", "Анна Петрова"),
         ("anna-2", "+79990009004", "анна"),
         ("anastasia", "+79990009005", "Анастасия"),
+        ("petya", "+79990009006", "Петя"),
         ("us", "+1 916 123 4567", "Гость"),
         ("de", "+49161234567", "Гость"),
         ("home", "8 916 123-45-67", "Гость"),
@@ -1078,6 +1076,50 @@ async fn guests_are_ranked_best_match_first_and_paged_across_ranks(backend: Back
         keys,
         ["anastasia", "anna-1", "anna-2", "anna-petrova", "annabel"],
         "«ан» is no one's whole name: every match is ordered by name"
+    );
+
+    // A surname: names starting with it first, then later words (by name).
+    let (r, keys, _) = search("пет", json!({})).await;
+    assert_eq!(keys, ["petya", "anna-petrova"]);
+    assert_eq!(r["data"]["guests"]["totalCount"], 2);
+    // The words follow the name: renamed, then forgotten.
+    let petrova = ids
+        .iter()
+        .find(|(_, k)| **k == "anna-petrova")
+        .map(|(id, _)| id.clone())
+        .expect("id");
+    app.ok(
+        Some(&s.owner.access),
+        "mutation($id: ID!) { updateGuest(id: $id, input: { name: \"Анна Сидорова-Ким\" }) { id } }",
+        json!({ "id": petrova }),
+    )
+    .await;
+    assert_eq!(search("пет", json!({})).await.1, ["petya"]);
+    assert_eq!(search("сидорова-к", json!({})).await.1, ["anna-petrova"]);
+    app.ok(
+        Some(&s.owner.access),
+        "mutation($id: ID!) { forgetGuest(id: $id) { id } }",
+        json!({ "id": petrova }),
+    )
+    .await;
+    assert!(search("сид", json!({})).await.1.is_empty());
+    // Merged: the guest kept keeps its name; the source is found no more.
+    let id_of = |key: &str| {
+        ids.iter()
+            .find(|(_, k)| **k == key)
+            .map(|(id, _)| id.clone())
+            .expect("id")
+    };
+    app.ok(
+        Some(&s.owner.access),
+        "mutation($s: ID!, $t: ID!) { mergeGuests(sourceId: $s, targetId: $t) { id } }",
+        json!({ "s": id_of("anastasia"), "t": id_of("us") }),
+    )
+    .await;
+    assert_eq!(search("Гость", json!({})).await.1, ["us", "de", "home"]);
+    assert!(
+        search("анаст", json!({})).await.1.is_empty(),
+        "the source is forgotten"
     );
 
     // Digits: the whole number first, then the other phones ending with them.

@@ -387,6 +387,9 @@ pub enum SearchTier {
     NameIs(String),
     /// Names that start with this (lower-case) and go on, by name then id.
     NameStartsWith(String),
+    /// Names with a later word starting with this (lower-case; a surname, say)
+    /// that do not start with it themselves, by name then id.
+    NameWordStartsWith(String),
     /// Phones ending with these digits, in id order.
     PhoneEndsWith(String),
 }
@@ -413,7 +416,8 @@ impl GuestQuery {
 
 /// Where a guest stands in a search's order: its tier (the index in
 /// [`GuestQuery::tiers`]), then the tier's sort key (the lower-case name in a
-/// `NameStartsWith` tier, empty in the others), then its id. Pages of a search
+/// `NameStartsWith` and `NameWordStartsWith` tiers, empty in the others), then
+/// its id. Pages of a search
 /// start after or before one of these.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SearchPosition {

@@ -780,7 +780,8 @@ impl LoyaltyService {
     /// - 4+ digits: the guest with that card code, then the guest whose whole
     ///   phone number it is, then phones ending with the digits;
     /// - other text: the guest with that card code, then (when it has no
-    ///   digit) names equal to it, then names starting with it, by name.
+    ///   digit) names equal to it, then names starting with it, then names
+    ///   with a later word starting with it (a surname), each by name.
     ///
     /// # Errors
     /// See [`GuestError`]; a query too short to mean anything is `Invalid`.
@@ -1859,7 +1860,10 @@ fn guest_query(q: &str) -> Result<GuestQuery, GuestError> {
     } else if q.chars().count() >= 2 && !q.chars().any(|c| c.is_ascii_digit()) {
         let name = q.to_lowercase();
         tiers.push(SearchTier::NameIs(name.clone()));
-        tiers.push(SearchTier::NameStartsWith(name));
+        tiers.push(SearchTier::NameStartsWith(name.clone()));
+        if !name.contains(char::is_whitespace) {
+            tiers.push(SearchTier::NameWordStartsWith(name));
+        }
     }
     if tiers.is_empty() {
         return Err(invalid(
@@ -1916,6 +1920,7 @@ mod search_tests {
                 SearchTier::Exact(GuestRef::Card(CardCode::parse("MARGARET").expect("card"))),
                 SearchTier::NameIs("margaret".into()),
                 SearchTier::NameStartsWith("margaret".into()),
+                SearchTier::NameWordStartsWith("margaret".into()),
             ]
         );
         assert_eq!(
@@ -1923,6 +1928,15 @@ mod search_tests {
             vec![
                 SearchTier::NameIs("ан".into()),
                 SearchTier::NameStartsWith("ан".into()),
+                SearchTier::NameWordStartsWith("ан".into()),
+            ]
+        );
+        // Two words: the name's beginning only.
+        assert_eq!(
+            tiers("Анна П"),
+            vec![
+                SearchTier::NameIs("анна п".into()),
+                SearchTier::NameStartsWith("анна п".into()),
             ]
         );
         // A card code with digits is not searched as a name.

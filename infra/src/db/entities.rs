@@ -260,6 +260,23 @@ pub mod guests {
     no_relations!();
 }
 
+/// The words of a guest's name after its first (lower-case), for finding a
+/// guest by a surname.
+pub mod guest_name_words {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "guest_name_words")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub guest_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub word: String,
+    }
+    no_relations!();
+}
+
 /// Promotions (the rule's parameters as JSON).
 pub mod promotions {
     use sea_orm::entity::prelude::*;

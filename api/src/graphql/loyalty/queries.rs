@@ -21,7 +21,8 @@ impl LoyaltyQuery {
     /// then the guest with that whole phone number, then phones ending with the
     /// digits. A QR payload: its guest. Other text: the guest with that card
     /// code, then (without digits) names equal to it, then names starting with
-    /// it, alphabetically. No query: everyone, in registration order. Cursors
+    /// it, then names with a later word starting with it (a surname), each
+    /// alphabetically. No query: everyone, in registration order. Cursors
     /// belong to one query: pass them back with the same `query`.
     #[graphql(guard = "Perm(P::GuestsRead)", directive = requires::apply("guests:read".into()))]
     #[allow(clippy::too_many_arguments)]

@@ -8,15 +8,15 @@ use domain::loyalty::values::{CardCode, Phone, QrPayload, Tags};
 use domain::loyalty::{Guest, GuestRef};
 use domain::page::{Page, PageRequest};
 use domain::{Ctx, GuestId, LevelId};
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sea_query::{Expr, Query, SimpleExpr};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, DbBackend, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
 use super::{SqlStore, write_audit};
-use crate::db::entities::{accounts, guests};
+use crate::db::entities::{accounts, guest_name_words, guests};
 use crate::db::internal;
 
 fn reversed_digits(p: &Phone) -> String {
@@ -127,6 +127,50 @@ fn row(ctx: &Ctx, g: &Guest) -> guests::ActiveModel {
     }
 }
 
+/// The words of a lower-cased name after its first, each once: a guest is
+/// found by the beginning of its name or of one of these.
+fn later_words(name_lower: &str) -> Vec<&str> {
+    let mut words: Vec<&str> = name_lower
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .skip(1)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// Rewrites the searchable words of a guest's name (none when it has no name
+/// or is forgotten), in the caller's transaction.
+pub(super) async fn write_name_words<C: ConnectionTrait>(
+    conn: &C,
+    tenant: Uuid,
+    guest: Uuid,
+    name_lower: Option<&str>,
+) -> Result<(), StoreError> {
+    guest_name_words::Entity::delete_many()
+        .filter(guest_name_words::Column::TenantId.eq(tenant))
+        .filter(guest_name_words::Column::GuestId.eq(guest))
+        .exec(conn)
+        .await
+        .map_err(internal)?;
+    let words = name_lower.map(later_words).unwrap_or_default();
+    if words.is_empty() {
+        return Ok(());
+    }
+    guest_name_words::Entity::insert_many(words.into_iter().map(|w| {
+        guest_name_words::ActiveModel {
+            tenant_id: Set(tenant),
+            guest_id: Set(guest),
+            word: Set(w.to_owned()),
+        }
+    }))
+    .exec_without_returning(conn)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
 #[async_trait]
 impl GuestStore for SqlStore {
     async fn create(
@@ -142,6 +186,14 @@ impl GuestStore for SqlStore {
             .exec_without_returning(&txn)
             .await
             .map_err(conflict)?;
+        let name = g.name.as_ref().map(|n| n.to_lowercase());
+        write_name_words(
+            &txn,
+            ctx.tenant().as_uuid(),
+            g.id.as_uuid(),
+            name.as_deref(),
+        )
+        .await?;
         accounts::Entity::insert(accounts::ActiveModel {
             tenant_id: Set(ctx.tenant().as_uuid()),
             guest_id: Set(g.id.as_uuid()),
@@ -215,6 +267,18 @@ impl GuestStore for SqlStore {
         if res.rows_affected != 1 {
             return Err(StoreError::NotFound);
         }
+        let name = g
+            .name
+            .as_ref()
+            .filter(|_| !g.forgotten)
+            .map(|n| n.to_lowercase());
+        write_name_words(
+            &txn,
+            ctx.tenant().as_uuid(),
+            g.id.as_uuid(),
+            name.as_deref(),
+        )
+        .await?;
         for job in outbox {
             crate::jobs::enqueue_in(&txn, now, job)
                 .await
@@ -302,8 +366,9 @@ impl GuestStore for SqlStore {
             exact.push(row);
         }
         let backend = self.db.backend();
+        let tenant = ctx.tenant().as_uuid();
         let ranged = |tier: &SearchTier| {
-            let q = matching(base.clone(), tier, backend);
+            let q = matching(base.clone(), tier, tenant, backend);
             if taken.is_empty() {
                 q
             } else {
@@ -399,6 +464,7 @@ fn exact_match(by: &GuestRef) -> SimpleExpr {
 fn matching(
     q: Select<guests::Entity>,
     tier: &SearchTier,
+    tenant: Uuid,
     backend: DbBackend,
 ) -> Select<guests::Entity> {
     match tier {
@@ -416,32 +482,68 @@ fn matching(
         }
         SearchTier::NameIs(name) => q.filter(guests::Column::NameLower.eq(name.clone())),
         SearchTier::NameStartsWith(p) => {
-            // A byte-wise range, not LIKE (not leakproof under row-level security):
-            // on PostgreSQL with the pattern operators its text_pattern_ops index
-            // serves; SQLite compares bytes by default. The name itself is the
-            // tier before.
-            let q = q.filter(guests::Column::NameLower.ne(p.clone()));
-            let upper = prefix_upper_bound(p);
-            if backend == DbBackend::Postgres {
-                let q = q.filter(Expr::cust_with_values("name_lower ~>=~ $1", [p.clone()]));
-                match upper {
-                    Some(u) => q.filter(Expr::cust_with_values("name_lower ~<~ $1", [u])),
-                    None => q,
-                }
-            } else {
-                let q = q.filter(guests::Column::NameLower.gte(p.clone()));
-                match upper {
-                    Some(u) => q.filter(guests::Column::NameLower.lt(u)),
-                    None => q,
-                }
-            }
+            // The name itself is the tier before.
+            q.filter(guests::Column::NameLower.ne(p.clone()))
+                .filter(starts_with(
+                    "name_lower",
+                    guests::Column::NameLower,
+                    p,
+                    backend,
+                ))
+        }
+        SearchTier::NameWordStartsWith(p) => {
+            // Names that start with it are the tiers before.
+            let words = Query::select()
+                .column(guest_name_words::Column::GuestId)
+                .from(guest_name_words::Entity)
+                .and_where(guest_name_words::Column::TenantId.eq(tenant))
+                .cond_where(starts_with(
+                    "word",
+                    guest_name_words::Column::Word,
+                    p,
+                    backend,
+                ))
+                .to_owned();
+            q.filter(guests::Column::Id.in_subquery(words))
+                .filter(starts_with("name_lower", guests::Column::NameLower, p, backend).not())
         }
     }
 }
 
+/// `column` starts with `prefix`, as a byte-wise range, not LIKE (not leakproof
+/// under row-level security): on PostgreSQL with the pattern operators, which
+/// its `text_pattern_ops` indexes serve; SQLite compares bytes by default.
+fn starts_with(
+    name: &str,
+    column: impl ColumnTrait,
+    prefix: &str,
+    backend: DbBackend,
+) -> Condition {
+    let upper = prefix_upper_bound(prefix);
+    let mut c = Condition::all();
+    if backend == DbBackend::Postgres {
+        c = c.add(Expr::cust_with_values(
+            format!("{name} ~>=~ $1"),
+            [prefix.to_owned()],
+        ));
+        if let Some(u) = upper {
+            c = c.add(Expr::cust_with_values(format!("{name} ~<~ $1"), [u]));
+        }
+    } else {
+        c = c.add(column.gte(prefix.to_owned()));
+        if let Some(u) = upper {
+            c = c.add(column.lt(u));
+        }
+    }
+    c
+}
+
 /// Whether a tier is ordered by name (then id) rather than by id alone.
 fn by_name(tier: &SearchTier) -> bool {
-    matches!(tier, SearchTier::NameStartsWith(_))
+    matches!(
+        tier,
+        SearchTier::NameStartsWith(_) | SearchTier::NameWordStartsWith(_)
+    )
 }
 
 /// Where a row stands in its tier.

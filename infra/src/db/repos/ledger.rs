@@ -755,6 +755,13 @@ async fn merge_guests(
         .exec(txn)
         .await
         .map_err(store)?;
+    let merged_name = d.name_lower.clone().or_else(|| s.name_lower.clone());
+    super::guests::write_name_words(txn, t, source.as_uuid(), None)
+        .await
+        .map_err(BatchError::Store)?;
+    super::guests::write_name_words(txn, t, target.as_uuid(), merged_name.as_deref())
+        .await
+        .map_err(BatchError::Store)?;
     let keep_or = |mine: Option<String>, theirs: Option<String>| mine.or(theirs);
     let (phone, phone_rev) = if d.phone.is_some() {
         (d.phone, d.phone_rev)
