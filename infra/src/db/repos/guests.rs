@@ -171,6 +171,26 @@ pub(super) async fn write_name_words<C: ConnectionTrait>(
     Ok(())
 }
 
+/// [`write_name_words`] for a guest as it is being stored.
+async fn write_words_of<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    g: &Guest,
+) -> Result<(), StoreError> {
+    let name = g
+        .name
+        .as_ref()
+        .filter(|_| !g.forgotten)
+        .map(|n| n.to_lowercase());
+    write_name_words(
+        conn,
+        ctx.tenant().as_uuid(),
+        g.id.as_uuid(),
+        name.as_deref(),
+    )
+    .await
+}
+
 #[async_trait]
 impl GuestStore for SqlStore {
     async fn create(
@@ -186,14 +206,7 @@ impl GuestStore for SqlStore {
             .exec_without_returning(&txn)
             .await
             .map_err(conflict)?;
-        let name = g.name.as_ref().map(|n| n.to_lowercase());
-        write_name_words(
-            &txn,
-            ctx.tenant().as_uuid(),
-            g.id.as_uuid(),
-            name.as_deref(),
-        )
-        .await?;
+        write_words_of(&txn, ctx, g).await?;
         accounts::Entity::insert(accounts::ActiveModel {
             tenant_id: Set(ctx.tenant().as_uuid()),
             guest_id: Set(g.id.as_uuid()),
@@ -267,18 +280,7 @@ impl GuestStore for SqlStore {
         if res.rows_affected != 1 {
             return Err(StoreError::NotFound);
         }
-        let name = g
-            .name
-            .as_ref()
-            .filter(|_| !g.forgotten)
-            .map(|n| n.to_lowercase());
-        write_name_words(
-            &txn,
-            ctx.tenant().as_uuid(),
-            g.id.as_uuid(),
-            name.as_deref(),
-        )
-        .await?;
+        write_words_of(&txn, ctx, g).await?;
         for job in outbox {
             crate::jobs::enqueue_in(&txn, now, job)
                 .await
