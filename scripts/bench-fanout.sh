@@ -16,6 +16,9 @@
 #    socket.io `watch`), sends `processCheck` every 100 ms for SECONDS and prints its figures;
 # 4. stops the server and prints a summary (markdown rows for docs/BENCHMARKS.md).
 #
+# BENCH_DB=postgres runs each server on a fresh PostgreSQL database instead (PGHOST, PGPORT,
+# PGUSER: an admin, default postgres@127.0.0.1:5432), migrated by its owner and served through a
+# confined login role, as in production; databases and role are dropped at the end.
 # The generator runs on the same machine: its CPU is printed next to the server's.
 # Generator options go in BENCH_FANOUT_ARGS (e.g. "--ramp-batch 100"); BENCH_SERVER_ENV="K=V …"
 # is added to the server's environment (what-ifs; the report says so).
@@ -77,8 +80,41 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_server
+  drop_databases
   rm -rf "$work"
   exit "$rc"
+}
+db_kind=${BENCH_DB:-sqlite}
+case $db_kind in sqlite | postgres) ;; *) die "BENCH_DB=$db_kind: sqlite or postgres" ;; esac
+pg_role=maxloyalty_fanout_app
+if [ "$db_kind" = postgres ]; then
+  export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+  export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
+  command -v psql >/dev/null || die "BENCH_DB=postgres needs psql"
+fi
+drop_databases() {
+  [ "$db_kind" = postgres ] || return 0
+  local m
+  for m in $modes; do
+    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS maxloyalty_fanout_$m WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+  psql -X -q -d postgres -c "DROP ROLE IF EXISTS $pg_role" >/dev/null 2>&1 || true
+}
+database_url() { # $1 = mode, $2 = dir; prints the server's DATABASE_URL
+  if [ "$db_kind" = sqlite ]; then
+    echo "sqlite://$2/app.db?mode=rwc"
+    return
+  fi
+  local db="maxloyalty_fanout_$1"
+  psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
+    -c "CREATE DATABASE $db" >/dev/null || die "cannot create $db"
+  DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$db" RUST_LOG=warn "$bin" migrate >"$2/migrate.log" 2>&1 \
+    || { cat "$2/migrate.log" >&2; die "migrations on $db"; }
+  psql -X -q -v ON_ERROR_STOP=1 -d postgres \
+    -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$pg_role') THEN
+          CREATE ROLE $pg_role LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END \$\$" \
+    -c "GRANT maxloyalty_app TO $pg_role" >/dev/null || die "cannot create the role $pg_role"
+  echo "postgres://$pg_role@$PGHOST:$PGPORT/$db"
 }
 stop_server() {
   if [ -n "$srv" ] && kill -0 "$srv" 2>/dev/null; then
@@ -95,8 +131,10 @@ start_server() { # $1 = mode; sets srv, base
   local port
   port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
   base="http://127.0.0.1:$port"
+  local url
+  url=$(database_url "$1" "$dir") || die "no database for $1"
   MAXLOYALTY_ENV=production MAXLOYALTY_HOST=127.0.0.1 MAXLOYALTY_PORT=$port \
-    DATABASE_URL="sqlite://$dir/app.db?mode=rwc" \
+    DATABASE_URL="$url" \
     MAXLOYALTY_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
     MAXLOYALTY_SECRETS_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n')" \
     MAXLOYALTY_WEB_DIR="$dir/no-panel" MAXLOYALTY_MAIL_DIR="$dir/mail" \
@@ -113,7 +151,7 @@ start_server() { # $1 = mode; sets srv, base
 }
 
 mem_gb=$(awk '/^MemTotal/{printf "%.0f", $2/1048576}' /proc/meminfo)
-header="MaxLoyalty fan-out benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${mem_gb} GB RAM; server: $built_from; $n subscribers, a check every 100 ms for ${secs}s; SQLite, generator on the same machine; ulimit -n $(ulimit -n)"
+header="MaxLoyalty fan-out benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${mem_gb} GB RAM; server: $built_from; $n subscribers, a check every 100 ms for ${secs}s; $([ "$db_kind" = postgres ] && echo PostgreSQL || echo SQLite), generator on the same machine; ulimit -n $(ulimit -n)"
 [ -n "${BENCH_SERVER_ENV:-}" ] && header="$header; WHAT-IF: server started with $BENCH_SERVER_ENV"
 
 for mode in $modes; do
