@@ -19,7 +19,7 @@ use crate::graphql::{
     Authenticated, Conn, GuestOnly, PageArgs, Perm, authenticated, connection, guest, guest_ctx,
     requires, staff_ctx,
 };
-use crate::realtime::LocalBus;
+use crate::realtime::{LocalBus, Topic};
 
 /// What a notification is about.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -353,7 +353,10 @@ fn live(ctx: &Context<'_>, c: &domain::Ctx) -> Result<impl Stream<Item = Notific
     };
     let service = Arc::clone(svc(ctx)?);
     let reader = c.clone();
-    let events = ctx.data::<LocalBus>()?.subscribe(c.tenant());
+    let events = ctx.data::<LocalBus>()?.subscribe_to(match me {
+        Recipient::Staff(u) => Topic::Staff(c.tenant(), u),
+        Recipient::Guest(g) => Topic::Guest(c.tenant(), g),
+    });
     Ok(events.filter_map(move |e| {
         let service = Arc::clone(&service);
         let reader = reader.clone();

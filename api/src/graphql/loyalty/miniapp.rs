@@ -17,7 +17,7 @@ use crate::graphql::{
     Conn, GuestOnly, PageArgs, Perm, Public, connection, guest, guest_ctx, loyalty_service as svc,
     maybe, parse_id, public, requires, staff_ctx,
 };
-use crate::realtime::LocalBus;
+use crate::realtime::{LocalBus, Topic};
 
 /// A guest's card in the Mini App.
 #[derive(SimpleObject)]
@@ -228,7 +228,11 @@ impl MiniAppSubscription {
     ) -> Result<impl Stream<Item = GuestUpdate> + use<>> {
         let c = guest_ctx(ctx)?;
         let (tenant, me) = (c.tenant(), c.actor().guest_id());
-        let events = ctx.data::<LocalBus>()?.subscribe(tenant);
+        let bus = ctx.data::<LocalBus>()?;
+        let events = match me {
+            Some(g) => bus.subscribe_to(Topic::Guest(tenant, g)).left_stream(),
+            None => futures_util::stream::empty().right_stream(),
+        };
         Ok(events.filter_map(move |e| async move {
             match e {
                 LoyaltyEvent::GuestChanged {

@@ -8,7 +8,7 @@ use futures_util::{Stream, StreamExt};
 
 use super::types::Receipt;
 use crate::graphql::{Perm, parse_id, requires, staff_ctx};
-use crate::realtime::LocalBus;
+use crate::realtime::{LocalBus, Topic};
 
 /// A guest's points or level changed.
 #[derive(SimpleObject)]
@@ -40,7 +40,9 @@ impl LoyaltySubscription {
     ) -> Result<impl Stream<Item = Receipt> + use<>> {
         let location: LocationId = parse_id(&location_id, "locationId")?;
         let tenant = staff_ctx(ctx)?.tenant();
-        let events = ctx.data::<LocalBus>()?.subscribe(tenant);
+        let events = ctx
+            .data::<LocalBus>()?
+            .subscribe_to(Topic::Location(tenant, location));
         Ok(events.filter_map(move |e| async move {
             match e {
                 LoyaltyEvent::CheckProcessed(r) if r.location_id == location => {
@@ -60,7 +62,9 @@ impl LoyaltySubscription {
     ) -> Result<impl Stream<Item = GuestUpdate> + use<>> {
         let guest: GuestId = parse_id(&guest_id, "guestId")?;
         let tenant = staff_ctx(ctx)?.tenant();
-        let events = ctx.data::<LocalBus>()?.subscribe(tenant);
+        let events = ctx
+            .data::<LocalBus>()?
+            .subscribe_to(Topic::Guest(tenant, guest));
         Ok(events.filter_map(move |e| async move {
             match e {
                 LoyaltyEvent::GuestChanged {
