@@ -655,3 +655,64 @@ async fn live_events_committed_while_redis_was_down_reach_other_instances_from_t
     nothing_within(&mut local, Duration::from_millis(100), "A's screen twice").await;
     nothing_within(&mut card, Duration::from_millis(100), "B's card twice").await;
 }
+
+/// The outbox's late publish: asked first, then marked and published in one
+/// step on Redis, with Redis's answer. Whoever comes second sends nothing more,
+/// every other process receives the batch once, and without Redis the answer
+/// is "unknown" (the job tries again) and nothing is delivered here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_batch_is_marked_and_published_in_one_step_and_only_once() {
+    use api::realtime::LocalBus;
+    use domain::loyalty::{BatchState, EventPublisher, LiveBatch, LoyaltyEvent};
+    use infra::bus::RedisBus;
+    use std::sync::Arc;
+
+    if !redis_available().await {
+        return;
+    }
+    let prefix = prefix();
+    let (a_local, b_local) = (LocalBus::default(), LocalBus::default());
+    let a = RedisBus::start(REDIS, &prefix, Arc::new(a_local.clone())).expect("bus a");
+    let b = RedisBus::start(REDIS, &prefix, Arc::new(b_local.clone())).expect("bus b");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !(a.is_connected() && b.is_connected()) {
+        assert!(Instant::now() < deadline, "both buses connect");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let tenant = domain::TenantId::new();
+    let event = LoyaltyEvent::PromotionGranted {
+        promotion: domain::ids::PromotionId::new(),
+        guest: domain::GuestId::new(),
+        points: 5,
+    };
+    let mut on_b = Box::pin(b_local.subscribe(tenant));
+    let batch = LiveBatch::new(tenant, chrono::Utc::now(), vec![event.clone()]);
+    assert_eq!(a.batch_state(batch.id).await, BatchState::Unpublished);
+    assert_eq!(a.publish_late(batch.clone()).await, BatchState::Published);
+    assert_eq!(
+        b.publish_late(batch.clone()).await,
+        BatchState::Published,
+        "already out: nothing more is sent"
+    );
+    assert_eq!(b.batch_state(batch.id).await, BatchState::Published);
+    let got = tokio::time::timeout(Duration::from_secs(5), on_b.next()).await;
+    assert_eq!(got.expect("delivered"), Some(event.clone()));
+    let again = tokio::time::timeout(Duration::from_millis(500), on_b.next()).await;
+    assert!(again.is_err(), "delivered once: {again:?}");
+
+    // No Redis: nobody can tell, and a late batch is not delivered locally
+    // instead (this process published it at its commit, if it was running).
+    let down_local = LocalBus::default();
+    let down = RedisBus::start(
+        &format!("redis://127.0.0.1:{}", closed_port()),
+        &prefix,
+        Arc::new(down_local.clone()),
+    )
+    .expect("bus");
+    let mut on_down = Box::pin(down_local.subscribe(tenant));
+    let late = LiveBatch::new(tenant, chrono::Utc::now(), vec![event]);
+    assert_eq!(down.batch_state(late.id).await, BatchState::Unknown);
+    assert_eq!(down.publish_late(late).await, BatchState::Unknown);
+    let nothing = tokio::time::timeout(Duration::from_millis(300), on_down.next()).await;
+    assert!(nothing.is_err(), "not delivered locally: {nothing:?}");
+}

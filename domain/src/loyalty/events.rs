@@ -4,9 +4,9 @@
 //! to its outbox as one [`LiveBatch`] (beside its durable events, see
 //! [`LiveBatch::attach`]). Right after the commit, the process that committed
 //! publishes the batch ([`EventPublisher::publish_batch`]); the outbox job
-//! publishes it again only if nobody did ([`EventPublisher::claim_batch`]):
-//! the committing process died first, or its bus was cut off. A batch is
-//! published once per id, as far as the bus can tell.
+//! publishes it again only if nobody did ([`EventPublisher::batch_state`],
+//! [`EventPublisher::publish_late`]): the committing process died first, or its
+//! bus was cut off. A batch is published once per id, as far as the bus can tell.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -156,9 +156,9 @@ impl LiveBatch {
 
 /// What a bus knows about a batch id when an outbox job asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BatchClaim {
-    /// Nobody published it: the caller now holds the right to, once.
-    Claimed,
+pub enum BatchState {
+    /// Nobody has published it yet.
+    Unpublished,
     /// It was published (or needs no second try on this bus).
     Published,
     /// The bus cannot tell right now (its broker is unreachable): ask later.
@@ -180,20 +180,24 @@ pub trait EventPublisher: Send + Sync {
         }
     }
 
-    /// For the outbox job: takes the right to publish batch `id` unless it was
-    /// published; a caller that gets [`BatchClaim::Claimed`] publishes it with
-    /// [`EventPublisher::publish_claimed`].
+    /// For the outbox job: whether batch `id` went out. Only a batch that did
+    /// not is worth reading again and [`EventPublisher::publish_late`].
     ///
     /// The default suits a bus inside one process: the batch was published by
     /// this process right after its commit, or the process died and its
     /// subscribers, disconnected, have refetched.
-    async fn claim_batch(&self, _id: EventId) -> BatchClaim {
-        BatchClaim::Published
+    async fn batch_state(&self, _id: EventId) -> BatchState {
+        BatchState::Published
     }
 
-    /// Publishes a batch whose id the caller claimed.
-    fn publish_claimed(&self, batch: LiveBatch) {
+    /// For the outbox job: publishes a batch unless its id went out meanwhile,
+    /// in one step on the broker (marking and publishing cannot be separated by
+    /// a lost connection), and waits for the broker's answer: `Published` when
+    /// the batch is out (now or before), `Unknown` when the broker could not be
+    /// reached (the job tries again; nothing was marked).
+    async fn publish_late(&self, batch: LiveBatch) -> BatchState {
         self.publish_batch(batch);
+        BatchState::Published
     }
 }
 

@@ -2,7 +2,7 @@
 //! written to its outbox, published by this process right after the commit,
 //! and by the outbox job only when nobody did (see [`super::events`]).
 
-use super::events::{BatchClaim, LIVE_WINDOW, LiveBatch, LoyaltyEvent};
+use super::events::{BatchState, LIVE_WINDOW, LiveBatch, LoyaltyEvent};
 use super::ports::{BatchOutcome, LedgerOp};
 use super::promotions::GrantStatus;
 use super::service::LoyaltyService;
@@ -154,15 +154,19 @@ impl LoyaltyService {
         if batch.events.is_empty() || self.d.clock.now() - batch.at > LIVE_WINDOW {
             return Ok(());
         }
-        match self.d.events.claim_batch(batch.id).await {
-            BatchClaim::Published => return Ok(()),
-            BatchClaim::Unknown if job.attempts < job.max_attempts => {
-                return Err(JobFailure::retry(
+        let unreachable = || {
+            if job.attempts < job.max_attempts {
+                Err(JobFailure::retry(
                     "the event bus is unreachable: live events wait for it",
-                ));
+                ))
+            } else {
+                Ok(())
             }
-            BatchClaim::Unknown => return Ok(()),
-            BatchClaim::Claimed => {}
+        };
+        match self.d.events.batch_state(batch.id).await {
+            BatchState::Published => return Ok(()),
+            BatchState::Unknown => return unreachable(),
+            BatchState::Unpublished => {}
         }
         let mut events = Vec::with_capacity(batch.events.len());
         for e in batch.events {
@@ -184,7 +188,9 @@ impl LoyaltyService {
             }
         }
         batch.events = events;
-        self.d.events.publish_claimed(batch);
-        Ok(())
+        match self.d.events.publish_late(batch).await {
+            BatchState::Published | BatchState::Unpublished => Ok(()),
+            BatchState::Unknown => unreachable(),
+        }
     }
 }

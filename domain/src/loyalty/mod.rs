@@ -15,7 +15,7 @@ pub mod tasks;
 pub mod values;
 
 pub use errors::*;
-pub use events::{BatchClaim, EventPublisher, LiveBatch, LoyaltyEvent, NoEvents};
+pub use events::{BatchState, EventPublisher, LiveBatch, LoyaltyEvent, NoEvents};
 pub use models::*;
 pub use promotion_service::GuestPromotion;
 pub use promotions::{

@@ -15,8 +15,11 @@
 //!
 //! A committed transaction's live batch (see `domain::loyalty::events`) travels
 //! as one message, published by a Lua script only if it can first set the
-//! batch's marker key (`<prefix>:live:<id>`, kept for `LIVE_MEMORY`); the
-//! outbox job's claim sets the same key, so whichever comes first publishes.
+//! batch's marker key (`<prefix>:live:<id>`, kept for `LIVE_MEMORY`). The
+//! outbox job first asks whether the key exists, and publishes late through
+//! the same script, waiting for its answer: whichever comes first publishes,
+//! and a connection lost around the script leaves either both the key and the
+//! message or neither (the job then tries again).
 //! A batch delivered only locally (Redis down) is remembered here, so that when
 //! its outbox job later publishes it through Redis for the other processes,
 //! this process's subscribers do not see it twice.
@@ -30,7 +33,7 @@ use async_trait::async_trait;
 use domain::TenantId;
 use domain::events::EventId;
 use domain::loyalty::events::LIVE_MEMORY;
-use domain::loyalty::{BatchClaim, EventPublisher, LiveBatch, LoyaltyEvent};
+use domain::loyalty::{BatchState, EventPublisher, LiveBatch, LoyaltyEvent};
 use futures_util::StreamExt;
 use redis::AsyncConnectionConfig;
 use redis::aio::{MultiplexedConnection, PubSubSink, PubSubStream};
@@ -172,10 +175,12 @@ impl Health {
 enum Cmd {
     /// Publish one event.
     Event(TenantId, LoyaltyEvent),
-    /// Publish a batch: once per id (`claimed`: the caller holds its marker).
-    Batch { batch: LiveBatch, claimed: bool },
-    /// Set a batch's marker unless set.
-    Claim(EventId, oneshot::Sender<BatchClaim>),
+    /// Publish a batch just committed: once per id.
+    Batch(LiveBatch),
+    /// Publish a batch late (the outbox job): once per id, with the answer.
+    Late(LiveBatch, oneshot::Sender<BatchState>),
+    /// Whether a batch's marker is set.
+    State(EventId, oneshot::Sender<BatchState>),
 }
 
 /// The Redis event bus (see the module documentation).
@@ -199,12 +204,14 @@ fn marker(prefix: &str, id: EventId) -> String {
 fn deliver(local: &dyn EventPublisher, health: &Health, cmd: Cmd) {
     match cmd {
         Cmd::Event(tenant, event) => local.publish(tenant, event),
-        Cmd::Batch { batch, .. } => {
+        Cmd::Batch(batch) => {
             health.delivered_locally(batch.id);
             local.publish_batch(batch);
         }
-        Cmd::Claim(_, reply) => {
-            let _ = reply.send(BatchClaim::Unknown);
+        // A late batch is for the other processes: it waits for Redis (this
+        // process published it at its commit, or was not running then).
+        Cmd::Late(_, reply) | Cmd::State(_, reply) => {
+            let _ = reply.send(BatchState::Unknown);
         }
     }
 }
@@ -260,7 +267,7 @@ impl RedisBus {
     }
 
     fn deliver_locally(&self, cmd: Cmd, why: &str) {
-        if !matches!(cmd, Cmd::Claim(..))
+        if matches!(cmd, Cmd::Event(..) | Cmd::Batch(_))
             && self.health.local_only.fetch_add(1, Ordering::Relaxed) == 0
         {
             tracing::warn!(
@@ -298,26 +305,28 @@ impl EventPublisher for RedisBus {
     }
 
     fn publish_batch(&self, batch: LiveBatch) {
-        self.send(Cmd::Batch {
-            batch,
-            claimed: false,
-        });
+        self.send(Cmd::Batch(batch));
     }
 
-    async fn claim_batch(&self, id: EventId) -> BatchClaim {
+    async fn batch_state(&self, id: EventId) -> BatchState {
         let (tx, rx) = oneshot::channel();
-        self.send(Cmd::Claim(id, tx));
-        match tokio::time::timeout(COMMAND_TIMEOUT * 2, rx).await {
-            Ok(Ok(claim)) => claim,
-            _ => BatchClaim::Unknown,
-        }
+        self.send(Cmd::State(id, tx));
+        answer(rx).await
     }
 
-    fn publish_claimed(&self, batch: LiveBatch) {
-        self.send(Cmd::Batch {
-            batch,
-            claimed: true,
-        });
+    async fn publish_late(&self, batch: LiveBatch) -> BatchState {
+        let (tx, rx) = oneshot::channel();
+        self.send(Cmd::Late(batch, tx));
+        answer(rx).await
+    }
+}
+
+/// The connection task's answer about a batch, or `Unknown` when it does not
+/// come in time.
+async fn answer(rx: oneshot::Receiver<BatchState>) -> BatchState {
+    match tokio::time::timeout(COMMAND_TIMEOUT * 2, rx).await {
+        Ok(Ok(state)) => state,
+        _ => BatchState::Unknown,
     }
 }
 
@@ -446,8 +455,8 @@ impl Task {
     }
 
     /// Runs one command against Redis. On a failure, the command comes back
-    /// when it still has something to deliver locally (a claim is answered
-    /// [`BatchClaim::Unknown`] here).
+    /// when it still has something to deliver locally (a question is answered
+    /// [`BatchState::Unknown`] here).
     async fn execute(
         &self,
         publisher: &mut MultiplexedConnection,
@@ -462,32 +471,21 @@ impl Task {
                 c.arg(channel(&self.prefix, *tenant)).arg(payload);
                 c
             }
-            Cmd::Batch { batch, claimed } => {
+            Cmd::Batch(batch) | Cmd::Late(batch, _) => {
                 let payload = serde_json::to_vec(&OutEnvelope::batch(batch))
                     .map_err(|e| (format!("serialising events: {e}"), None))?;
-                let to = channel(&self.prefix, batch.tenant);
-                if *claimed {
-                    let mut c = redis::cmd("PUBLISH");
-                    c.arg(to).arg(payload);
-                    c
-                } else {
-                    let mut c = redis::cmd("EVAL");
-                    c.arg(PUBLISH_ONCE)
-                        .arg(1)
-                        .arg(marker(&self.prefix, batch.id))
-                        .arg(memory_ms)
-                        .arg(to)
-                        .arg(payload);
-                    c
-                }
-            }
-            Cmd::Claim(id, _) => {
-                let mut c = redis::cmd("SET");
-                c.arg(marker(&self.prefix, *id))
+                let mut c = redis::cmd("EVAL");
+                c.arg(PUBLISH_ONCE)
                     .arg(1)
-                    .arg("NX")
-                    .arg("PX")
-                    .arg(memory_ms);
+                    .arg(marker(&self.prefix, batch.id))
+                    .arg(memory_ms)
+                    .arg(channel(&self.prefix, batch.tenant))
+                    .arg(payload);
+                c
+            }
+            Cmd::State(id, _) => {
+                let mut c = redis::cmd("EXISTS");
+                c.arg(marker(&self.prefix, *id));
                 c
             }
         };
@@ -498,13 +496,19 @@ impl Task {
         .await;
         let failure = match answer {
             Ok(Ok(value)) => {
-                if let Cmd::Claim(_, reply) = cmd {
-                    let claim = if matches!(value, redis::Value::Nil) {
-                        BatchClaim::Published
-                    } else {
-                        BatchClaim::Claimed
-                    };
-                    let _ = reply.send(claim);
+                match cmd {
+                    // Out now, or by whoever set the marker first.
+                    Cmd::Late(_, reply) => {
+                        let _ = reply.send(BatchState::Published);
+                    }
+                    Cmd::State(_, reply) => {
+                        let _ = reply.send(if matches!(value, redis::Value::Int(0)) {
+                            BatchState::Unpublished
+                        } else {
+                            BatchState::Published
+                        });
+                    }
+                    Cmd::Event(..) | Cmd::Batch(_) => {}
                 }
                 return Ok(());
             }
