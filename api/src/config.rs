@@ -145,6 +145,10 @@ impl Default for Settings {
     }
 }
 
+/// The most live-connection threads a process may ask for (each is an OS
+/// thread; more than the cores only adds switching).
+pub const MAX_LIVE_THREADS: usize = 256;
+
 /// The configuration reference printed by `--help` and copied into the README.
 pub const CONFIG_HELP: &str = "\
 Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → environment):
@@ -190,7 +194,7 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
                                      of one tenant on one process         [20000]
   MAXLOYALTY_LIVE_THREADS            threads serving live connections apart from requests,
                                      so that fan-out never queues ahead of a request;
-                                     0: on the request threads            [number of cores]
+                                     0: on the request threads; at most 256  [number of cores]
 Every key can also be set in the TOML file by its lower-case name (e.g. port = 9000).";
 
 /// Why the configuration is unusable.
@@ -269,6 +273,12 @@ impl Settings {
                 "MAXLOYALTY_DB_POOL_SIZE must be at least 1".into(),
             ));
         }
+        if self.live_threads > MAX_LIVE_THREADS {
+            return Err(ConfigError::Invalid(format!(
+                "MAXLOYALTY_LIVE_THREADS must be at most {MAX_LIVE_THREADS} (0 serves live \
+                 connections on the request threads)"
+            )));
+        }
         if self.max_live_connections_per_tenant == 0 {
             return Err(ConfigError::Invalid(
                 "MAXLOYALTY_MAX_LIVE_CONNECTIONS_PER_TENANT must be at least 1".into(),
@@ -341,5 +351,27 @@ mod tests {
             ..Settings::default()
         };
         assert!(more.validate().is_ok());
+    }
+
+    #[test]
+    fn live_threads_are_bounded_and_zero_turns_them_off() {
+        assert!(Settings::default().live_threads >= 1);
+        for ok in [0, 1, MAX_LIVE_THREADS] {
+            let s = Settings {
+                live_threads: ok,
+                ..Settings::default()
+            };
+            assert!(s.validate().is_ok(), "{ok}");
+        }
+        let too_many = Settings {
+            live_threads: MAX_LIVE_THREADS + 1,
+            ..Settings::default()
+        };
+        let err = too_many.validate().err().map(|e| e.to_string());
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.contains("MAXLOYALTY_LIVE_THREADS")),
+            "{err:?}"
+        );
     }
 }
