@@ -105,6 +105,9 @@ pub struct Settings {
     /// Threads serving live connections apart from the request threads (0: on
     /// the request threads).
     pub live_threads: usize,
+    /// Equal GraphQL subscriptions (same request, same tenant and rights)
+    /// share one execution, each event resolved once (false: each alone).
+    pub share_subscriptions: bool,
 }
 
 impl Default for Settings {
@@ -141,6 +144,7 @@ impl Default for Settings {
             iiko_api_url: "https://api-ru.iiko.services".into(),
             max_live_connections_per_tenant: 20_000,
             live_threads: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            share_subscriptions: true,
         }
     }
 }
@@ -195,6 +199,9 @@ Configuration (defaults → TOML file from --config / MAXLOYALTY_CONFIG → envi
   MAXLOYALTY_LIVE_THREADS            threads serving live connections apart from requests,
                                      so that fan-out never queues ahead of a request;
                                      0: on the request threads; at most 256  [number of cores]
+  MAXLOYALTY_SHARE_SUBSCRIPTIONS     equal GraphQL subscriptions (same request, tenant
+                                     and rights) share one execution, so an event is
+                                     resolved once, not once per screen  [true]
 Every key can also be set in the TOML file by its lower-case name (e.g. port = 9000).";
 
 /// Why the configuration is unusable.

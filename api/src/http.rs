@@ -55,6 +55,8 @@ pub struct AppState {
     pub live: crate::live::LiveLimits,
     /// Where live connections run.
     pub live_runtime: crate::live::LiveRuntime,
+    /// Subscriptions over websocket, executed once per group of equal ones.
+    pub subscriptions: crate::graphql::shared::SharedSubscriptions,
 }
 
 /// Who is calling (for audit and throttling).
@@ -217,7 +219,7 @@ async fn graphql_ws(
     websocket: WebSocket,
     state: poem::web::Data<&Arc<AppState>>,
 ) -> impl IntoResponse {
-    let schema = state.schema.clone();
+    let schema = state.subscriptions.clone();
     let identity = Arc::clone(&state.identity);
     let limits = state.live.clone();
     let runtime = state.live_runtime.clone();
@@ -243,7 +245,7 @@ async fn graphql_ws(
 /// pings, a per-tenant limit, and a clean close when the token ends.
 async fn serve_subscriptions(
     socket: poem::web::websocket::WebSocketStream,
-    schema: AppSchema,
+    schema: crate::graphql::shared::SharedSubscriptions,
     protocol: GraphQLProtocol,
     identity: Arc<IdentityService>,
     limits: crate::live::LiveLimits,
@@ -382,6 +384,13 @@ async fn metrics(state: poem::web::Data<&Arc<AppState>>) -> Response {
                 s.dead,
                 s.oldest_queued_age_secs.unwrap_or(0)
             );
+            let (executions, subscribers) = state.subscriptions.stats();
+            body.push_str(&format!(
+                "# HELP maxloyalty_graphql_shared_executions GraphQL subscription executions shared by equal subscriptions.\n\
+                 # TYPE maxloyalty_graphql_shared_executions gauge\nmaxloyalty_graphql_shared_executions {executions}\n\
+                 # HELP maxloyalty_graphql_shared_subscribers Subscriptions served by a shared execution.\n\
+                 # TYPE maxloyalty_graphql_shared_subscribers gauge\nmaxloyalty_graphql_shared_subscribers {subscribers}\n"
+            ));
             body.push_str(&format!(
                 "# HELP maxloyalty_redis_up Whether the Redis event bus is connected (1 when not configured).\n\
                  # TYPE maxloyalty_redis_up gauge\nmaxloyalty_redis_up {}\n",

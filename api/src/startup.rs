@@ -432,8 +432,14 @@ impl Application {
             let db = probe_db.clone();
             Box::pin(async move { db.ping().await })
         });
+        let subscriptions = crate::graphql::shared::SharedSubscriptions::new(
+            schema.clone(),
+            Arc::clone(&identity),
+            settings.share_subscriptions,
+        );
         let state = Arc::new(AppState {
             schema,
+            subscriptions,
             identity: Arc::clone(&identity),
             database_ready,
             redis_up,

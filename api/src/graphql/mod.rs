@@ -15,6 +15,7 @@ pub mod integrations;
 pub mod jobs;
 pub mod loyalty;
 pub mod notifications;
+pub mod shared;
 pub mod webhooks;
 
 use std::sync::Arc;

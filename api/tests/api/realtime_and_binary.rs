@@ -334,3 +334,145 @@ async fn an_api_key_subscribes_within_its_scopes_and_never_as_a_person() {
         "{got}"
     );
 }
+
+/// The server's count of shared subscription executions and their subscribers.
+async fn shared(app: &crate::helpers::TestApp) -> (u64, u64) {
+    let text = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("body");
+    let gauge = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+    };
+    (
+        gauge("maxloyalty_graphql_shared_executions"),
+        gauge("maxloyalty_graphql_shared_subscribers"),
+    )
+}
+
+/// Waits until the shared executions are as expected (they end a moment after
+/// their last subscriber goes).
+async fn expect_shared(app: &crate::helpers::TestApp, want: (u64, u64)) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let got = shared(app).await;
+        if got == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "shared executions and subscribers: {got:?}, expected {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn equal_subscriptions_share_one_execution_and_rights_are_read_at_each_subscribe() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let owner = app.sign_up("Shared screens", &unique_email("owner")).await;
+    let first = app.add_staff(&owner, &unique_email("c1"), "CASHIER").await;
+    let second = app.add_staff(&owner, &unique_email("c2"), "CASHIER").await;
+    let location = app
+        .ok(
+            Some(&owner.access),
+            "{ locations { nodes { id } } }",
+            json!({}),
+        )
+        .await["locations"]["nodes"][0]["id"]
+        .as_str()
+        .expect("loc")
+        .to_owned();
+    let guest = app
+        .ok(
+            Some(&owner.access),
+            "mutation { createGuest(input: { phone: \"+79005550303\" }) { id } }",
+            json!({}),
+        )
+        .await["createGuest"]["id"]
+        .as_str()
+        .expect("guest")
+        .to_owned();
+    let checks =
+        "subscription($l: ID!) { checkProcessed(locationId: $l) { externalId earned balance } }";
+    let vars = json!({ "l": location });
+
+    // Two cashiers asking the same thing share one execution.
+    let mut screen_1 = subscribe(&app.base, &first.access, checks, vars.clone()).await;
+    let mut screen_2 = subscribe(&app.base, &second.access, checks, vars.clone()).await;
+    expect_shared(&app, (1, 2)).await;
+    // The owner holds other permissions: an execution of their own.
+    let mut owner_screen = subscribe(&app.base, &owner.access, checks, vars.clone()).await;
+    expect_shared(&app, (2, 3)).await;
+    // Another selection is another execution; an invalid argument fails alone.
+    let mut other = subscribe(
+        &app.base,
+        &second.access,
+        "subscription($l: ID!) { checkProcessed(locationId: $l) { externalId } }",
+        vars.clone(),
+    )
+    .await;
+    let mut bad = subscribe(&app.base, &first.access, checks, json!({ "l": "nope" })).await;
+    let refused = next_json(&mut bad).await;
+    assert!(refused.to_string().contains("VALIDATION"), "{refused}");
+    expect_shared(&app, (3, 4)).await;
+
+    app.ok(
+        Some(&owner.access),
+        "mutation($l: ID!, $g: ID!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: 100000, externalId: \"shared-1\" }) { earned } }",
+        json!({ "l": location, "g": guest }),
+    )
+    .await;
+    let mut frames = Vec::new();
+    for ws in [&mut screen_1, &mut screen_2, &mut owner_screen] {
+        let got = next_json(ws).await;
+        assert_eq!(got["type"], "next", "{got}");
+        assert_eq!(got["id"], "1", "{got}");
+        frames.push(got["payload"].clone());
+    }
+    assert_eq!(
+        frames[0]["data"]["checkProcessed"],
+        json!({ "externalId": "shared-1", "earned": 30, "balance": 30 })
+    );
+    assert!(frames.iter().all(|f| *f == frames[0]), "{frames:?}");
+    let got = next_json(&mut other).await;
+    assert_eq!(
+        got["payload"]["data"]["checkProcessed"],
+        json!({ "externalId": "shared-1" })
+    );
+
+    // Rights are read at each subscribe: once cashiers may no longer process
+    // checks, a cashier asking again is refused, though the same request is
+    // being served to a cashier who subscribed before the change.
+    app.ok(
+        Some(&owner.access),
+        "mutation($p: [String!]!) { setRolePermissions(role: CASHIER, permissions: $p) { permissions } }",
+        json!({ "p": ["guests:read"] }),
+    )
+    .await;
+    let mut late = subscribe(&app.base, &second.access, checks, vars.clone()).await;
+    let refused = next_json(&mut late).await;
+    assert!(refused.to_string().contains("FORBIDDEN"), "{refused}");
+    expect_shared(&app, (3, 4)).await;
+
+    // A subscriber that completes leaves; the last one ends the execution.
+    screen_2
+        .send(Message::Text(
+            json!({ "id": "1", "type": "complete" }).to_string().into(),
+        ))
+        .await
+        .expect("complete");
+    expect_shared(&app, (3, 3)).await;
+    drop(screen_1);
+    expect_shared(&app, (2, 2)).await;
+    drop(owner_screen);
+    drop(other);
+    expect_shared(&app, (0, 0)).await;
+}

@@ -226,6 +226,17 @@ impl IdentityService {
         }
     }
 
+    /// Every permission the context's actor holds in its tenant now, in
+    /// catalogue order: exactly the permissions [`Self::authorize`] grants.
+    ///
+    /// # Errors
+    /// `Unauthenticated` for an actor that is neither staff nor an API key;
+    /// `Internal` when the policy store fails.
+    pub async fn permissions(&self, ctx: &Ctx) -> Result<Vec<Permission>, AccessError> {
+        let subject = subject_of(ctx).ok_or(AccessError::Unauthenticated)?;
+        Ok(self.d.authorizer.permissions(ctx, subject).await?)
+    }
+
     async fn issue(
         &self,
         ctx: &Ctx,
