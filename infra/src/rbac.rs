@@ -3,7 +3,9 @@
 //! (one schema and one pool for SQLite and PostgreSQL). [`CasbinAuthorizer`]
 //! keeps one enforcer per tenant, loaded on first use, dropped when the
 //! tenant's policies change in this process, and reloaded after a short TTL so
-//! that changes made by other processes apply too. API keys are subjects like
+//! that changes made by other processes apply too. Each loaded enforcer keeps
+//! the answers it gave, so a subject's permissions are checked by casbin once
+//! per load. API keys are subjects like
 //! users: a key's scopes are `p` rules of `apikey:<id>` (see [`subject_name`]).
 
 use std::collections::HashMap;
@@ -242,9 +244,37 @@ pub const ENFORCER_TTL: Duration = Duration::from_secs(5);
 /// The [`Authorizer`] port over casbin.
 pub struct CasbinAuthorizer {
     db: Db,
-    cache: Mutex<HashMap<TenantId, (Instant, Arc<Enforcer>)>>,
+    cache: Mutex<HashMap<TenantId, Arc<Loaded>>>,
     /// Bumped on every invalidation: a load that raced one is not cached.
     epoch: AtomicU64,
+}
+
+/// A tenant's enforcer as loaded, with the answers it has given: a casbin
+/// check costs tens of microseconds (its matcher is a script), and a screen
+/// subscribing asks for every permission at once. The answers live and die
+/// with the enforcer, so they are exactly as fresh as it is.
+struct Loaded {
+    at: Instant,
+    enforcer: Enforcer,
+    answers: Mutex<HashMap<(String, Permission), bool>>,
+}
+
+impl Loaded {
+    fn allowed(&self, ctx: &Ctx, sub: &str, p: Permission) -> Result<bool, StoreError> {
+        let key = (sub.to_owned(), p);
+        if let Some(&yes) = self.answers().get(&key) {
+            return Ok(yes);
+        }
+        let yes = CasbinAuthorizer::check(&self.enforcer, ctx, sub, p)?;
+        self.answers().insert(key, yes);
+        Ok(yes)
+    }
+
+    fn answers(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Permission), bool>> {
+        self.answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl CasbinAuthorizer {
@@ -258,18 +288,18 @@ impl CasbinAuthorizer {
         }
     }
 
-    fn cached(&self, tenant: TenantId) -> Option<Arc<Enforcer>> {
+    fn cached(&self, tenant: TenantId) -> Option<Arc<Loaded>> {
         let cache = self
             .cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         cache
             .get(&tenant)
-            .filter(|(at, _)| at.elapsed() < ENFORCER_TTL)
-            .map(|(_, e)| Arc::clone(e))
+            .filter(|l| l.at.elapsed() < ENFORCER_TTL)
+            .map(Arc::clone)
     }
 
-    async fn enforcer(&self, tenant: TenantId) -> Result<Arc<Enforcer>, StoreError> {
+    async fn enforcer(&self, tenant: TenantId) -> Result<Arc<Loaded>, StoreError> {
         if let Some(e) = self.cached(tenant) {
             return Ok(e);
         }
@@ -280,15 +310,19 @@ impl CasbinAuthorizer {
         let enforcer = Enforcer::new(model, SeaOrmAdapter::new(self.db.clone(), tenant))
             .await
             .map_err(|e| StoreError::Internal(format!("casbin load: {e}")))?;
-        let enforcer = Arc::new(enforcer);
+        let loaded = Arc::new(Loaded {
+            at: Instant::now(),
+            enforcer,
+            answers: Mutex::new(HashMap::new()),
+        });
         let mut cache = self
             .cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if self.epoch.load(Ordering::SeqCst) == epoch {
-            cache.insert(tenant, (Instant::now(), Arc::clone(&enforcer)));
+            cache.insert(tenant, Arc::clone(&loaded));
         }
-        Ok(enforcer)
+        Ok(loaded)
     }
 
     fn check(e: &Enforcer, ctx: &Ctx, sub: &str, p: Permission) -> Result<bool, StoreError> {
@@ -311,7 +345,7 @@ impl Authorizer for CasbinAuthorizer {
         permission: Permission,
     ) -> Result<bool, StoreError> {
         let e = self.enforcer(ctx.tenant()).await?;
-        Self::check(&e, ctx, &subject_name(subject), permission)
+        e.allowed(ctx, &subject_name(subject), permission)
     }
 
     async fn permissions(
@@ -323,7 +357,7 @@ impl Authorizer for CasbinAuthorizer {
         let sub = subject_name(subject);
         let mut out = Vec::new();
         for p in Permission::ALL {
-            if Self::check(&e, ctx, &sub, *p)? {
+            if e.allowed(ctx, &sub, *p)? {
                 out.push(*p);
             }
         }
