@@ -305,19 +305,21 @@ async fn serve_subscriptions(
     };
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + KEEPALIVE, KEEPALIVE);
     let init_by = tokio::time::Instant::now() + INIT_TIMEOUT;
+    // Set once `connection_init` is accepted: the message path then takes no
+    // lock and arms no timer (10 000 screens receive an event at once).
+    let mut acked = false;
+    let mut expiry: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
     loop {
-        let (expires_at, acked) = {
+        if !acked {
             let s = locked(&session);
-            (s.expires_at, s.ready)
-        };
-        let expires_in =
-            expires_at.map(|at| (at - chrono::Utc::now()).to_std().unwrap_or_default());
-        let expiry = async {
-            match expires_in {
-                Some(d) => tokio::time::sleep(d).await,
-                None => std::future::pending().await,
+            if s.ready {
+                acked = true;
+                expiry = s.expires_at.map(|at| {
+                    let left = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+                    Box::pin(tokio::time::sleep(left))
+                });
             }
-        };
+        }
         tokio::select! {
             msg = output.next() => match msg {
                 Some(WsMessage::Text(t)) => {
@@ -346,7 +348,7 @@ async fn serve_subscriptions(
                     .await;
                 break;
             }
-            () = expiry => {
+            () = until(&mut expiry) => {
                 let _ = sink
                     .send(Message::close_with(
                         close::TOKEN_EXPIRED,
@@ -356,6 +358,14 @@ async fn serve_subscriptions(
                 break;
             }
         }
+    }
+}
+
+/// Waits for `sleep` if there is one, for ever otherwise.
+async fn until(sleep: &mut Option<std::pin::Pin<Box<tokio::time::Sleep>>>) {
+    match sleep {
+        Some(s) => s.as_mut().await,
+        None => std::future::pending().await,
     }
 }
 
