@@ -38,8 +38,10 @@ use super::AppSchema;
 use crate::auth::Caller;
 
 /// Subscription fields that may be shared: their resolvers read only the
-/// caller's tenant (and are guarded by permissions only), and their output
-/// types resolve nothing further from the caller. Add a field here only if
+/// caller's tenant (and are guarded by permissions only), their output types
+/// resolve nothing further from the caller, and they send nothing at
+/// subscribe time, only events as they happen (a subscriber joining a running
+/// execution would miss an opening value). Add a field here only if all of
 /// that stays true.
 pub const PURE_FIELDS: &[&str] = &["checkProcessed", "guestUpdated"];
 

@@ -378,6 +378,28 @@ impl TestApp {
     }
 
     /// Invites `email` with `role` as `by` and accepts the invitation.
+    /// The id of the first location the caller's business has.
+    pub async fn first_location(&self, token: &str) -> String {
+        self.ok(Some(token), "{ locations { nodes { id } } }", json!({}))
+            .await["locations"]["nodes"][0]["id"]
+            .as_str()
+            .expect("a location")
+            .to_owned()
+    }
+
+    /// Registers a guest with this phone; returns its id.
+    pub async fn create_guest(&self, token: &str, phone: &str) -> String {
+        self.ok(
+            Some(token),
+            "mutation($p: String!) { createGuest(input: { phone: $p }) { id } }",
+            json!({ "p": phone }),
+        )
+        .await["createGuest"]["id"]
+            .as_str()
+            .expect("a guest")
+            .to_owned()
+    }
+
     pub async fn add_staff(&self, by: &Session, email: &str, role: &str) -> Session {
         self.ok(
             Some(&by.access),

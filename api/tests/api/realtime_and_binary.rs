@@ -221,28 +221,11 @@ async fn a_processed_check_reaches_the_live_cashier_screen_of_its_location_only(
     let app = spawn_app(Backend::Sqlite).await;
     let a = app.sign_up("Live A", &unique_email("a")).await;
     let b = app.sign_up("Live B", &unique_email("b")).await;
-    let loc = |s: &crate::helpers::Session| {
-        let s = s.clone();
-        let app = &app;
-        async move {
-            app.ok(Some(&s.access), "{ locations { nodes { id } } }", json!({}))
-                .await["locations"]["nodes"][0]["id"]
-                .as_str()
-                .expect("loc")
-                .to_owned()
-        }
-    };
-    let (la, lb) = (loc(&a).await, loc(&b).await);
-    let guest = app
-        .ok(
-            Some(&a.access),
-            "mutation { createGuest(input: { phone: \"+79005550101\" }) { id } }",
-            json!({}),
-        )
-        .await["createGuest"]["id"]
-        .as_str()
-        .expect("guest")
-        .to_owned();
+    let (la, lb) = (
+        app.first_location(&a.access).await,
+        app.first_location(&b.access).await,
+    );
+    let guest = app.create_guest(&a.access, "+79005550101").await;
     let checks =
         "subscription($l: ID!) { checkProcessed(locationId: $l) { externalId earned balance } }";
     let updates = "subscription($g: ID!) { guestUpdated(guestId: $g) { balance available } }";
@@ -279,26 +262,8 @@ async fn a_processed_check_reaches_the_live_cashier_screen_of_its_location_only(
 async fn an_api_key_subscribes_within_its_scopes_and_never_as_a_person() {
     let app = spawn_app(Backend::Sqlite).await;
     let owner = app.sign_up("Live key", &unique_email("owner")).await;
-    let location = app
-        .ok(
-            Some(&owner.access),
-            "{ locations { nodes { id } } }",
-            json!({}),
-        )
-        .await["locations"]["nodes"][0]["id"]
-        .as_str()
-        .expect("loc")
-        .to_owned();
-    let guest = app
-        .ok(
-            Some(&owner.access),
-            "mutation { createGuest(input: { phone: \"+79005550202\" }) { id } }",
-            json!({}),
-        )
-        .await["createGuest"]["id"]
-        .as_str()
-        .expect("guest")
-        .to_owned();
+    let location = app.first_location(&owner.access).await;
+    let guest = app.create_guest(&owner.access, "+79005550202").await;
     let (_, key) =
         crate::api_keys::create_key(&app, &owner.access, "Screen", &["checks:process"]).await;
     let checks = "subscription($l: ID!) { checkProcessed(locationId: $l) { externalId } }";
@@ -380,26 +345,8 @@ async fn equal_subscriptions_share_one_execution_and_rights_are_read_at_each_sub
     let owner = app.sign_up("Shared screens", &unique_email("owner")).await;
     let first = app.add_staff(&owner, &unique_email("c1"), "CASHIER").await;
     let second = app.add_staff(&owner, &unique_email("c2"), "CASHIER").await;
-    let location = app
-        .ok(
-            Some(&owner.access),
-            "{ locations { nodes { id } } }",
-            json!({}),
-        )
-        .await["locations"]["nodes"][0]["id"]
-        .as_str()
-        .expect("loc")
-        .to_owned();
-    let guest = app
-        .ok(
-            Some(&owner.access),
-            "mutation { createGuest(input: { phone: \"+79005550303\" }) { id } }",
-            json!({}),
-        )
-        .await["createGuest"]["id"]
-        .as_str()
-        .expect("guest")
-        .to_owned();
+    let location = app.first_location(&owner.access).await;
+    let guest = app.create_guest(&owner.access, "+79005550303").await;
     let checks =
         "subscription($l: ID!) { checkProcessed(locationId: $l) { externalId earned balance } }";
     let vars = json!({ "l": location });
