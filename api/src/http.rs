@@ -255,21 +255,17 @@ async fn serve_subscriptions(
     use futures_util::{SinkExt, StreamExt};
     use poem::web::websocket::Message;
 
-    let (mut sink, mut stream) = socket.split();
+    let (mut sink, stream) = socket.split();
     let session = Arc::new(std::sync::Mutex::new(WsSession::default()));
-    // The socket is read by a task of its own, woken only when the client
-    // sends something. Read here, every event sent would also poll the read
-    // side, and the websocket codec zero-fills its read buffer before each
-    // attempt: a 4 KiB memset per event per screen.
-    let (client_tx, mut client_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(16);
-    let _reader = AbortOnDrop(tokio::spawn(async move {
-        while let Some(Ok(m)) = stream.next().await {
-            if (m.is_text() || m.is_binary()) && client_tx.send(m.into_bytes()).await.is_err() {
-                break;
-            }
-        }
-    }));
-    let input = futures_util::stream::poll_fn(move |cx| client_rx.poll_recv(cx));
+    let input = stream
+        .take_while(|m| std::future::ready(m.is_ok()))
+        .filter_map(|m| {
+            std::future::ready(
+                m.ok()
+                    .filter(|m| m.is_text() || m.is_binary())
+                    .map(Message::into_bytes),
+            )
+        });
     let init_session = Arc::clone(&session);
     let output = async_graphql::http::WebSocket::new(schema, input, protocol.0).on_connection_init(
         move |payload| async move {
@@ -362,15 +358,6 @@ async fn serve_subscriptions(
                 break;
             }
         }
-    }
-}
-
-/// Aborts a task when dropped (a connection's reader ends with the connection).
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 
