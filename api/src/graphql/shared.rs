@@ -274,7 +274,24 @@ fn lock(registry: &Registry) -> MutexGuard<'_, HashMap<ShareKey, Arc<Shared>>> {
 
 #[cfg(test)]
 mod tests {
-    use super::only_pure_fields;
+    use super::{PURE_FIELDS, only_pure_fields};
+
+    #[test]
+    fn every_pure_field_is_a_subscription_of_the_schema() {
+        // A renamed field would silently stop sharing: the list must follow.
+        let sdl = crate::graphql::sdl();
+        let start = sdl
+            .find("type Subscription {")
+            .expect("a Subscription type");
+        let end = start + sdl[start..].find("\n}").expect("its end");
+        let subscription = &sdl[start..end];
+        for field in PURE_FIELDS {
+            assert!(
+                subscription.contains(&format!("\t{field}(")),
+                "{field} is not a subscription field: {subscription}"
+            );
+        }
+    }
 
     #[test]
     fn only_subscriptions_of_pure_fields_are_shared() {
