@@ -219,7 +219,7 @@ async fn graphql_ws(
     websocket: WebSocket,
     state: poem::web::Data<&Arc<AppState>>,
 ) -> impl IntoResponse {
-    let schema = state.subscriptions.clone();
+    let executor = state.subscriptions.clone();
     let identity = Arc::clone(&state.identity);
     let limits = state.live.clone();
     let runtime = state.live_runtime.clone();
@@ -233,7 +233,7 @@ async fn graphql_ws(
         .on_upgrade(move |socket| async move {
             // On the live threads: this task only waits for the connection's end.
             let served = runtime.spawn(serve_subscriptions(
-                socket, schema, protocol, identity, limits, meta,
+                socket, executor, protocol, identity, limits, meta,
             ));
             if let Err(e) = served.await {
                 tracing::warn!(error = %e, "a subscription connection's task ended abnormally");
@@ -245,7 +245,7 @@ async fn graphql_ws(
 /// pings, a per-tenant limit, and a clean close when the token ends.
 async fn serve_subscriptions(
     socket: poem::web::websocket::WebSocketStream,
-    schema: crate::graphql::shared::SharedSubscriptions,
+    executor: crate::graphql::shared::SharedSubscriptions,
     protocol: GraphQLProtocol,
     identity: Arc<IdentityService>,
     limits: crate::live::LiveLimits,
@@ -267,8 +267,8 @@ async fn serve_subscriptions(
             )
         });
     let init_session = Arc::clone(&session);
-    let output = async_graphql::http::WebSocket::new(schema, input, protocol.0).on_connection_init(
-        move |payload| async move {
+    let output = async_graphql::http::WebSocket::new(executor, input, protocol.0)
+        .on_connection_init(move |payload| async move {
             let token = ["Authorization", "authorization"]
                 .iter()
                 .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
@@ -296,8 +296,7 @@ async fn serve_subscriptions(
             let mut data = Data::default();
             data.insert(caller);
             Ok(data)
-        },
-    );
+        });
     futures_util::pin_mut!(output);
     let keepalive = match protocol.0 {
         WebSocketProtocols::GraphQLWS => r#"{"type":"ping"}"#,

@@ -256,21 +256,24 @@ pub struct CasbinAuthorizer {
 struct Loaded {
     at: Instant,
     enforcer: Enforcer,
-    answers: Mutex<HashMap<(String, Permission), bool>>,
+    /// Per subject, per permission (looked up by `&str`: no allocation on a hit).
+    answers: Mutex<HashMap<String, HashMap<Permission, bool>>>,
 }
 
 impl Loaded {
     fn allowed(&self, ctx: &Ctx, sub: &str, p: Permission) -> Result<bool, StoreError> {
-        let key = (sub.to_owned(), p);
-        if let Some(&yes) = self.answers().get(&key) {
+        if let Some(&yes) = self.answers().get(sub).and_then(|a| a.get(&p)) {
             return Ok(yes);
         }
         let yes = CasbinAuthorizer::check(&self.enforcer, ctx, sub, p)?;
-        self.answers().insert(key, yes);
+        self.answers()
+            .entry(sub.to_owned())
+            .or_default()
+            .insert(p, yes);
         Ok(yes)
     }
 
-    fn answers(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Permission), bool>> {
+    fn answers(&self) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<Permission, bool>>> {
         self.answers
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
