@@ -323,6 +323,79 @@ impl CursorKey for SearchPosition {
     }
 }
 
+/// A ranked search's cursor: a fingerprint of the query it came from, then
+/// the position. A cursor passed back with another query is refused (its
+/// position would mean nothing there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchCursor {
+    /// [`search_fingerprint`] of the query.
+    pub query: u64,
+    /// Where the page starts.
+    pub at: SearchPosition,
+}
+
+impl CursorKey for SearchCursor {
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut b = self.query.to_be_bytes().to_vec();
+        b.extend(self.at.to_bytes());
+        b
+    }
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        let (query, at) = b.split_first_chunk::<8>()?;
+        Some(Self {
+            query: u64::from_be_bytes(*query),
+            at: SearchPosition::from_bytes(at)?,
+        })
+    }
+}
+
+/// A stable fingerprint of a search query (the same in every process and
+/// version: FNV-1a over the trimmed, lower-case words, one space apart), so
+/// that spacing and case, which do not change the search, do not void a
+/// cursor either.
+#[must_use]
+pub fn search_fingerprint(query: Option<&str>) -> u64 {
+    let normal = query
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ");
+    normal.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The page request of a search for `query`, its cursors checked against it.
+///
+/// # Errors
+/// `VALIDATION` for bad cursors or sizes, or a cursor of another query.
+pub fn search_page(
+    args: &PageArgs,
+    query: Option<&str>,
+) -> async_graphql::Result<PageRequest<SearchPosition>> {
+    let want = search_fingerprint(query);
+    let mine = |c: Option<SearchCursor>, field: &'static str| match c {
+        Some(c) if c.query != want => Err(invalid(
+            field,
+            format!(
+                "{field} is a cursor of another search: pass it back with the query it came from"
+            ),
+        )),
+        c => Ok(c.map(|c| c.at)),
+    };
+    Ok(match args.request_as::<SearchCursor>()? {
+        PageRequest::Forward { after, limit } => PageRequest::Forward {
+            after: mine(after, "after")?,
+            limit,
+        },
+        PageRequest::Backward { before, limit } => PageRequest::Backward {
+            before: mine(before, "before")?,
+            limit,
+        },
+    })
+}
+
 /// The longest sort key a cursor may carry (a name is at most a few hundred bytes).
 const MAX_CURSOR_KEY: usize = 1024;
 
@@ -421,4 +494,36 @@ pub const ME_POLL: Duration = Duration::from_secs(5);
 #[must_use]
 pub fn access(e: AccessError) -> async_graphql::Error {
     gql(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_cursors_carry_their_query_and_survive_the_trip() {
+        let c = SearchCursor {
+            query: search_fingerprint(Some("Анна")),
+            at: SearchPosition {
+                tier: 2,
+                key: "анна петрова".into(),
+                id: GuestId::new(),
+            },
+        };
+        let back: SearchCursor = decode_cursor(&encode_cursor(&c), "after").expect("a cursor");
+        assert_eq!(back, c);
+        // Too short for a fingerprint and a position.
+        assert!(SearchCursor::from_bytes(&[0; 12]).is_none());
+    }
+
+    #[test]
+    fn a_search_fingerprint_ignores_case_and_spacing_and_never_changes() {
+        let f = search_fingerprint;
+        assert_eq!(f(Some("  Анна   Петрова ")), f(Some("анна петрова")));
+        assert_ne!(f(Some("анна")), f(Some("анн")));
+        assert_eq!(f(None), f(Some(" ")));
+        // Cursors outlive a process and a release: the function is fixed.
+        assert_eq!(f(None), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(f(Some("a")), 0xaf63_dc4c_8601_ec8c);
+    }
 }

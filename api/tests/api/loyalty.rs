@@ -1071,6 +1071,20 @@ async fn guests_are_ranked_best_match_first_and_paged_across_ranks(backend: Back
     // From the middle of the longer names.
     let (_, keys, _) = search("Анна", json!({ "first": 5, "after": cursors[2] })).await;
     assert_eq!(keys, ["annabel"]);
+    // Case and spacing do not change the search, nor void its cursors.
+    let (_, keys, _) = search("  анна ", json!({ "first": 5, "after": cursors[2] })).await;
+    assert_eq!(keys, ["annabel"]);
+    // A cursor belongs to its query: another search refuses it.
+    for (q, page) in [
+        ("ан", json!({ "first": 5, "after": cursors[2] })),
+        ("пет", json!({ "last": 2, "before": back[0] })),
+    ] {
+        let (r, keys, _) = search(q, page).await;
+        assert!(keys.is_empty(), "{r}");
+        assert_eq!(r["errors"][0]["extensions"]["code"], "VALIDATION", "{r}");
+        let message = r["errors"][0]["message"].as_str().expect("a message");
+        assert!(message.contains("another search"), "{r}");
+    }
     let (_, keys, _) = search("ан", json!({})).await;
     assert_eq!(
         keys,

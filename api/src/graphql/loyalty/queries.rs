@@ -8,7 +8,8 @@ use domain::page::PageRequest;
 use super::types::{Guest, GuestConnection, Level, LoyaltySettings};
 use crate::error::{GqlResult, gql};
 use crate::graphql::{
-    PageArgs, Perm, connection, loyalty_service as svc, parse_id, requires, staff_ctx,
+    PageArgs, Perm, SearchCursor, connection, loyalty_service as svc, parse_id, requires,
+    search_fingerprint, search_page, staff_ctx,
 };
 
 /// Loyalty queries.
@@ -23,7 +24,8 @@ impl LoyaltyQuery {
     /// code, then (without digits) names equal to it, then names starting with
     /// it, then names with a later word starting with it (a surname), each
     /// alphabetically. No query: everyone, in registration order. Cursors
-    /// belong to one query: pass them back with the same `query`.
+    /// belong to one query: passed back with another `query`, they are
+    /// refused (`VALIDATION`).
     #[graphql(guard = "Perm(P::GuestsRead)", directive = requires::apply("guests:read".into()))]
     #[allow(clippy::too_many_arguments)]
     async fn guests(
@@ -35,18 +37,26 @@ impl LoyaltyQuery {
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<GuestConnection> {
-        let page = PageArgs {
+        let args = PageArgs {
             after,
             before,
             first,
             last,
-        }
-        .request_as()?;
+        };
+        let page = search_page(&args, query.as_deref())?;
         let p = svc(ctx)?
             .search_guests(staff_ctx(ctx)?, query.as_deref(), page)
             .await
             .gql()?;
-        Ok(connection(p, |f| f.at.clone(), |f| Guest::from(f.guest)))
+        let fingerprint = search_fingerprint(query.as_deref());
+        Ok(connection(
+            p,
+            |f| SearchCursor {
+                query: fingerprint,
+                at: f.at.clone(),
+            },
+            |f| Guest::from(f.guest),
+        ))
     }
 
     /// One guest.
