@@ -130,7 +130,7 @@ impl JobHandler for InboundEvent {
         } = processed
         {
             self.notifications
-                .integration_failed(&ctx, integration, &name, id, &error)
+                .integration_failed(&ctx, job, integration, &name, id, &error)
                 .await?;
         }
         Ok(())
@@ -151,7 +151,7 @@ impl JobHandler for EventFanout {
         let ctx = tenant_ctx(job)?;
         let event = domain::events::DomainEvent::from_job(job)?;
         let n = self.webhooks.fan_out(&ctx, &event).await?;
-        let m = self.notifications.on_event(&ctx, &event).await?;
+        let m = self.notifications.on_event(&ctx, &event, job).await?;
         if n + m > 0 {
             tracing::debug!(tenant.id = %ctx.tenant(), event.id = %event.id, deliveries = n, notifications = m, "event fanned out");
         }

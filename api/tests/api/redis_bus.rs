@@ -19,6 +19,7 @@ const REDIS: &str = "redis://127.0.0.1:6379";
 const CHECKS: &str =
     "subscription($l: ID!) { checkProcessed(locationId: $l) { externalId earned } }";
 const CARD: &str = "subscription($g: ID!) { guestUpdated(guestId: $g) { balance } }";
+const NOTES: &str = "subscription { notificationReceived { kind } }";
 
 fn redis_mode() -> String {
     std::env::var("MAXLOYALTY_TEST_REDIS").unwrap_or_else(|_| "auto".into())
@@ -129,10 +130,21 @@ async fn guest(app: &TestApp, s: &Session, phone: &str) -> String {
 }
 
 async fn process_check(app: &TestApp, s: &Session, location: &str, guest: &str, external: &str) {
+    process_check_of(app, s, location, guest, external, 100_000).await;
+}
+
+async fn process_check_of(
+    app: &TestApp,
+    s: &Session,
+    location: &str,
+    guest: &str,
+    external: &str,
+    total_minor: i64,
+) {
     app.ok(
         Some(&s.access),
-        "mutation($l: ID!, $g: ID!, $x: String!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: 100000, externalId: $x }) { earned } }",
-        json!({ "l": location, "g": guest, "x": external }),
+        "mutation($l: ID!, $g: ID!, $x: String!, $t: Int!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: $t, externalId: $x }) { earned } }",
+        json!({ "l": location, "g": guest, "x": external, "t": total_minor }),
     )
     .await;
 }
@@ -549,12 +561,16 @@ async fn live_events_committed_while_redis_was_down_reach_other_instances_from_t
     let mut local = subscribe(&a.base, &owner.access, CHECKS, json!({ "l": l })).await;
     let mut remote = subscribe(&b.base, &owner.access, CHECKS, json!({ "l": l })).await;
     let mut card = subscribe(&b.base, &owner.access, CARD, json!({ "g": g })).await;
+    // A notification made by a job (the owner hears of a guest's new level).
+    let mut notes_a = subscribe(&a.base, &owner.access, NOTES, json!({})).await;
+    let mut notes_b = subscribe(&b.base, &owner.access, NOTES, json!({})).await;
 
     redis.kill();
     wait_for_redis(&a, "degraded", Duration::from_secs(15)).await;
     wait_for_redis(&b, "degraded", Duration::from_secs(15)).await;
     process_check(&a, &owner, &l, &g, "down-1").await;
-    process_check(&a, &owner, &l, &g, "down-2").await;
+    // 15 000.00 more: Bronze → Silver.
+    process_check_of(&a, &owner, &l, &g, "down-2", 1_500_000).await;
     for want in ["down-1", "down-2"] {
         let got = next_within(&mut local, Duration::from_secs(1), "A's own screen").await;
         assert_eq!(
@@ -562,6 +578,27 @@ async fn live_events_committed_while_redis_was_down_reach_other_instances_from_t
             "{got}"
         );
     }
+    // Either worker may run the job: its own process tells its screens at once.
+    let (made_on_a, got) = tokio::select! {
+        got = next_json(&mut notes_a) => (true, got),
+        got = next_json(&mut notes_b) => (false, got),
+        () = tokio::time::sleep(Duration::from_secs(10)) => panic!("no notification where the job ran"),
+    };
+    assert_eq!(
+        got["payload"]["data"]["notificationReceived"]["kind"], "GUEST_LEVEL_UP",
+        "{got}"
+    );
+    let (mut notes_there, mut notes_elsewhere) = if made_on_a {
+        (notes_a, notes_b)
+    } else {
+        (notes_b, notes_a)
+    };
+    nothing_within(
+        &mut notes_elsewhere,
+        Duration::from_millis(300),
+        "the other process's notification while Redis is down",
+    )
+    .await;
     nothing_within(
         &mut remote,
         Duration::from_millis(500),
@@ -612,7 +649,31 @@ async fn live_events_committed_while_redis_was_down_reach_other_instances_from_t
                 .to_owned(),
         );
     }
+    // The job that made the notification runs again and publishes it late:
+    // the other process's screens get it, its own do not get it twice.
+    let got = next_within(
+        &mut notes_elsewhere,
+        Duration::from_secs(40),
+        "the other process's notification, from the job",
+    )
+    .await;
+    assert_eq!(
+        got["payload"]["data"]["notificationReceived"]["kind"], "GUEST_LEVEL_UP",
+        "{got}"
+    );
     ticking.abort();
+    nothing_within(
+        &mut notes_there,
+        Duration::from_millis(300),
+        "the notification a second time where it was made",
+    )
+    .await;
+    nothing_within(
+        &mut notes_elsewhere,
+        Duration::from_millis(100),
+        "the notification a second time elsewhere",
+    )
+    .await;
     seen.sort();
     assert_eq!(seen, ["down-1", "down-2"]);
     for _ in 0..2 {

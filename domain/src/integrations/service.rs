@@ -784,8 +784,19 @@ impl IntegrationService {
             Err(StoreError::NotFound) => return Ok(Processed::Done),
             Err(err) => return Err(retry(&err)),
         };
-        if e.status != EventStatus::Pending {
-            return Ok(Processed::Done); // done before (a job ran twice)
+        match (e.status, &e.error) {
+            (EventStatus::Pending, _) => {}
+            // Failed by a run of this job that did not finish telling (it
+            // died, or could not be sure live views were told): tell again,
+            // which adds nothing told before.
+            (EventStatus::Failed, Some(error)) => {
+                return Ok(Processed::Failed {
+                    integration: integration.id,
+                    name: integration.name,
+                    error: error.clone(),
+                });
+            }
+            _ => return Ok(Processed::Done), // done before (a job ran twice)
         }
         let check = match integration.kind {
             IntegrationKind::Pos => match formats::parse_canonical(&e.payload) {

@@ -101,6 +101,19 @@ impl LiveBatch {
         }
     }
 
+    /// A batch of one event raised by a job, under an id that a second run
+    /// of the job finds again (e.g. the id of the notification it announces),
+    /// so that the bus publishes it once however often the job runs.
+    #[must_use]
+    pub fn raised(id: EventId, tenant: TenantId, at: DateTime<Utc>, event: LoyaltyEvent) -> Self {
+        Self {
+            id,
+            tenant,
+            at,
+            events: vec![event],
+        }
+    }
+
     /// Adds this batch to a transaction's outbox `jobs`: inside its first
     /// fan-out job when there is one (no extra row), otherwise as a
     /// [`LIVE_JOB`] of its own, due after [`LIVE_JOB_DELAY`]. An empty batch
@@ -151,6 +164,53 @@ impl LiveBatch {
             ));
         }
         Ok(Some(batch))
+    }
+}
+
+/// For a job that raised live batches itself ([`LiveBatch::raised`]): the
+/// job is their outbox, and it ends only once the bus vouches for each.
+/// Each batch was published when it was raised
+/// ([`EventPublisher::publish_batch`]); one the bus does not know as
+/// published (its process lost the broker, or a run before this one died
+/// first) is published late. Batches older than [`LIVE_WINDOW`] are left
+/// alone.
+///
+/// # Errors
+/// A retry while the bus cannot tell, except on the job's last attempt.
+pub async fn confirm_published(
+    bus: &dyn EventPublisher,
+    now: DateTime<Utc>,
+    job: &Job,
+    batches: Vec<LiveBatch>,
+) -> Result<(), JobFailure> {
+    for batch in batches {
+        if batch.events.is_empty() || now - batch.at > LIVE_WINDOW {
+            continue;
+        }
+        let state = match bus.batch_state(batch.id).await {
+            BatchState::Unpublished => bus.publish_late(batch).await,
+            known => known,
+        };
+        if state == BatchState::Unknown {
+            return bus_unreachable(job);
+        }
+    }
+    Ok(())
+}
+
+/// What an outbox job does when the bus cannot tell whether its live events
+/// went out: it tries again later, except on its last attempt, which ends
+/// quietly (screens that missed the events have refetched by then).
+///
+/// # Errors
+/// The retry.
+pub fn bus_unreachable(job: &Job) -> Result<(), JobFailure> {
+    if job.attempts < job.max_attempts {
+        Err(JobFailure::retry(
+            "the event bus is unreachable: live events wait for it",
+        ))
+    } else {
+        Ok(())
     }
 }
 

@@ -2,7 +2,7 @@
 //! written to its outbox, published by this process right after the commit,
 //! and by the outbox job only when nobody did (see [`super::events`]).
 
-use super::events::{BatchState, LIVE_WINDOW, LiveBatch, LoyaltyEvent};
+use super::events::{BatchState, LIVE_WINDOW, LiveBatch, LoyaltyEvent, bus_unreachable};
 use super::ports::{BatchOutcome, LedgerOp};
 use super::promotions::GrantStatus;
 use super::service::LoyaltyService;
@@ -154,18 +154,9 @@ impl LoyaltyService {
         if batch.events.is_empty() || self.d.clock.now() - batch.at > LIVE_WINDOW {
             return Ok(());
         }
-        let unreachable = || {
-            if job.attempts < job.max_attempts {
-                Err(JobFailure::retry(
-                    "the event bus is unreachable: live events wait for it",
-                ))
-            } else {
-                Ok(())
-            }
-        };
         match self.d.events.batch_state(batch.id).await {
             BatchState::Published => return Ok(()),
-            BatchState::Unknown => return unreachable(),
+            BatchState::Unknown => return bus_unreachable(job),
             BatchState::Unpublished => {}
         }
         let mut events = Vec::with_capacity(batch.events.len());
@@ -190,7 +181,7 @@ impl LoyaltyService {
         batch.events = events;
         match self.d.events.publish_late(batch).await {
             BatchState::Published | BatchState::Unpublished => Ok(()),
-            BatchState::Unknown => unreachable(),
+            BatchState::Unknown => bus_unreachable(job),
         }
     }
 }

@@ -38,6 +38,21 @@ pub struct NewNotification {
     pub channels: Vec<Channel>,
 }
 
+/// What [`NotificationStore::create`] came to.
+#[derive(Debug, Clone)]
+pub enum Stored {
+    /// Stored now.
+    New(NewNotification),
+    /// Stored before, by an earlier run of the same job (its dedupe key
+    /// exists): that notification, and whether it is shown in the centre.
+    Existing {
+        /// The stored notification.
+        notification: Notification,
+        /// Shown in the centre.
+        visible: bool,
+    },
+}
+
 /// What to store for a recipient, given their stored choices (`None`: they
 /// made none): a notification, or nothing when the choices allow none.
 pub type NotificationPlan<'a> =
@@ -83,8 +98,9 @@ pub enum DeliveryOutcome {
 pub trait NotificationStore: Send + Sync {
     /// In one transaction: reads `recipient`'s stored choices, asks `plan`
     /// for the notification they allow, and stores it with its deliveries and
-    /// their jobs. Returns what it stored; `None` (nothing written) when the
-    /// plan made nothing or the notification's dedupe key exists.
+    /// their jobs. Returns what it stored, or what an earlier run stored
+    /// under the same dedupe key (nothing written then); `None` (nothing
+    /// written) when the plan made nothing.
     ///
     /// # Errors
     /// Storage failure.
@@ -93,7 +109,7 @@ pub trait NotificationStore: Send + Sync {
         ctx: &Ctx,
         recipient: Recipient,
         plan: &NotificationPlan<'_>,
-    ) -> Result<Option<NewNotification>, StoreError>;
+    ) -> Result<Option<Stored>, StoreError>;
 
     /// One notification of the tenant.
     ///

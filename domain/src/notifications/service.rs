@@ -4,7 +4,8 @@
 //!
 //! A notification is stored with its deliveries and their jobs in one
 //! transaction (the outbox); the live `NotificationCreated` event is published
-//! after that commits. Each delivery is claimed before sending and finished
+//! after that commits, and the job that made the notification (itself an
+//! outbox row) ends only once the bus vouches that it went out. Each delivery is claimed before sending and finished
 //! after, so a job that runs twice sends nothing the second time.
 
 use std::sync::Arc;
@@ -14,19 +15,20 @@ use serde_json::{Value, json};
 
 use super::models::{Channel, Notification, NotificationKind, Preferences, Recipient};
 use super::ports::{
-    Claim, DeliveryOutcome, NewNotification, NotificationStore, StoredPreferences, TelegramError,
-    TelegramSender,
+    Claim, DeliveryOutcome, NewNotification, NotificationStore, Stored, StoredPreferences,
+    TelegramError, TelegramSender,
 };
 use super::render::{email_bodies, render, telegram_html};
-use crate::events::{DomainEvent, types};
+use crate::events::{DomainEvent, EventId, types};
 use crate::identity::ports::{
     Authorizer, EmailMessage, MailError, Mailer, StaffRepository, Subject, TenantRepository,
 };
 use crate::identity::{Email, Locale, Permission, StoreError};
 use crate::ids::{GuestId, InboundEventId, IntegrationId, NotificationId, UserId};
 use crate::jobs::{Job, JobFailure};
+use crate::loyalty::events::confirm_published;
 use crate::loyalty::ports::{GuestStore, TelegramBotVault};
-use crate::loyalty::{EventPublisher, LoyaltyEvent};
+use crate::loyalty::{EventPublisher, LiveBatch, LoyaltyEvent};
 use crate::page::{Page, PageRequest};
 use crate::ports::Clock;
 use crate::{Actor, Ctx};
@@ -339,7 +341,11 @@ impl NotificationService {
     // ----- creating ---------------------------------------------------------------
 
     /// Stores a notification for `recipient` on the channels it allows, then
-    /// tells live views. Returns whether it was new.
+    /// tells live views at once when it is shown in the centre. Its live
+    /// batch, also when an earlier run of the job stored it, goes to `told`:
+    /// the job confirms at its end that the bus published it
+    /// ([`confirm_published`]). Returns whether it was new.
+    #[allow(clippy::too_many_arguments)]
     async fn notify(
         &self,
         ctx: &Ctx,
@@ -348,6 +354,7 @@ impl NotificationService {
         data: Value,
         cause: &str,
         offered: &[Channel],
+        told: &mut Vec<LiveBatch>,
     ) -> Result<bool, StoreError> {
         let created_at = self.d.clock.now();
         let dedupe_key = format!(
@@ -384,17 +391,27 @@ impl NotificationService {
                 channels,
             })
         };
-        let created = self.d.store.create(ctx, recipient, &plan).await?;
-        let Some(n) = created else {
-            return Ok(false);
+        let (notification, visible, new) = match self.d.store.create(ctx, recipient, &plan).await? {
+            None => return Ok(false),
+            Some(Stored::New(n)) => (n.notification, n.visible, true),
+            Some(Stored::Existing {
+                notification,
+                visible,
+            }) => (notification, visible, false),
         };
-        if n.visible {
-            self.d.events.publish(
+        if visible {
+            let batch = LiveBatch::raised(
+                EventId::from_uuid(notification.id.as_uuid()),
                 ctx.tenant(),
-                LoyaltyEvent::NotificationCreated(n.notification),
+                notification.created_at,
+                LoyaltyEvent::NotificationCreated(notification),
             );
+            if new {
+                self.d.events.publish_batch(batch.clone());
+            }
+            told.push(batch);
         }
-        Ok(true)
+        Ok(new)
     }
 
     /// The guest, and which of `offered` can reach them at all (an address
@@ -460,12 +477,34 @@ impl NotificationService {
         }
     }
 
-    /// The notifications a durable event causes (the fan-out job's part).
-    /// Returns how many were created; running it again creates none.
+    /// The notifications a durable event causes (the part of `job`, its
+    /// fan-out job). Returns how many were created; running it again creates
+    /// none, and makes sure that live views were told of the ones created
+    /// before.
     ///
     /// # Errors
-    /// Storage failure (the job retries; what was created stays, once).
-    pub async fn on_event(&self, ctx: &Ctx, e: &DomainEvent) -> Result<usize, JobFailure> {
+    /// Storage failure (the job retries; what was created stays, once); a
+    /// retry while the event bus cannot tell whether live views were told.
+    pub async fn on_event(
+        &self,
+        ctx: &Ctx,
+        e: &DomainEvent,
+        job: &Job,
+    ) -> Result<usize, JobFailure> {
+        let mut told = Vec::new();
+        let created = self.notifications_of(ctx, e, &mut told).await?;
+        confirm_published(self.d.events.as_ref(), self.d.clock.now(), job, told).await?;
+        Ok(created)
+    }
+
+    /// [`NotificationService::on_event`]'s notifications, their live batches
+    /// added to `told`.
+    async fn notifications_of(
+        &self,
+        ctx: &Ctx,
+        e: &DomainEvent,
+        told: &mut Vec<LiveBatch>,
+    ) -> Result<usize, JobFailure> {
         let all = [Channel::InApp, Channel::Email, Channel::Telegram];
         let cause = e.id.to_string();
         let mut created = 0;
@@ -498,6 +537,7 @@ impl NotificationService {
                             data,
                             &cause,
                             &channels,
+                            told,
                         )
                         .await
                         .map_err(retry)?,
@@ -521,6 +561,7 @@ impl NotificationService {
                         data,
                         &cause,
                         &channels,
+                        told,
                     )
                     .await
                     .map_err(retry)?,
@@ -545,6 +586,7 @@ impl NotificationService {
                                 data.clone(),
                                 &cause,
                                 &[Channel::InApp, Channel::Email],
+                                told,
                             )
                             .await
                             .map_err(retry)?,
@@ -576,6 +618,7 @@ impl NotificationService {
                         data,
                         &cause,
                         &channels,
+                        told,
                     )
                     .await
                     .map_err(retry)?,
@@ -586,27 +629,35 @@ impl NotificationService {
         Ok(created)
     }
 
-    /// A POS event could not be processed: tell live views and the staff who
-    /// manage integrations (once per event and person).
+    /// A POS event could not be processed (found by `job`, the one that
+    /// processed it): tell live views (once per job, as far as the bus can
+    /// tell) and the staff who manage integrations (once per event and
+    /// person).
     ///
     /// # Errors
-    /// Storage failure.
+    /// Storage failure; a retry while the event bus cannot tell whether live
+    /// views were told.
     pub async fn integration_failed(
         &self,
         ctx: &Ctx,
+        job: &Job,
         integration: IntegrationId,
         integration_name: &str,
         event: InboundEventId,
         error: &str,
     ) -> Result<usize, JobFailure> {
-        self.d.events.publish(
+        let failed = LiveBatch::raised(
+            EventId::from_uuid(job.id.as_uuid()),
             ctx.tenant(),
+            self.d.clock.now(),
             LoyaltyEvent::IntegrationEventFailed {
                 integration,
                 event,
                 error: error.to_owned(),
             },
         );
+        self.d.events.publish_batch(failed.clone());
+        let mut told = vec![failed];
         let data = json!({
             "integrationId": integration.to_string(),
             "integrationName": integration_name,
@@ -628,6 +679,7 @@ impl NotificationService {
                     data.clone(),
                     &cause,
                     &[Channel::InApp, Channel::Email],
+                    &mut told,
                 )
                 .await
                 .map_err(retry)?
@@ -635,6 +687,7 @@ impl NotificationService {
                 n += 1;
             }
         }
+        confirm_published(self.d.events.as_ref(), self.d.clock.now(), job, told).await?;
         Ok(n)
     }
 

@@ -10,12 +10,12 @@ use serde_json::json;
 
 use super::models::{Channel, Notification, NotificationKind, Preferences, Recipient};
 use super::ports::{
-    Claim, DeliveryOutcome, NewNotification, NotificationPlan, NotificationStore,
-    StoredPreferences, TelegramError, TelegramSender,
+    Claim, DeliveryOutcome, NotificationPlan, NotificationStore, Stored, StoredPreferences,
+    TelegramError, TelegramSender,
 };
 use super::service::{NotificationDeps, NotificationError, NotificationService};
 use crate::Ctx;
-use crate::events::{DomainEvent, types};
+use crate::events::{DomainEvent, EventId, types};
 use crate::identity::models::{AuditRecord, Role};
 use crate::identity::ports::MailError;
 use crate::identity::tests::harness::{Business, Member, World};
@@ -27,7 +27,7 @@ use crate::loyalty::ports::{
     Found, GuestQuery, GuestStore, SearchPosition, TelegramBotInfo, TelegramBotVault,
 };
 use crate::loyalty::values::{CardCode, QrPayload, Tags};
-use crate::loyalty::{EventPublisher, LoyaltyEvent};
+use crate::loyalty::{BatchState, EventPublisher, LiveBatch, LoyaltyEvent};
 use crate::page::{Page, PageRequest};
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -68,16 +68,20 @@ impl NotificationStore for FakeStore {
         ctx: &Ctx,
         recipient: Recipient,
         plan: &NotificationPlan<'_>,
-    ) -> Result<Option<NewNotification>, StoreError> {
+    ) -> Result<Option<Stored>, StoreError> {
         let mut s = lock(&self.0);
         let Some(n) = plan(s.prefs.get(&recipient)) else {
             return Ok(None);
         };
-        if s.rows
+        if let Some((x, _, visible)) = s
+            .rows
             .iter()
-            .any(|(x, k, _)| x.tenant == ctx.tenant() && *k == n.dedupe_key)
+            .find(|(x, k, _)| x.tenant == ctx.tenant() && *k == n.dedupe_key)
         {
-            return Ok(None);
+            return Ok(Some(Stored::Existing {
+                notification: x.clone(),
+                visible: *visible,
+            }));
         }
         for c in &n.channels {
             s.deliveries
@@ -87,7 +91,7 @@ impl NotificationStore for FakeStore {
         }
         s.rows
             .push((n.notification.clone(), n.dedupe_key.clone(), n.visible));
-        Ok(Some(n))
+        Ok(Some(Stored::New(n)))
     }
 
     async fn get(&self, ctx: &Ctx, id: NotificationId) -> Result<Notification, StoreError> {
@@ -340,12 +344,33 @@ impl TelegramSender for FakeTelegram {
     }
 }
 
+/// A bus that records what it publishes; it answers questions about batches
+/// from `answers` (then "published", like a bus inside one process).
 #[derive(Default)]
-struct Events(Mutex<Vec<LoyaltyEvent>>);
+struct Events(
+    Mutex<Vec<LoyaltyEvent>>,
+    Mutex<Vec<BatchState>>,
+    Mutex<Vec<LiveBatch>>,
+);
 
+#[async_trait]
 impl EventPublisher for Events {
     fn publish(&self, _tenant: TenantId, event: LoyaltyEvent) {
         lock(&self.0).push(event);
+    }
+
+    async fn batch_state(&self, _id: EventId) -> BatchState {
+        let mut answers = lock(&self.1);
+        if answers.is_empty() {
+            BatchState::Published
+        } else {
+            answers.remove(0)
+        }
+    }
+
+    async fn publish_late(&self, batch: LiveBatch) -> BatchState {
+        lock(&self.2).push(batch);
+        BatchState::Published
     }
 }
 
@@ -403,11 +428,7 @@ impl Fixture {
     /// A check's notification for guest `g`: its Telegram delivery job and
     /// the notification's id.
     async fn telegram_job_of_a_check(&self, g: GuestId) -> (NewJob, NotificationId) {
-        self.svc
-            .on_event(
-                &self.system,
-                &self.event(types::CHECK_PROCESSED, check(g, 15)),
-            )
+        self.on_event(&self.event(types::CHECK_PROCESSED, check(g, 15)))
             .await
             .expect("created");
         let job = self.job_for(Channel::Telegram);
@@ -472,7 +493,18 @@ impl Fixture {
 
     /// Runs a stored delivery job as the worker would.
     async fn run(&self, job: &NewJob) -> Result<(), crate::jobs::JobFailure> {
-        let j = Job {
+        self.svc.deliver(&self.system, &self.started(job)).await
+    }
+
+    /// The notifications of `e`, as its fan-out job makes them.
+    async fn on_event(&self, e: &DomainEvent) -> Result<usize, crate::jobs::JobFailure> {
+        let job = self.started(&NewJob::new(crate::events::FANOUT_JOB, json!({})));
+        self.svc.on_event(&self.system, e, &job).await
+    }
+
+    /// `job` as the queue hands it to its first run.
+    fn started(&self, job: &NewJob) -> Job {
+        Job {
             id: crate::ids::JobId::new(),
             kind: job.kind.clone(),
             tenant: job.tenant,
@@ -489,8 +521,7 @@ impl Fixture {
             priority: job.priority,
             created_at: self.world.now(),
             updated_at: self.world.now(),
-        };
-        self.svc.deliver(&self.system, &j).await
+        }
     }
 
     fn job_for(&self, channel: Channel) -> NewJob {
@@ -509,13 +540,48 @@ fn check(guest: GuestId, points: i64) -> serde_json::Value {
 // ----- tests ----------------------------------------------------------------------
 
 #[tokio::test]
+async fn a_notification_the_bus_cannot_vouch_for_keeps_its_job_until_it_is_published() {
+    let f = fixture().await;
+    let g = f.guest(Some(555), None, false);
+    let e = f.event(types::CHECK_PROCESSED, check(g, 15));
+    // Published at once, but the bus cannot tell whether it went out (its
+    // broker is unreachable): the job tries again later.
+    lock(&f.events.1).push(BatchState::Unknown);
+    let first = f.on_event(&e).await;
+    assert!(first.is_err_and(|x| !x.permanent), "retried, not dead");
+    assert_eq!(lock(&f.events.0).len(), 1, "told at once");
+    let rows = f.rows();
+    assert_eq!(rows.len(), 1, "the notification stays stored");
+    // The next run creates nothing, and publishes it late when nobody did.
+    lock(&f.events.1).push(BatchState::Unpublished);
+    assert_eq!(f.on_event(&e).await, Ok(0));
+    let late = lock(&f.events.2).clone();
+    assert_eq!(late.len(), 1);
+    assert_eq!(late[0].id, EventId::from_uuid(rows[0].0.id.as_uuid()));
+    assert_eq!(
+        late[0].events,
+        vec![LoyaltyEvent::NotificationCreated(rows[0].0.clone())]
+    );
+    // Once the bus vouches for it, a run adds nothing.
+    assert_eq!(f.on_event(&e).await, Ok(0));
+    assert_eq!(lock(&f.events.2).len(), 1);
+    assert_eq!(lock(&f.events.0).len(), 1);
+    assert_eq!(f.rows().len(), 1);
+    // The job's last attempt ends quietly when the bus still cannot tell.
+    lock(&f.events.1).push(BatchState::Unknown);
+    let mut last = f.started(&NewJob::new(crate::events::FANOUT_JOB, json!({})));
+    last.attempts = last.max_attempts;
+    assert_eq!(f.svc.on_event(&f.system, &e, &last).await, Ok(0));
+}
+
+#[tokio::test]
 async fn a_check_notifies_its_guest_once_and_only_over_the_channels_it_offers() {
     let f = fixture().await;
     let g = f.guest(Some(555), Some("anna@example.com"), true);
     let e = f.event(types::CHECK_PROCESSED, check(g, 15));
-    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(1));
+    assert_eq!(f.on_event(&e).await, Ok(1));
     assert_eq!(
-        f.svc.on_event(&f.system, &e).await,
+        f.on_event(&e).await,
         Ok(0),
         "a retried fan-out adds nothing"
     );
@@ -538,7 +604,7 @@ async fn a_check_notifies_its_guest_once_and_only_over_the_channels_it_offers() 
 
     // No points, no notification.
     let e = f.event(types::CHECK_PROCESSED, check(g, 0));
-    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(0));
+    assert_eq!(f.on_event(&e).await, Ok(0));
 }
 
 #[tokio::test]
@@ -549,7 +615,7 @@ async fn a_level_up_tells_the_guest_and_the_staff_who_manage_loyalty() {
         types::LEVEL_CHANGED,
         json!({ "guestId": g.to_string(), "from": { "name": "Bronze" }, "to": { "name": "Silver" }, "reason": "check" }),
     );
-    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(2));
+    assert_eq!(f.on_event(&e).await, Ok(2));
     let rows = f.rows();
     let owner = Recipient::Staff(f.business.owner.id);
     assert!(
@@ -577,15 +643,14 @@ async fn a_level_up_tells_the_guest_and_the_staff_who_manage_loyalty() {
         types::LEVEL_CHANGED,
         json!({ "guestId": g.to_string(), "to": { "name": "Bronze" }, "reason": "review" }),
     );
-    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(1));
+    assert_eq!(f.on_event(&e).await, Ok(1));
 }
 
 #[tokio::test]
 async fn a_delivery_job_run_twice_sends_once() {
     let f = fixture().await;
     let g = f.guest(Some(555), None, false);
-    f.svc
-        .on_event(&f.system, &f.event(types::CHECK_PROCESSED, check(g, 15)))
+    f.on_event(&f.event(types::CHECK_PROCESSED, check(g, 15)))
         .await
         .expect("created");
     let job = f.job_for(Channel::Telegram);
@@ -624,7 +689,7 @@ async fn a_delivery_whose_sender_died_or_lost_the_answer_is_never_sent_again() {
     // The answer to a send is lost: given up, not retried.
     let mut e = f.event(types::CHECK_PROCESSED, check(g, 20));
     e.data["checkId"] = json!("c-lost");
-    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(1));
+    assert_eq!(f.on_event(&e).await, Ok(1));
     lock(&f.telegram.script).push(TelegramError::AnswerLost("timed out".into()));
     let jobs = f.jobs();
     let job = jobs.last().expect("the second notification's job");
@@ -645,8 +710,7 @@ async fn telegram_429_retries_after_the_wait_and_403_blocks_the_chat() {
         TelegramError::RetryAfter(7),
         TelegramError::Blocked("bot was blocked by the user".into()),
     ]);
-    f.svc
-        .on_event(&f.system, &f.event(types::CHECK_PROCESSED, check(g, 15)))
+    f.on_event(&f.event(types::CHECK_PROCESSED, check(g, 15)))
         .await
         .expect("created");
     let job = f.job_for(Channel::Telegram);
@@ -669,7 +733,7 @@ async fn telegram_429_retries_after_the_wait_and_403_blocks_the_chat() {
     let before = f.jobs().len();
     let mut e = f.event(types::CHECK_PROCESSED, check(g, 20));
     e.data["checkId"] = json!("c-2");
-    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(1));
+    assert_eq!(f.on_event(&e).await, Ok(1));
     assert_eq!(f.jobs().len(), before, "no job for a blocked chat");
     assert_eq!(lock(&f.telegram.sent).len(), 2);
 }
@@ -693,10 +757,7 @@ async fn an_email_is_sent_again_only_when_it_surely_was_not_sent() {
             .count()
     };
     // The server said "not now": tried again, then sent.
-    f.svc
-        .on_event(&f.system, &bonus(100))
-        .await
-        .expect("created");
+    f.on_event(&bonus(100)).await.expect("created");
     let job = f.job_for(Channel::Email);
     mailer.fail_with(Some(MailError::NotSent("451 try later".into())));
     let attempts = mailer.attempts();
@@ -716,7 +777,7 @@ async fn an_email_is_sent_again_only_when_it_surely_was_not_sent() {
             MailError::Unknown("connection reset after DATA".into()),
         ),
     ] {
-        f.svc.on_event(&f.system, &bonus(n)).await.expect("created");
+        f.on_event(&bonus(n)).await.expect("created");
         let job = f.job_for(Channel::Email);
         mailer.fail_with(Some(e));
         let attempts = mailer.attempts();
@@ -745,21 +806,12 @@ async fn guest_email_needs_consent_and_an_address() {
         )
     };
     // Without consent no e-mail delivery is even made.
-    f.svc
-        .on_event(&f.system, &bonus(no_consent))
-        .await
-        .expect("created");
+    f.on_event(&bonus(no_consent)).await.expect("created");
     assert!(f.jobs().iter().all(|j| j.payload["channel"] != "email"));
-    f.svc
-        .on_event(&f.system, &bonus(consent))
-        .await
-        .expect("created");
+    f.on_event(&bonus(consent)).await.expect("created");
     assert_eq!(f.run(&f.job_for(Channel::Email)).await, Ok(()));
     // Consent withdrawn between the notification and its sending: not sent.
-    f.svc
-        .on_event(&f.system, &bonus(withdraws))
-        .await
-        .expect("created");
+    f.on_event(&bonus(withdraws)).await.expect("created");
     if let Some(g) = lock(&f.guests.0).get_mut(&withdraws) {
         g.marketing_consent = false;
     }
@@ -785,7 +837,7 @@ async fn guest_email_needs_consent_and_an_address() {
         types::PROMOTION_GRANTED,
         json!({ "guestId": consent.to_string(), "promotionName": "x2", "kind": "multiplier", "points": 10 }),
     );
-    assert_eq!(f.svc.on_event(&f.system, &e).await, Ok(0));
+    assert_eq!(f.on_event(&e).await, Ok(0));
 }
 
 #[tokio::test]
@@ -814,7 +866,7 @@ async fn preferences_and_the_centre_belong_to_their_reader() {
         types::LEVEL_CHANGED,
         json!({ "guestId": g.to_string(), "to": { "name": "Gold" }, "reason": "check" }),
     );
-    f.svc.on_event(&f.system, &e).await.expect("created");
+    f.on_event(&e).await.expect("created");
     let mine: Vec<_> = f
         .rows()
         .into_iter()
@@ -891,8 +943,7 @@ async fn a_guest_reads_and_receives_notifications_in_the_language_the_mini_app_r
         .await
         .expect("choices");
 
-    f.svc
-        .on_event(&f.system, &f.event(types::CHECK_PROCESSED, check(g, 15)))
+    f.on_event(&f.event(types::CHECK_PROCESSED, check(g, 15)))
         .await
         .expect("created");
     let centre = f

@@ -9,8 +9,8 @@ use domain::Ctx;
 use domain::NotificationId;
 use domain::identity::{Locale, StoreError};
 use domain::notifications::ports::{
-    Claim, DeliveryOutcome, NewNotification, NotificationPlan, NotificationStore,
-    StoredPreferences, deliver_job,
+    Claim, DeliveryOutcome, NotificationPlan, NotificationStore, Stored, StoredPreferences,
+    deliver_job,
 };
 use domain::notifications::{Channel, Notification, NotificationKind, Preferences, Recipient};
 use domain::page::{Page, PageRequest};
@@ -89,7 +89,7 @@ impl NotificationStore for SqlStore {
         ctx: &Ctx,
         recipient: Recipient,
         plan: &NotificationPlan<'_>,
-    ) -> Result<Option<NewNotification>, StoreError> {
+    ) -> Result<Option<Stored>, StoreError> {
         let txn = self.db.tenant_tx(ctx).await?;
         let stored = stored_preferences(&txn, ctx, recipient).await?;
         let Some(n) = plan(stored.as_ref()) else {
@@ -121,8 +121,21 @@ impl NotificationStore for SqlStore {
         .await
         .map_err(internal)?;
         if inserted == 0 {
-            txn.rollback().await.map_err(internal)?;
-            return Ok(None);
+            // An earlier run stored it: what it stored (its job asks whether
+            // live views were told).
+            let m = notifications::Entity::find()
+                .filter(notifications::Column::TenantId.eq(ctx.tenant().as_uuid()))
+                .filter(notifications::Column::DedupeKey.eq(n.dedupe_key.as_str()))
+                .one(&txn)
+                .await
+                .map_err(internal)?
+                .ok_or(StoreError::NotFound)?;
+            txn.commit().await.map_err(internal)?;
+            let visible = m.visible;
+            return Ok(Some(Stored::Existing {
+                notification: to_notification(m)?,
+                visible,
+            }));
         }
         for channel in &n.channels {
             notification_deliveries::Entity::insert(notification_deliveries::ActiveModel {
@@ -144,7 +157,7 @@ impl NotificationStore for SqlStore {
                 .map_err(internal)?;
         }
         txn.commit().await.map_err(internal)?;
-        Ok(Some(n))
+        Ok(Some(Stored::New(n)))
     }
 
     async fn get(&self, ctx: &Ctx, id: NotificationId) -> Result<Notification, StoreError> {
