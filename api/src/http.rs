@@ -225,10 +225,13 @@ async fn graphql_ws(
     let runtime = state.live_runtime.clone();
     let meta = meta_of(req);
     websocket
-        // Subscription clients send little: a 4 KiB read buffer instead of the
+        // Subscription clients send little: a small read buffer instead of the
         // 128 KiB default (zero-filled before every read) is most of the memory
         // and a sixth of the CPU of 10 000 idle subscribers.
-        .config(poem::web::websocket::WebSocketConfig::default().read_buffer_size(4096))
+        .config(
+            poem::web::websocket::WebSocketConfig::default()
+                .read_buffer_size(crate::live::READ_BUFFER),
+        )
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             // On the live threads: this task only waits for the connection's end.

@@ -9,6 +9,13 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use domain::TenantId;
 
+/// The read buffer of a live connection's websocket (GraphQL subscriptions
+/// and socket.io), in bytes. Live screens send little: an init with a token,
+/// a subscription, pongs; a larger message just takes more reads. The codec
+/// allocates this much per connection and zero-fills it before every read
+/// attempt (the GraphQL protocol attempts one per event sent).
+pub const READ_BUFFER: usize = 512;
+
 /// Open live connections per tenant on this process, up to a maximum each.
 #[derive(Clone)]
 pub struct LiveLimits {

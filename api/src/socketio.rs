@@ -65,7 +65,9 @@ impl SocketIoEndpoint {
         limits: crate::live::LiveLimits,
         runtime: crate::live::LiveRuntime,
     ) -> Self {
-        let (svc, io) = SocketIo::builder().build_svc();
+        let (svc, io) = SocketIo::builder()
+            .ws_read_buffer_size(crate::live::READ_BUFFER)
+            .build_svc();
         io.ns("/", Gate { identity, limits });
         runtime.spawn(fan_out(io, bus.subscribe_all()));
         Self {
@@ -97,9 +99,20 @@ impl SocketIoEndpoint {
         };
         let mut head = poem::http::Request::new(());
         *head.method_mut() = req.method().clone();
-        *head.uri_mut() = req.uri().clone();
+        // The socket keeps these parts for its lifetime: copies, and only what
+        // it reads later (its token may come as a header). A clone of the
+        // request's URI or headers would share, and so keep, the whole buffer
+        // the request was read into (about 17 KB a connection).
+        *head.uri_mut() =
+            poem::http::Uri::try_from(req.uri().to_string()).unwrap_or_else(|_| req.uri().clone());
         *head.version_mut() = req.version();
-        *head.headers_mut() = req.headers().clone();
+        if let Some(auth) = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| header::HeaderValue::from_bytes(v.as_bytes()).ok())
+        {
+            head.headers_mut().insert(header::AUTHORIZATION, auth);
+        }
         head.extensions_mut().insert(meta);
         let mut svc = self.svc.clone();
         // On the live threads, with every task socketioxide starts for it.
