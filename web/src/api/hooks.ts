@@ -102,7 +102,12 @@ export function useConnection<TResult, TVariables extends PageVars, TNode>(
   const backward = options.direction === 'backward';
   const [nodes, setNodes] = useState<TNode[]>([]);
   const [totalCount, setTotalCount] = useState(0);
-  const [cursor, setCursor] = useState<string | null>(null);
+  // A cursor belongs to the variables of the page it came from (a search
+  // refuses another query's cursor): "load more" waits for the new first page.
+  const [cursor, setCursor] = useState<{ vars: string; at: string | null }>({
+    vars: '',
+    at: null,
+  });
   const [hasMore, setHasMore] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [loading, setLoading] = useState(true);
@@ -131,32 +136,32 @@ export function useConnection<TResult, TVariables extends PageVars, TNode>(
       setNodes(page.nodes);
       setTotalCount(page.totalCount);
       setHasMore(page.hasMore);
-      setCursor(page.cursor);
+      setCursor({ vars: varsKey, at: page.cursor });
     } catch (e) {
       if (mine === generation.current) setError(e);
     } finally {
       if (mine === generation.current) setLoading(false);
     }
-  }, [fetchPage]);
+  }, [fetchPage, varsKey]);
 
   const loadMore = useCallback(async () => {
-    if (!hasMore || loadingMore) return;
+    if (!hasMore || loadingMore || cursor.vars !== varsKey) return;
     const mine = generation.current;
     setLoadingMore(true);
     setError(undefined);
     try {
-      const page = await fetchPage(cursor);
+      const page = await fetchPage(cursor.at);
       if (mine !== generation.current) return;
       setNodes((prev) => [...prev, ...page.nodes]);
       setTotalCount(page.totalCount);
       setHasMore(page.hasMore);
-      setCursor(page.cursor);
+      setCursor({ vars: varsKey, at: page.cursor });
     } catch (e) {
       if (mine === generation.current) setError(e);
     } finally {
       setLoadingMore(false);
     }
-  }, [cursor, fetchPage, hasMore, loadingMore]);
+  }, [cursor, fetchPage, hasMore, loadingMore, varsKey]);
 
   useEffect(() => {
     void reload();
