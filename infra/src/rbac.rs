@@ -249,6 +249,9 @@ pub struct CasbinAuthorizer {
     epoch: AtomicU64,
 }
 
+/// How many subjects' answers one loaded enforcer keeps at most.
+const MAX_KEPT_SUBJECTS: usize = 4096;
+
 /// A tenant's enforcer as loaded, with the answers it has given: a casbin
 /// check costs tens of microseconds (its matcher is a script), and a screen
 /// subscribing asks for every permission at once. The answers live and die
@@ -266,10 +269,12 @@ impl Loaded {
             return Ok(yes);
         }
         let yes = CasbinAuthorizer::check(&self.enforcer, ctx, sub, p)?;
-        self.answers()
-            .entry(sub.to_owned())
-            .or_default()
-            .insert(p, yes);
+        let mut answers = self.answers();
+        // Subjects are the tenant's staff and keys that called within one load;
+        // past this many, further ones are checked without being kept.
+        if answers.len() < MAX_KEPT_SUBJECTS || answers.contains_key(sub) {
+            answers.entry(sub.to_owned()).or_default().insert(p, yes);
+        }
         Ok(yes)
     }
 
