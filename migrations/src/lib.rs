@@ -25,6 +25,7 @@ mod m20261121_000017_inbound_events_external_lookup;
 mod m20261121_000018_jobs_dedupe_index_not_null;
 mod m20261121_000019_jobs_priority;
 mod m20261121_000020_guest_name_words;
+mod m20261122_000021_guest_last_visit;
 pub mod rls;
 
 /// All migrations in order.
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000018_jobs_dedupe_index_not_null::Migration),
             Box::new(m20261121_000019_jobs_priority::Migration),
             Box::new(m20261121_000020_guest_name_words::Migration),
+            Box::new(m20261122_000021_guest_last_visit::Migration),
         ]
     }
 }

@@ -972,7 +972,8 @@ both_backends!(names_are_found_by_the_beginning_of_a_word_and_wildcards_mean_not
 
 /// A search lists the best matches first: the same name before longer ones
 /// (alphabetically), a whole phone number before the other phones ending with
-/// its digits; pages run across the ranks both ways, and cursors are checked.
+/// its digits (the latest visitor first); pages run across the ranks both
+/// ways, and cursors are checked.
 async fn guests_are_ranked_best_match_first_and_paged_across_ranks(backend: Backend) {
     let app = spawn_app(backend).await;
     let s = shop(&app).await;
@@ -1144,9 +1145,50 @@ async fn guests_are_ranked_best_match_first_and_paged_across_ranks(backend: Back
     assert_eq!(keys, ["us"]);
     let (_, keys, _) = search("916 123 45 67", json!({ "last": 5, "before": cursors[1] })).await;
     assert_eq!(keys, ["home"]);
-    // Four digits: phone endings only, in registration order.
+    // Four digits: phone endings only. Nobody has come yet: registration order.
     let (_, keys, _) = search("4567", json!({})).await;
     assert_eq!(keys, ["us", "de", "home"]);
+    // Then the latest visitor first, those who never came last.
+    let mut last_check = Value::Null;
+    for (key, external) in [("home", "visit-1"), ("de", "visit-2")] {
+        last_check = app
+            .ok(
+                Some(&s.owner.access),
+                PROCESS,
+                check(&s, &id_of(key), 10_000, external),
+            )
+            .await["processCheck"]["checkId"]
+            .clone();
+    }
+    let (_, keys, cursors) = search("4567", json!({})).await;
+    assert_eq!(keys, ["de", "home", "us"]);
+    // Paged one at a time, both ways.
+    let mut walked = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let (r, keys, page) = search("4567", json!({ "first": 1, "after": after })).await;
+        walked.extend(keys);
+        if r["data"]["guests"]["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page.last().cloned();
+    }
+    assert_eq!(walked, ["de", "home", "us"]);
+    let (_, keys, _) = search("4567", json!({ "last": 1, "before": cursors[2] })).await;
+    assert_eq!(keys, ["home"]);
+    let (_, keys, _) = search("4567", json!({ "last": 5, "before": cursors[1] })).await;
+    assert_eq!(keys, ["de"]);
+    let (_, keys, _) = search("4567", json!({ "first": 5, "after": cursors[1] })).await;
+    assert_eq!(keys, ["us"]);
+    // A reversal is not a visit: the order stays.
+    app.ok(
+        Some(&s.owner.access),
+        "mutation($c: ID!) { reverseCheck(id: $c, reason: \"wrong guest\") { balance } }",
+        json!({ "c": last_check }),
+    )
+    .await;
+    let (_, keys, _) = search("4567", json!({})).await;
+    assert_eq!(keys, ["de", "home", "us"]);
 
     // A cursor of another list, or none at all, is refused.
     let ledger_like = {

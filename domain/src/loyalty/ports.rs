@@ -104,6 +104,10 @@ pub enum LedgerOp {
         levels: Option<Vec<Level>>,
         /// With the rolling basis: count only checks since then (else lifetime spend).
         rolling_since: Option<DateTime<Utc>>,
+        /// For a check: its time, the guest's last visit (a guest search by
+        /// phone ending shows the most recent visitor first). `None` for a
+        /// reversal.
+        visit: Option<DateTime<Utc>>,
     },
     /// Marks a check reversed (fails if it already is).
     MarkReversed(CheckId),
@@ -390,7 +394,8 @@ pub enum SearchTier {
     /// Names with a later word starting with this (lower-case; a surname, say)
     /// that do not start with it themselves, by name then id.
     NameWordStartsWith(String),
-    /// Phones ending with these digits, in id order.
+    /// Phones ending with these digits, the latest visit first (guests who
+    /// never came last), then in id order.
     PhoneEndsWith(String),
 }
 
@@ -416,7 +421,8 @@ impl GuestQuery {
 
 /// Where a guest stands in a search's order: its tier (the index in
 /// [`GuestQuery::tiers`]), then the tier's sort key (the lower-case name in a
-/// `NameStartsWith` and `NameWordStartsWith` tiers, empty in the others), then
+/// `NameStartsWith` and `NameWordStartsWith` tiers, the last visit in a
+/// `PhoneEndsWith` tier as the adapter encodes it, empty in the others), then
 /// its id. Pages of a search
 /// start after or before one of these.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1280,6 +1280,7 @@ impl LoyaltyService {
             paid_minor: paid,
             levels: Some(levels.clone()),
             rolling_since,
+            visit: Some(now),
         });
         ops.extend(grants.ops.iter().cloned());
         if let Some(event) = input.inbound_event {
@@ -1451,6 +1452,7 @@ impl LoyaltyService {
             paid_minor: -check.paid_minor,
             levels: None,
             rolling_since: None,
+            visit: None,
         });
         let batch = Batch {
             idempotency: None,

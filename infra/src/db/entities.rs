@@ -256,6 +256,7 @@ pub mod guests {
         pub created_at: DateTimeUtc,
         pub referred_by: Option<Uuid>,
         pub birthday_md: Option<i16>,
+        pub last_visit_at: Option<DateTimeUtc>,
     }
     no_relations!();
 }

@@ -20,9 +20,10 @@ pub struct LoyaltyQuery;
 impl LoyaltyQuery {
     /// Finds guests, best match first. 4+ digits: the guest with that card code,
     /// then the guest with that whole phone number, then phones ending with the
-    /// digits. A QR payload: its guest. Other text: the guest with that card
-    /// code, then (without digits) names equal to it, then names starting with
-    /// it, then names with a later word starting with it (a surname), each
+    /// digits, the latest visitor first (guests who never came last). A QR
+    /// payload: its guest. Other text: the guest with that card code, then
+    /// (without digits) names equal to it, then names starting with it, then
+    /// names with a later word starting with it (a surname), each
     /// alphabetically. No query: everyone, in registration order. Cursors
     /// belong to one query: passed back with another `query`, they are
     /// refused (`VALIDATION`).

@@ -1,6 +1,7 @@
 //! Guests and their accounts (an account row is created with every guest).
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use domain::identity::{AuditRecord, StoreError};
 use domain::loyalty::ports::{Found, GuestQuery, GuestStore, SearchPosition, SearchTier};
 use domain::loyalty::promotions::birthday_key;
@@ -8,7 +9,7 @@ use domain::loyalty::values::{CardCode, Phone, QrPayload, Tags};
 use domain::loyalty::{Guest, GuestRef};
 use domain::page::{Page, PageRequest};
 use domain::{Ctx, GuestId, LevelId};
-use sea_orm::sea_query::{Expr, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, NullOrdering, Query, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -124,6 +125,8 @@ fn row(ctx: &Ctx, g: &Guest) -> guests::ActiveModel {
         birthday_md: Set(g
             .birthday
             .map(|b| i16::try_from(birthday_key(b)).unwrap_or(0))),
+        // Written by checks only.
+        last_visit_at: sea_orm::ActiveValue::NotSet,
     }
 }
 
@@ -548,12 +551,45 @@ fn by_name(tier: &SearchTier) -> bool {
     )
 }
 
+/// Whether a tier is in last-visit order (phone endings: the guest at the
+/// till is more likely a recent visitor than the first one registered).
+fn by_visit(tier: &SearchTier) -> bool {
+    matches!(tier, SearchTier::PhoneEndsWith(_))
+}
+
+/// The sort key of a guest who never came: after every visit's key.
+const NEVER_VISITED: &str = "~";
+
+/// The sort key of a last visit: keys ascend from the latest visit to the
+/// earliest, then guests who never came.
+fn visit_key(at: Option<DateTime<Utc>>) -> String {
+    at.map_or_else(
+        || NEVER_VISITED.to_owned(),
+        |t| {
+            format!(
+                "{:019}",
+                i64::MAX.saturating_sub(t.timestamp_micros().max(0))
+            )
+        },
+    )
+}
+
+/// The last visit a [`visit_key`] stands for (`None`: never, or a key that is
+/// not one, which a tampered cursor may carry).
+fn visit_of(key: &str) -> Option<DateTime<Utc>> {
+    key.parse::<i64>()
+        .ok()
+        .and_then(|k| DateTime::from_timestamp_micros(i64::MAX.saturating_sub(k)))
+}
+
 /// Where a row stands in its tier.
 fn position(rank: u8, tier: &SearchTier, m: &guests::Model) -> SearchPosition {
     SearchPosition {
         tier: rank,
         key: if by_name(tier) {
             m.name_lower.clone().unwrap_or_default()
+        } else if by_visit(tier) {
+            visit_key(m.last_visit_at)
         } else {
             String::new()
         },
@@ -570,6 +606,23 @@ fn beyond(tier: &SearchTier, b: &SearchPosition, forward: bool, backend: DbBacke
     } else {
         guests::Column::Id.lt(id)
     };
+    if by_visit(tier) {
+        // Latest visit first, then those who never came; id order within.
+        let visit = guests::Column::LastVisitAt;
+        return match (visit_of(&b.key), forward) {
+            (Some(t), true) => Condition::any()
+                .add(visit.lt(t))
+                .add(Condition::all().add(visit.eq(t)).add(past_id))
+                .add(visit.is_null()),
+            (None, true) => Condition::all().add(visit.is_null()).add(past_id),
+            (Some(t), false) => Condition::any()
+                .add(visit.gt(t))
+                .add(Condition::all().add(visit.eq(t)).add(past_id)),
+            (None, false) => Condition::any()
+                .add(visit.is_not_null())
+                .add(Condition::all().add(visit.is_null()).add(past_id)),
+        };
+    }
     if !by_name(tier) {
         return Condition::all().add(past_id);
     }
@@ -587,8 +640,8 @@ fn beyond(tier: &SearchTier, b: &SearchPosition, forward: bool, backend: DbBacke
     )
 }
 
-/// A tier's rows in its order (or the reverse): by id, or by name byte-wise
-/// then id.
+/// A tier's rows in its order (or the reverse): by id, by name byte-wise
+/// then id, or by last visit (latest first, never last) then id.
 fn ordered(
     q: Select<guests::Entity>,
     tier: &SearchTier,
@@ -596,7 +649,14 @@ fn ordered(
     backend: DbBackend,
 ) -> Select<guests::Entity> {
     let dir = if forward { Order::Asc } else { Order::Desc };
-    let q = if !by_name(tier) {
+    let q = if by_visit(tier) {
+        let (visits, never) = if forward {
+            (Order::Desc, NullOrdering::Last)
+        } else {
+            (Order::Asc, NullOrdering::First)
+        };
+        q.order_by_with_nulls(guests::Column::LastVisitAt, visits, never)
+    } else if !by_name(tier) {
         q
     } else if backend == DbBackend::Postgres {
         q.order_by(Expr::cust("name_lower COLLATE \"C\""), dir.clone())
@@ -608,7 +668,21 @@ fn ordered(
 
 #[cfg(test)]
 mod tests {
-    use super::digits_upper_bound;
+    use super::{NEVER_VISITED, digits_upper_bound, visit_key, visit_of};
+    use chrono::{DateTime, Duration, Utc};
+
+    #[test]
+    fn visit_keys_ascend_from_the_latest_visit_and_come_back_whole() {
+        let t = DateTime::from_timestamp_micros(1_795_000_000_123_456).expect("a time");
+        let earlier = t - Duration::microseconds(1);
+        assert!(visit_key(Some(t)) < visit_key(Some(earlier)));
+        assert!(visit_key(Some(earlier)) < visit_key(None));
+        assert_eq!(visit_of(&visit_key(Some(t))), Some(t));
+        assert_eq!(visit_key(None), NEVER_VISITED);
+        assert_eq!(visit_of(NEVER_VISITED), None);
+        assert_eq!(visit_of("not a key"), None);
+        let _: Option<DateTime<Utc>> = visit_of("0");
+    }
 
     #[test]
     fn the_upper_bound_of_a_digit_prefix_carries() {

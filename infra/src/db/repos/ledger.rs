@@ -8,7 +8,7 @@
 //! wrote, and a replay reads the stored result in the transaction that found it.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use domain::identity::StoreError;
 use domain::integrations::EventStatus;
 use domain::loyalty::ports::{
@@ -448,13 +448,22 @@ async fn apply_op(
             paid_minor,
             levels,
             rolling_since,
+            visit,
         } => {
             // The spend and level after the update come back with it (no second read).
-            let mut stmt = guests::Entity::update_many()
-                .col_expr(
-                    guests::Column::LifetimeSpendMinor,
-                    Expr::col(guests::Column::LifetimeSpendMinor).add(paid_minor),
-                )
+            let mut update = guests::Entity::update_many().col_expr(
+                guests::Column::LifetimeSpendMinor,
+                Expr::col(guests::Column::LifetimeSpendMinor).add(paid_minor),
+            );
+            if let Some(at) = visit {
+                // Whole microseconds: what PostgreSQL keeps, and what a search
+                // cursor carries.
+                update = update.col_expr(
+                    guests::Column::LastVisitAt,
+                    Expr::value(Some(at.trunc_subsecs(6))),
+                );
+            }
+            let mut stmt = update
                 .filter(guests::Column::TenantId.eq(t))
                 .filter(guests::Column::Id.eq(guest.as_uuid()))
                 .into_query();
