@@ -1189,6 +1189,31 @@ async fn guests_are_ranked_best_match_first_and_paged_across_ranks(backend: Back
     .await;
     let (_, keys, _) = search("4567", json!({})).await;
     assert_eq!(keys, ["de", "home", "us"]);
+    // A merged record brings its visits along: the kept guest came last.
+    let late = app
+        .ok(
+            Some(&s.owner.access),
+            "mutation($p: String!) { createGuest(input: { phone: $p, name: \"Гость\" }) { id } }",
+            json!({ "p": "+79000004567" }),
+        )
+        .await["createGuest"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    app.ok(
+        Some(&s.owner.access),
+        PROCESS,
+        check(&s, &late, 10_000, "visit-3"),
+    )
+    .await;
+    app.ok(
+        Some(&s.owner.access),
+        "mutation($s: ID!, $t: ID!) { mergeGuests(sourceId: $s, targetId: $t) { id } }",
+        json!({ "s": late, "t": id_of("us") }),
+    )
+    .await;
+    let (r, keys, _) = search("4567", json!({})).await;
+    assert_eq!(keys, ["us", "de", "home"], "{r}");
 
     // A cursor of another list, or none at all, is refused.
     let ledger_like = {

@@ -758,6 +758,10 @@ async fn merge_guests(
         .col_expr(guests::Column::TelegramId, Expr::value(Option::<i64>::None))
         .col_expr(guests::Column::MarketingConsent, Expr::value(false))
         .col_expr(guests::Column::LifetimeSpendMinor, Expr::value(0_i64))
+        .col_expr(
+            guests::Column::LastVisitAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .col_expr(guests::Column::Forgotten, Expr::value(true))
         .filter(guests::Column::TenantId.eq(t))
         .filter(guests::Column::Id.eq(source.as_uuid()))
@@ -800,6 +804,11 @@ async fn merge_guests(
         .col_expr(
             guests::Column::LifetimeSpendMinor,
             Expr::value(d.lifetime_spend_minor + s.lifetime_spend_minor),
+        )
+        // The source's checks are the target's now: so is its latest visit.
+        .col_expr(
+            guests::Column::LastVisitAt,
+            Expr::value(std::cmp::Ord::max(d.last_visit_at, s.last_visit_at)),
         )
         .filter(guests::Column::TenantId.eq(t))
         .filter(guests::Column::Id.eq(target.as_uuid()))
