@@ -1162,6 +1162,15 @@ async fn guests_are_ranked_best_match_first_and_paged_across_ranks(backend: Back
     }
     let (_, keys, cursors) = search("4567", json!({})).await;
     assert_eq!(keys, ["de", "home", "us"]);
+    let visits = app
+        .ok(
+            Some(&s.owner.access),
+            "query($a: ID!, $b: ID!) { a: guest(id: $a) { lastVisitAt } b: guest(id: $b) { lastVisitAt } }",
+            json!({ "a": id_of("de"), "b": id_of("us") }),
+        )
+        .await;
+    assert!(visits["a"]["lastVisitAt"].is_string(), "{visits}");
+    assert!(visits["b"]["lastVisitAt"].is_null(), "{visits}");
     // Paged one at a time, both ways.
     let mut walked = Vec::new();
     let mut after: Option<String> = None;

@@ -153,6 +153,9 @@ pub struct Guest {
     pub forgotten: bool,
     /// The guest who invited this one (referral promotions).
     pub referred_by: Option<GuestId>,
+    /// When the guest last came (their latest check, kept by the ledger);
+    /// `None` before the first.
+    pub last_visit_at: Option<DateTime<Utc>>,
 }
 
 /// A guest's points.

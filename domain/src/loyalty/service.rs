@@ -508,6 +508,7 @@ impl LoyaltyService {
             lifetime_spend_minor: 0,
             created_at: self.d.clock.now(),
             forgotten: false,
+            last_visit_at: None,
         };
         let levels = self.levels(ctx).await?;
         let guest = Guest {

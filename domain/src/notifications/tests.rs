@@ -469,6 +469,7 @@ impl Fixture {
             created_at: self.world.now(),
             forgotten: false,
             referred_by: None,
+            last_visit_at: None,
         };
         let id = g.id;
         lock(&self.guests.0).insert(id, g);

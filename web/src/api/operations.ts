@@ -227,6 +227,7 @@ export const GuestsDocument = graphql(`
         phone
         cardCode
         createdAt
+        lastVisitAt
         account { guestId balance available }
         level { id name }
       }

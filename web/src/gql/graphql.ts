@@ -631,7 +631,7 @@ export type GuestsQueryVariables = Exact<{
 }>;
 
 
-export type GuestsQuery = { guests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, phone: string | null, cardCode: string, createdAt: string, account: { guestId: string, balance: number, available: number }, level: { id: string, name: string } | null }> } };
+export type GuestsQuery = { guests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, phone: string | null, cardCode: string, createdAt: string, lastVisitAt: string | null, account: { guestId: string, balance: number, available: number }, level: { id: string, name: string } | null }> } };
 
 export type GuestQueryVariables = Exact<{
   id: string;
@@ -1934,6 +1934,7 @@ export const GuestsDocument = new TypedDocumentString(`
       phone
       cardCode
       createdAt
+      lastVisitAt
       account {
         guestId
         balance

@@ -253,6 +253,8 @@ pub struct Guest {
     pub lifetime_spend_minor: i64,
     /// When registered.
     pub created_at: DateTime<Utc>,
+    /// When the guest last came (their latest check); null before the first.
+    pub last_visit_at: Option<DateTime<Utc>>,
     #[graphql(skip)]
     pub guest_id: domain::GuestId,
     /// The guest as read, with what was read beside it.
@@ -310,6 +312,7 @@ impl Guest {
             qr_payload: g.qr.as_str().to_owned(),
             lifetime_spend_minor: g.lifetime_spend_minor,
             created_at: g.created_at,
+            last_visit_at: g.last_visit_at,
             guest_id: g.id,
             inner: std::sync::Arc::new(data),
         }

@@ -99,6 +99,7 @@ pub(super) fn to_guest(m: guests::Model) -> Result<Guest, StoreError> {
         created_at: m.created_at,
         forgotten: m.forgotten,
         referred_by: m.referred_by.map(GuestId::from_uuid),
+        last_visit_at: m.last_visit_at,
     })
 }
 

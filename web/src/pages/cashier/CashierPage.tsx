@@ -583,6 +583,9 @@ export function CashierPage() {
                       <span className="cashier-result-meta">
                         {maskPhone(hit.phone)} · <code>{hit.cardCode}</code>
                         {hit.level ? ` · ${hit.level.name}` : ''}
+                        {hit.lastVisitAt
+                          ? ` · ${t('cashier.search.lastVisit', { date: formatDateTime(hit.lastVisitAt) })}`
+                          : ''}
                       </span>
                       <span className="cashier-result-points">{t('cashier.pointsShort', { points: fmt.points(hit.account.available) })}</span>
                     </li>

@@ -87,6 +87,7 @@ export function GuestsPage() {
                     {t('guests.col.balance')}
                   </th>
                   <th scope="col">{t('guests.col.created')}</th>
+                  <th scope="col">{t('guests.col.lastVisit')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -104,6 +105,9 @@ export function GuestsPage() {
                     <td>{g.level?.name ?? t('common.none')}</td>
                     <td className="num">{fmt.points(g.account.balance)}</td>
                     <td className="nowrap">{formatDate(g.createdAt)}</td>
+                    <td className="nowrap" data-testid="guest-last-visit">
+                      {g.lastVisitAt ? formatDate(g.lastVisitAt) : t('common.none')}
+                    </td>
                   </tr>
                 ))}
               </tbody>
