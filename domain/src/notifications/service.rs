@@ -5,8 +5,9 @@
 //! A notification is stored with its deliveries and their jobs in one
 //! transaction (the outbox); the live `NotificationCreated` event is published
 //! after that commits, and the job that made the notification (itself an
-//! outbox row) ends only once the bus vouches that it went out. Each delivery is claimed before sending and finished
-//! after, so a job that runs twice sends nothing the second time.
+//! outbox row) ends only once the bus vouches that it went out. Each delivery
+//! is claimed before sending and finished after, so a job that runs twice
+//! sends nothing the second time.
 
 use std::sync::Arc;
 
