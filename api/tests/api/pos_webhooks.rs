@@ -888,5 +888,32 @@ async fn a_failed_event_is_told_live_and_to_the_integration_managers(backend: Ba
         )
         .await;
     assert_eq!(theirs["unreadNotificationCount"], 0);
+
+    // The job runs again, as after a crash between marking the event failed
+    // and telling: live views are told again, and no notification is added.
+    let tenant: domain::TenantId = owner.tenant_id.parse().expect("tenant");
+    app.jobs
+        .enqueue(
+            domain::jobs::NewJob::new(
+                domain::integrations::PROCESS_JOB,
+                json!({ "event": event["id"] }),
+            )
+            .tenant(tenant),
+        )
+        .await
+        .expect("enqueue");
+    let again = crate::realtime_and_binary::next_json(&mut ws).await;
+    assert_eq!(
+        again["payload"]["data"]["integrationEventFailed"]["eventId"], event["id"],
+        "{again}"
+    );
+    let total = app
+        .ok(
+            Some(&owner.access),
+            "{ notifications { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(total["notifications"]["totalCount"], 1, "{total}");
 }
 both_backends!(a_failed_event_is_told_live_and_to_the_integration_managers);
