@@ -366,15 +366,15 @@ pub fn search_fingerprint(query: Option<&str>) -> u64 {
     })
 }
 
-/// The page request of a search for `query`, its cursors checked against it.
+/// The page request of a search whose query has fingerprint `want`
+/// ([`search_fingerprint`]), its cursors checked against it.
 ///
 /// # Errors
 /// `VALIDATION` for bad cursors or sizes, or a cursor of another query.
 pub fn search_page(
     args: &PageArgs,
-    query: Option<&str>,
+    want: u64,
 ) -> async_graphql::Result<PageRequest<SearchPosition>> {
-    let want = search_fingerprint(query);
     let mine = |c: Option<SearchCursor>, field: &'static str| match c {
         Some(c) if c.query != want => Err(invalid(
             field,

@@ -377,7 +377,6 @@ impl TestApp {
         .await
     }
 
-    /// Invites `email` with `role` as `by` and accepts the invitation.
     /// The id of the first location the caller's business has.
     pub async fn first_location(&self, token: &str) -> String {
         self.ok(Some(token), "{ locations { nodes { id } } }", json!({}))
@@ -400,6 +399,7 @@ impl TestApp {
             .to_owned()
     }
 
+    /// Invites `email` with `role` as `by` and accepts the invitation.
     pub async fn add_staff(&self, by: &Session, email: &str, role: &str) -> Session {
         self.ok(
             Some(&by.access),

@@ -92,18 +92,6 @@ fn check(ext: &str, phone: &str, total: i64) -> String {
     .to_string()
 }
 
-async fn guest(app: &TestApp, owner: &Session, phone: &str) -> String {
-    app.ok(
-        Some(&owner.access),
-        "mutation($p: String!) { createGuest(input: { phone: $p }) { id } }",
-        json!({ "p": phone }),
-    )
-    .await["createGuest"]["id"]
-        .as_str()
-        .expect("guest")
-        .to_owned()
-}
-
 async fn balance(app: &TestApp, owner: &Session, g: &str) -> i64 {
     app.ok(
         Some(&owner.access),
@@ -166,7 +154,7 @@ async fn a_signed_check_is_durable_then_accrued_exactly_once(backend: Backend) {
     let app = spawn_app_with(backend, |s| s.worker_enabled = true).await;
     let owner = app.sign_up("POS", &unique_email("owner")).await;
     let p = integration(&app, &owner, "POS").await;
-    let g = guest(&app, &owner, "+79990007001").await;
+    let g = app.create_guest(&owner.access, "+79990007001").await;
 
     let body = check("CHK-1", "+79990007001", 100_000);
     let (status, r) = signed(&app, &p, &body).await;
@@ -258,7 +246,7 @@ async fn bad_deliveries_get_clear_statuses_and_change_nothing(backend: Backend) 
     let owner = app.sign_up("POS", &unique_email("owner")).await;
     let p = integration(&app, &owner, "POS").await;
     let old_secret = p.secret.clone();
-    let g = guest(&app, &owner, "+79990007101").await;
+    let g = app.create_guest(&owner.access, "+79990007101").await;
     let body = check("BAD-1", "+79990007101", 100_000);
     let now = app.clock.now_ts();
 
@@ -603,7 +591,7 @@ async fn iiko_closed_orders_accrue_once_and_unknown_guests_can_be_reprocessed(ba
         "{ignored}"
     );
     assert_eq!(iiko.asked_for(ORDER), 1);
-    let g = guest(&app, &owner, "+79990001122").await;
+    let g = app.create_guest(&owner.access, "+79990001122").await;
     // iikoCloud's tokens ended meanwhile: the client gets a new one once and goes on.
     iiko.tokens.lock().expect("mock").clear();
     let issued = iiko.issued.load(Ordering::SeqCst);
@@ -769,7 +757,7 @@ async fn rkeeper_relays_convert_kopecks_exactly(backend: Backend) {
     let app = spawn_app_with(backend, |s| s.worker_enabled = true).await;
     let owner = app.sign_up("r_keeper", &unique_email("owner")).await;
     let p = integration(&app, &owner, "RKEEPER").await;
-    let g = guest(&app, &owner, "+79990007201").await;
+    let g = app.create_guest(&owner.access, "+79990007201").await;
     let card = app
         .ok(
             Some(&owner.access),
@@ -832,7 +820,7 @@ async fn a_failed_event_is_told_live_and_to_the_integration_managers(backend: Ba
         .add_staff(&owner, &unique_email("cashier"), "CASHIER")
         .await;
     let p = integration(&app, &owner, "POS").await;
-    guest(&app, &owner, "+79990001122").await;
+    app.create_guest(&owner.access, "+79990001122").await;
 
     let mut ws = crate::realtime_and_binary::subscribe(
         &app.base,

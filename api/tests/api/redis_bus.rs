@@ -109,26 +109,6 @@ async fn wait_for_redis(app: &TestApp, want: &str, within: Duration) {
     }
 }
 
-async fn location(app: &TestApp, s: &Session) -> String {
-    app.ok(Some(&s.access), "{ locations { nodes { id } } }", json!({}))
-        .await["locations"]["nodes"][0]["id"]
-        .as_str()
-        .expect("location")
-        .to_owned()
-}
-
-async fn guest(app: &TestApp, s: &Session, phone: &str) -> String {
-    app.ok(
-        Some(&s.access),
-        "mutation($p: String!) { createGuest(input: { phone: $p }) { id } }",
-        json!({ "p": phone }),
-    )
-    .await["createGuest"]["id"]
-        .as_str()
-        .expect("guest")
-        .to_owned()
-}
-
 async fn process_check(app: &TestApp, s: &Session, location: &str, guest: &str, external: &str) {
     process_check_of(app, s, location, guest, external, 100_000).await;
 }
@@ -188,8 +168,11 @@ async fn a_check_processed_on_one_instance_reaches_subscribers_of_another() {
 
     let ta = a.sign_up("Redis A", &unique_email("a")).await;
     let tb = a.sign_up("Redis B", &unique_email("b")).await;
-    let (la, lb) = (location(&a, &ta).await, location(&a, &tb).await);
-    let g = guest(&a, &ta, "+79005550301").await;
+    let (la, lb) = (
+        a.first_location(&ta.access).await,
+        a.first_location(&tb.access).await,
+    );
+    let g = a.create_guest(&ta.access, "+79005550301").await;
 
     // Tenant A's screen on instance B, and one on A itself; tenant B's screens
     // (its own location, and A's location) on B.
@@ -348,8 +331,8 @@ async fn without_redis_the_server_serves_degraded_and_delivers_locally() {
     );
 
     let owner = app.sign_up("No Redis", &unique_email("owner")).await;
-    let l = location(&app, &owner).await;
-    let g = guest(&app, &owner, "+79005550302").await;
+    let l = app.first_location(&owner.access).await;
+    let g = app.create_guest(&owner.access, "+79005550302").await;
     let mut screen = subscribe(&app.base, &owner.access, CHECKS, json!({ "l": l })).await;
     process_check(&app, &owner, &l, &g, "local-1").await;
     let got = next_within(&mut screen, Duration::from_secs(1), "the local event").await;
@@ -456,8 +439,8 @@ async fn redis_dying_mid_run_degrades_then_delivery_resumes_through_it() {
     .await;
     wait_for_redis(&app, "ok", Duration::from_secs(10)).await;
     let owner = app.sign_up("Dying Redis", &unique_email("owner")).await;
-    let l = location(&app, &owner).await;
-    let g = guest(&app, &owner, "+79005550303").await;
+    let l = app.first_location(&owner.access).await;
+    let g = app.create_guest(&owner.access, "+79005550303").await;
     let mut screen = subscribe(&app.base, &owner.access, CHECKS, json!({ "l": l })).await;
 
     redis.kill();
@@ -556,8 +539,8 @@ async fn live_events_committed_while_redis_was_down_reach_other_instances_from_t
     wait_for_redis(&a, "ok", Duration::from_secs(10)).await;
     wait_for_redis(&b, "ok", Duration::from_secs(10)).await;
     let owner = a.sign_up("Outbox Live", &unique_email("owner")).await;
-    let l = location(&a, &owner).await;
-    let g = guest(&a, &owner, "+79005550304").await;
+    let l = a.first_location(&owner.access).await;
+    let g = a.create_guest(&owner.access, "+79005550304").await;
     let mut local = subscribe(&a.base, &owner.access, CHECKS, json!({ "l": l })).await;
     let mut remote = subscribe(&b.base, &owner.access, CHECKS, json!({ "l": l })).await;
     let mut card = subscribe(&b.base, &owner.access, CARD, json!({ "g": g })).await;

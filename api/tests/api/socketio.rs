@@ -315,26 +315,6 @@ const SHORT: Duration = Duration::from_millis(700);
 const SECOND: Duration = Duration::from_secs(1);
 const BOT: &str = "3333333333:AAtenant-s-bot-token-for-tests_zzzzzzzz";
 
-async fn location(app: &TestApp, s: &Session) -> String {
-    app.ok(Some(&s.access), "{ locations { nodes { id } } }", json!({}))
-        .await["locations"]["nodes"][0]["id"]
-        .as_str()
-        .expect("location")
-        .to_owned()
-}
-
-async fn guest(app: &TestApp, s: &Session, phone: &str) -> String {
-    app.ok(
-        Some(&s.access),
-        "mutation($p: String!) { createGuest(input: { phone: $p }) { id } }",
-        json!({ "p": phone }),
-    )
-    .await["createGuest"]["id"]
-        .as_str()
-        .expect("guest")
-        .to_owned()
-}
-
 async fn process_check(app: &TestApp, s: &Session, location: &str, guest: &str, external: &str) {
     app.ok(
         Some(&s.access),
@@ -384,8 +364,8 @@ async fn mini_app_guest(app: &TestApp, owner: &Session, telegram_id: i64) -> (St
 async fn watched_checks_arrive(backend: Backend, transport: Transport) {
     let app = spawn_app(backend).await;
     let owner = app.sign_up("Socket", &unique_email("owner")).await;
-    let l = location(&app, &owner).await;
-    let g = guest(&app, &owner, "+79005550401").await;
+    let l = app.first_location(&owner.access).await;
+    let g = app.create_guest(&owner.access, "+79005550401").await;
     let mut c = connected(&app.base, transport, &format!("Bearer {}", owner.access)).await;
     assert_eq!(c.watch(&l).await, json!({ "ok": true }));
 
@@ -474,8 +454,8 @@ async fn missing_and_bad_credentials_are_refused(backend: Backend) {
 
     // An API key connects with its scopes: guests:read gives card updates,
     // but without checks:process it cannot watch a location.
-    let l = location(&app, &owner).await;
-    let g = guest(&app, &owner, "+79005550402").await;
+    let l = app.first_location(&owner.access).await;
+    let g = app.create_guest(&owner.access, "+79005550402").await;
     let (_, key) = create_key(&app, &owner.access, "cards", &["guests:read"]).await;
     let mut k = connected(&app.base, Transport::WebSocket, &key).await;
     let w = k.watch(&l).await;
@@ -492,8 +472,11 @@ async fn other_tenants_see_nothing_and_cannot_watch_foreign_locations(backend: B
     let app = spawn_app(backend).await;
     let a = app.sign_up("Tenant A", &unique_email("a")).await;
     let b = app.sign_up("Tenant B", &unique_email("b")).await;
-    let (la, lb) = (location(&app, &a).await, location(&app, &b).await);
-    let g = guest(&app, &a, "+79005550403").await;
+    let (la, lb) = (
+        app.first_location(&a.access).await,
+        app.first_location(&b.access).await,
+    );
+    let g = app.create_guest(&a.access, "+79005550403").await;
 
     let mut ca = connected(&app.base, Transport::WebSocket, &a.access).await;
     assert_eq!(ca.watch(&la).await, json!({ "ok": true }));
@@ -526,9 +509,9 @@ both_backends!(other_tenants_see_nothing_and_cannot_watch_foreign_locations);
 async fn a_guest_socket_gets_only_its_own_card_updates(backend: Backend) {
     let app = spawn_app(backend).await;
     let owner = app.sign_up("Guests", &unique_email("owner")).await;
-    let l = location(&app, &owner).await;
+    let l = app.first_location(&owner.access).await;
     let (token, me) = mini_app_guest(&app, &owner, 279_058_401).await;
-    let other = guest(&app, &owner, "+79005550404").await;
+    let other = app.create_guest(&owner.access, "+79005550404").await;
 
     let mut c = connected(&app.base, Transport::WebSocket, &token).await;
     let mut p = connected(&app.base, Transport::Polling, &token).await;
@@ -642,8 +625,8 @@ async fn a_check_processed_on_one_process_reaches_socketio_clients_of_another() 
     wait_for_redis(&b).await;
 
     let owner = a.sign_up("Two processes", &unique_email("owner")).await;
-    let l = location(&a, &owner).await;
-    let g = guest(&a, &owner, "+79005550405").await;
+    let l = a.first_location(&owner.access).await;
+    let g = a.create_guest(&owner.access, "+79005550405").await;
     let other = a.sign_up("Other", &unique_email("other")).await;
 
     let mut ws = connected(&b.base, Transport::WebSocket, &owner.access).await;
@@ -670,8 +653,8 @@ async fn a_check_processed_on_one_process_reaches_socketio_clients_of_another() 
 async fn a_polling_client_upgrades_to_websocket() {
     let app = spawn_app(Backend::Sqlite).await;
     let owner = app.sign_up("Upgrade", &unique_email("owner")).await;
-    let l = location(&app, &owner).await;
-    let g = guest(&app, &owner, "+79005550406").await;
+    let l = app.first_location(&owner.access).await;
+    let g = app.create_guest(&owner.access, "+79005550406").await;
 
     let http = reqwest::Client::new();
     let first = format!("{}/socket.io/?EIO=4&transport=polling", app.base);

@@ -44,12 +44,12 @@ impl LoyaltyQuery {
             first,
             last,
         };
-        let page = search_page(&args, query.as_deref())?;
+        let fingerprint = search_fingerprint(query.as_deref());
+        let page = search_page(&args, fingerprint)?;
         let p = svc(ctx)?
             .search_guests(staff_ctx(ctx)?, query.as_deref(), page)
             .await
             .gql()?;
-        let fingerprint = search_fingerprint(query.as_deref());
         Ok(connection(
             p,
             |f| SearchCursor {
