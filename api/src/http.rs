@@ -6,8 +6,8 @@ use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use async_graphql::ServerError;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
-use async_graphql::{Data, ServerError};
 use async_graphql_poem::GraphQLProtocol;
 use domain::RequestMeta;
 use domain::identity::IdentityService;
@@ -20,7 +20,7 @@ use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, get, handl
 use serde_json::json;
 
 use crate::auth::Caller;
-use crate::error::{code, gql};
+use crate::error::code;
 use crate::graphql::AppSchema;
 
 /// Whether a dependency answers (the database).
@@ -181,37 +181,6 @@ async fn graphiql(state: poem::web::Data<&Arc<AppState>>) -> Response {
     }
 }
 
-/// How often an idle subscription connection is pinged by the server.
-const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(20);
-/// How long a new connection may take to send an accepted `connection_init`.
-const INIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Close codes of subscription connections (graphql-transport-ws).
-mod close {
-    /// `connection_init` carried refused credentials.
-    pub const FORBIDDEN: u16 = 4403;
-    /// The access token ended while connected: reconnect with a fresh one.
-    pub const TOKEN_EXPIRED: u16 = 4401;
-    /// The business holds its maximum of live connections on this process.
-    pub const TOO_MANY: u16 = 1013;
-    /// No accepted `connection_init` in time.
-    pub const INIT_TIMEOUT: u16 = 4408;
-}
-
-/// What `connection_init` learnt: when the credentials end, and the
-/// tenant's place (released when the connection closes).
-#[derive(Default)]
-struct WsSession {
-    expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    permit: Option<crate::live::LivePermit>,
-    refused: Option<(u16, String)>,
-    ready: bool,
-}
-
-fn locked(s: &std::sync::Mutex<WsSession>) -> std::sync::MutexGuard<'_, WsSession> {
-    s.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 #[handler]
 async fn graphql_ws(
     req: &Request,
@@ -235,140 +204,13 @@ async fn graphql_ws(
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             // On the live threads: this task only waits for the connection's end.
-            let served = runtime.spawn(serve_subscriptions(
-                socket, executor, protocol, identity, limits, meta,
+            let served = runtime.spawn(crate::graphql::ws::serve(
+                socket, executor, protocol.0, identity, limits, meta,
             ));
             if let Err(e) = served.await {
                 tracing::warn!(error = %e, "a subscription connection's task ended abnormally");
             }
         })
-}
-
-/// Serves one subscription connection: async-graphql's protocol, plus server
-/// pings, a per-tenant limit, and a clean close when the token ends.
-async fn serve_subscriptions(
-    socket: poem::web::websocket::WebSocketStream,
-    executor: crate::graphql::shared::SharedSubscriptions,
-    protocol: GraphQLProtocol,
-    identity: Arc<IdentityService>,
-    limits: crate::live::LiveLimits,
-    meta: RequestMeta,
-) {
-    use async_graphql::http::{WebSocketProtocols, WsMessage};
-    use futures_util::{SinkExt, StreamExt};
-    use poem::web::websocket::Message;
-
-    let (mut sink, stream) = socket.split();
-    let session = Arc::new(std::sync::Mutex::new(WsSession::default()));
-    let input = stream
-        .take_while(|m| std::future::ready(m.is_ok()))
-        .filter_map(|m| {
-            std::future::ready(
-                m.ok()
-                    .filter(|m| m.is_text() || m.is_binary())
-                    .map(Message::into_bytes),
-            )
-        });
-    let init_session = Arc::clone(&session);
-    let output = async_graphql::http::WebSocket::new(executor, input, protocol.0)
-        .on_connection_init(move |payload| async move {
-            let token = ["Authorization", "authorization"]
-                .iter()
-                .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
-            let caller = Caller::from_authorization(token.as_deref(), meta, &identity).await;
-            let mut s = locked(&init_session);
-            let tenant = match &caller {
-                Caller::Rejected(e, _) => {
-                    let err = gql(e.clone());
-                    s.refused = Some((close::FORBIDDEN, format!("Forbidden: {}", err.message)));
-                    return Err(err);
-                }
-                Caller::Staff(c) | Caller::Guest(c) | Caller::ApiKey(c) => Some(c.tenant()),
-                Caller::Anonymous(_) => None,
-            };
-            if let Some(t) = tenant {
-                let Some(permit) = limits.acquire(t) else {
-                    let msg = "too many live connections for this business: try again later";
-                    s.refused = Some((close::TOO_MANY, msg.to_owned()));
-                    return Err(async_graphql::Error::new(msg));
-                };
-                s.permit = Some(permit);
-                s.expires_at = token.as_deref().and_then(crate::live::token_expiry);
-            }
-            s.ready = true;
-            let mut data = Data::default();
-            data.insert(caller);
-            Ok(data)
-        });
-    futures_util::pin_mut!(output);
-    let keepalive = match protocol.0 {
-        WebSocketProtocols::GraphQLWS => r#"{"type":"ping"}"#,
-        WebSocketProtocols::SubscriptionsTransportWS => r#"{"type":"ka"}"#,
-    };
-    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + KEEPALIVE, KEEPALIVE);
-    let init_by = tokio::time::Instant::now() + INIT_TIMEOUT;
-    // Set once `connection_init` is accepted: the message path then takes no
-    // lock and arms no timer (10 000 screens receive an event at once).
-    let mut acked = false;
-    let mut expiry: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
-    loop {
-        if !acked {
-            let s = locked(&session);
-            if s.ready {
-                acked = true;
-                expiry = s.expires_at.map(|at| {
-                    let left = (at - chrono::Utc::now()).to_std().unwrap_or_default();
-                    Box::pin(tokio::time::sleep(left))
-                });
-            }
-        }
-        tokio::select! {
-            msg = output.next() => match msg {
-                Some(WsMessage::Text(t)) => {
-                    if sink.send(Message::Text(t)).await.is_err() {
-                        break;
-                    }
-                }
-                Some(WsMessage::Close(code, reason)) => {
-                    let (code, reason) = locked(&session).refused.take().unwrap_or((code, reason));
-                    let _ = sink.send(Message::close_with(code, reason)).await;
-                    break;
-                }
-                None => break,
-            },
-            _ = ping.tick() => {
-                if acked && sink.send(Message::Text(keepalive.to_owned())).await.is_err() {
-                    break;
-                }
-            }
-            () = tokio::time::sleep_until(init_by), if !acked => {
-                let _ = sink
-                    .send(Message::close_with(
-                        close::INIT_TIMEOUT,
-                        "Connection initialisation timeout",
-                    ))
-                    .await;
-                break;
-            }
-            () = until(&mut expiry) => {
-                let _ = sink
-                    .send(Message::close_with(
-                        close::TOKEN_EXPIRED,
-                        "Unauthorized: the access token expired; reconnect with a fresh one",
-                    ))
-                    .await;
-                break;
-            }
-        }
-    }
-}
-
-/// Waits for `sleep` if there is one, for ever otherwise.
-async fn until(sleep: &mut Option<std::pin::Pin<Box<tokio::time::Sleep>>>) {
-    match sleep {
-        Some(s) => s.as_mut().await,
-        None => std::future::pending().await,
-    }
 }
 
 #[handler]

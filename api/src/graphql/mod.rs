@@ -17,6 +17,7 @@ pub mod loyalty;
 pub mod notifications;
 pub mod shared;
 pub mod webhooks;
+pub mod ws;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,8 +4,9 @@
 //! `checkProcessed(locationId: L) { … }`. Executed one by one, each event is
 //! resolved, validated against the selection and turned into a response ten
 //! thousand times. Here, subscribers whose request and rights are the same share
-//! one execution: it is resolved once per event, and every subscriber gets a
-//! copy of that response (only the protocol frame is written per connection).
+//! one execution: it is resolved and serialised once per event, and every
+//! subscriber gets the same text (only the protocol frame around it is written
+//! per connection, in [`super::ws`]).
 //!
 //! Two subscriptions share when they have the same [`ShareKey`]:
 //! - the same tenant, the same kind of caller (staff or API key) and the same
@@ -27,7 +28,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
-use async_graphql::{Data, Executor, Request, Response, Value};
+use async_graphql::{Data, Request, Response, Value};
 use domain::TenantId;
 use domain::identity::{IdentityService, Permission};
 use futures_util::StreamExt;
@@ -62,12 +63,20 @@ struct ShareKey {
 
 /// One execution and the subscribers sharing it.
 struct Shared {
-    tx: broadcast::Sender<Arc<Response>>,
+    tx: broadcast::Sender<Arc<str>>,
+}
+
+/// What a subscription sends next.
+pub enum Payload {
+    /// A response of the subscriber's own execution.
+    Own(Box<Response>),
+    /// A shared execution's response, serialised once for every subscriber.
+    Rendered(Arc<str>),
 }
 
 type Registry = Mutex<HashMap<ShareKey, Arc<Shared>>>;
 
-/// The schema as the websocket protocol's executor, sharing what can be shared.
+/// The schema's subscriptions, sharing what can be shared.
 #[derive(Clone)]
 pub struct SharedSubscriptions {
     schema: AppSchema,
@@ -128,7 +137,7 @@ impl SharedSubscriptions {
         key: ShareKey,
         request: Request,
         data: Arc<Data>,
-    ) -> broadcast::Receiver<Arc<Response>> {
+    ) -> broadcast::Receiver<Arc<str>> {
         let mut reg = lock(&self.registry);
         if let Some(shared) = reg.get(&key) {
             return shared.tx.subscribe();
@@ -143,22 +152,21 @@ impl SharedSubscriptions {
     }
 }
 
-impl Executor for SharedSubscriptions {
-    async fn execute(&self, request: Request) -> Response {
-        self.schema.execute(request).await
-    }
-
-    fn execute_stream(
-        &self,
-        request: Request,
-        session_data: Option<Arc<Data>>,
-    ) -> BoxStream<'static, Response> {
+impl SharedSubscriptions {
+    /// Runs `request` (a subscription, or any operation: it then answers once)
+    /// with the connection's `data`: in a shared execution when it may be
+    /// shared, alone otherwise.
+    #[must_use]
+    pub fn subscribe(&self, request: Request, data: Arc<Data>) -> BoxStream<'static, Payload> {
         let this = self.clone();
         futures_util::stream::once(async move {
-            let data = session_data.unwrap_or_default();
             match this.key(&request, &data).await {
                 Some(key) => receive(this.join(key, request, data)),
-                None => this.schema.execute_stream_with_session_data(request, data),
+                None => this
+                    .schema
+                    .execute_stream_with_session_data(request, data)
+                    .map(|r| Payload::Own(Box::new(r)))
+                    .boxed(),
             }
         })
         .flatten()
@@ -166,8 +174,8 @@ impl Executor for SharedSubscriptions {
     }
 }
 
-/// Runs one shared execution: each response is made once and handed to every
-/// subscriber. Ends when the execution does, or when its last subscriber has
+/// Runs one shared execution: each response is made and serialised once and
+/// handed to every subscriber. Ends when the execution does, or when its last subscriber has
 /// gone (checked under the registry's lock, so a subscriber joining at that
 /// moment is never left on an ended execution).
 async fn drive(
@@ -184,8 +192,17 @@ async fn drive(
                     // A failed execution: nobody joins it from now on.
                     forget(&registry, &key, &shared);
                 }
+                // What the protocol sends of a response (data, errors,
+                // extensions; headers and cache hints are for HTTP).
+                let rendered = match serde_json::to_string(&response) {
+                    Ok(json) => Arc::from(json),
+                    Err(e) => {
+                        tracing::error!(error = %e, "a shared subscription response could not be serialised");
+                        continue;
+                    }
+                };
                 // No subscriber left is fine: the next turn sees it.
-                let _ = shared.tx.send(Arc::new(response));
+                let _ = shared.tx.send(rendered);
             }
             () = shared.tx.closed() => {
                 let mut reg = lock(&registry);
@@ -210,27 +227,18 @@ fn remove(reg: &mut HashMap<ShareKey, Arc<Shared>>, key: &ShareKey, shared: &Arc
     }
 }
 
-/// One subscriber's copy of a shared execution's responses.
-fn receive(rx: broadcast::Receiver<Arc<Response>>) -> BoxStream<'static, Response> {
+/// One subscriber's view of a shared execution's responses.
+fn receive(rx: broadcast::Receiver<Arc<str>>) -> BoxStream<'static, Payload> {
     futures_util::stream::unfold(rx, |mut rx| async move {
         loop {
             match rx.recv().await {
-                Ok(r) => return Some((copy(&r), rx)),
+                Ok(r) => return Some((Payload::Rendered(r), rx)),
                 Err(broadcast::error::RecvError::Lagged(_)) => {}
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
     })
     .boxed()
-}
-
-/// What a subscriber is sent of a shared response (the protocol serialises
-/// data, errors and extensions; headers and cache hints are for HTTP).
-fn copy(r: &Response) -> Response {
-    let mut out = Response::new(r.data.clone());
-    out.errors.clone_from(&r.errors);
-    out.extensions.clone_from(&r.extensions);
-    out
 }
 
 fn caller_of(data: &Data) -> Option<&Caller> {

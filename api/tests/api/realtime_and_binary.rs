@@ -29,15 +29,20 @@ where
     }
 }
 
-pub(crate) async fn connect(
-    base: &str,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub(crate) async fn connect(base: &str) -> Ws {
+    connect_with(base, "graphql-transport-ws").await
+}
+
+/// A subscription socket speaking `protocol` (`graphql-transport-ws` or the
+/// older `graphql-ws`).
+async fn connect_with(base: &str, protocol: &str) -> Ws {
     let url = format!("{}/graphql/ws", base.replace("http://", "ws://"));
     let mut req = url.into_client_request().expect("request");
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
+    req.headers_mut()
+        .insert("Sec-WebSocket-Protocol", protocol.parse().expect("header"));
     tokio_tungstenite::connect_async(req)
         .await
         .expect("websocket connects")
@@ -193,12 +198,7 @@ fn the_binary_creates_its_sqlite_file_serves_and_drains_on_sigterm() {
     }
 }
 
-pub(crate) async fn subscribe(
-    base: &str,
-    token: &str,
-    query: &str,
-    vars: Value,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+pub(crate) async fn subscribe(base: &str, token: &str, query: &str, vars: Value) -> Ws {
     let mut ws = connect(base).await;
     ws.send(Message::Text(json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }).to_string().into()))
         .await
@@ -422,4 +422,193 @@ async fn equal_subscriptions_share_one_execution_and_rights_are_read_at_each_sub
     drop(owner_screen);
     drop(other);
     expect_shared(&app, (0, 0)).await;
+}
+
+async fn send_json(ws: &mut Ws, v: Value) {
+    ws.send(Message::Text(v.to_string().into()))
+        .await
+        .expect("send");
+}
+
+/// The close frame that ends `ws` (its code and reason), skipping other frames.
+async fn closed_with(ws: &mut Ws) -> (u16, String) {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("closed in time")
+        {
+            Some(Ok(Message::Close(Some(f)))) => return (u16::from(f.code), f.reason.to_string()),
+            Some(Ok(Message::Close(None))) | None => panic!("ended without a close code"),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => panic!("ended without a close frame: {e}"),
+        }
+    }
+}
+
+async fn init(ws: &mut Ws, token: &str) {
+    let auth = format!("Bearer {token}");
+    send_json(
+        ws,
+        json!({ "type": "connection_init", "payload": { "Authorization": auth } }),
+    )
+    .await;
+    assert_eq!(next_json(ws).await["type"], "connection_ack");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_protocol_closes_with_its_own_codes_on_what_it_does_not_expect() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let owner = app.sign_up("Протокол", &unique_email("owner")).await;
+    let me = json!({ "query": "subscription { meChanged { role } }" });
+
+    // subscribe before an accepted connection_init: 4401
+    let mut ws = connect(&app.base).await;
+    send_json(
+        &mut ws,
+        json!({ "type": "subscribe", "id": "1", "payload": me }),
+    )
+    .await;
+    assert_eq!(closed_with(&mut ws).await, (4401, "Unauthorized".into()));
+
+    // not a message of the protocol: 4400, with what was wrong
+    let mut ws = connect(&app.base).await;
+    init(&mut ws, &owner.access).await;
+    send_json(&mut ws, json!({ "type": "subscribe", "id": "1" })).await;
+    let (code, reason) = closed_with(&mut ws).await;
+    assert_eq!(code, 4400, "{reason}");
+    assert!(reason.starts_with("Invalid message received"), "{reason}");
+
+    // a second connection_init: 4429
+    let mut ws = connect(&app.base).await;
+    init(&mut ws, &owner.access).await;
+    send_json(&mut ws, json!({ "type": "connection_init" })).await;
+    assert_eq!(closed_with(&mut ws).await.0, 4429);
+
+    // refused credentials: 4403
+    let mut ws = connect(&app.base).await;
+    send_json(
+        &mut ws,
+        json!({ "type": "connection_init", "payload": { "Authorization": "Bearer nope" } }),
+    )
+    .await;
+    let (code, reason) = closed_with(&mut ws).await;
+    assert_eq!(code, 4403, "{reason}");
+    assert!(reason.starts_with("Forbidden: "), "{reason}");
+
+    // ping is answered; a second subscription with a running one's id: 4409
+    let mut ws = connect(&app.base).await;
+    init(&mut ws, &owner.access).await;
+    send_json(&mut ws, json!({ "type": "ping", "payload": { "at": 1 } })).await;
+    assert_eq!(next_json(&mut ws).await, json!({ "type": "pong" }));
+    send_json(
+        &mut ws,
+        json!({ "type": "subscribe", "id": "same", "payload": me }),
+    )
+    .await;
+    send_json(
+        &mut ws,
+        json!({ "type": "subscribe", "id": "same", "payload": me }),
+    )
+    .await;
+    assert_eq!(
+        closed_with(&mut ws).await,
+        (4409, "Subscriber for same already exists".into())
+    );
+
+    // at most 100 subscriptions at once: the 101st gets an `error` for its id
+    // and the connection stays (checkProcessed sends nothing until a check)
+    let location = app.first_location(&owner.access).await;
+    let checks = json!({
+        "query": "subscription($l: ID!) { checkProcessed(locationId: $l) { externalId } }",
+        "variables": { "l": location },
+    });
+    let mut ws = connect(&app.base).await;
+    init(&mut ws, &owner.access).await;
+    for i in 0..101 {
+        send_json(
+            &mut ws,
+            json!({ "type": "subscribe", "id": format!("s{i}"), "payload": checks }),
+        )
+        .await;
+    }
+    let refused = next_json(&mut ws).await;
+    assert_eq!(refused["type"], "error", "{refused}");
+    assert_eq!(refused["id"], "s100", "{refused}");
+    assert!(
+        refused["payload"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at most 100")),
+        "{refused}"
+    );
+    // completing one (no answer in this protocol) makes room again
+    send_json(&mut ws, json!({ "type": "complete", "id": "s0" })).await;
+    send_json(
+        &mut ws,
+        json!({ "type": "subscribe", "id": "s100", "payload": checks }),
+    )
+    .await;
+    send_json(&mut ws, json!({ "type": "ping" })).await;
+    assert_eq!(
+        next_json(&mut ws).await,
+        json!({ "type": "pong" }),
+        "no error, no complete"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_older_subscriptions_transport_protocol_is_served_too() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let owner = app.sign_up("Старый протокол", &unique_email("owner")).await;
+    let location = app.first_location(&owner.access).await;
+    let guest = app.create_guest(&owner.access, "+79005550177").await;
+    let checks = "subscription($l: ID!) { checkProcessed(locationId: $l) { externalId earned } }";
+
+    let mut old = connect_with(&app.base, "graphql-ws").await;
+    init(&mut old, &owner.access).await;
+    let start = json!({ "type": "start", "id": "7", "payload": { "query": checks, "variables": { "l": location } } });
+    send_json(&mut old, start.clone()).await;
+    // The same subscription over graphql-transport-ws shares its execution.
+    let mut new = subscribe(&app.base, &owner.access, checks, json!({ "l": location })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    app.ok(
+        Some(&owner.access),
+        "mutation($l: ID!, $g: ID!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: 100000, externalId: \"old-1\" }) { earned } }",
+        json!({ "l": location, "g": guest }),
+    )
+    .await;
+    let data = next_json(&mut old).await;
+    assert_eq!(data["type"], "data", "{data}");
+    assert_eq!(data["id"], "7", "{data}");
+    assert_eq!(
+        data["payload"]["data"]["checkProcessed"]["externalId"], "old-1",
+        "{data}"
+    );
+    let next = next_json(&mut new).await;
+    assert_eq!(next["type"], "next", "{next}");
+    assert_eq!(next["payload"], data["payload"], "one rendering for both");
+
+    // stop is answered with complete in this protocol
+    send_json(&mut old, json!({ "type": "stop", "id": "7" })).await;
+    assert_eq!(
+        next_json(&mut old).await,
+        json!({ "type": "complete", "id": "7" })
+    );
+
+    // refused credentials: connection_error first, then the close
+    let mut bad = connect_with(&app.base, "graphql-ws").await;
+    send_json(
+        &mut bad,
+        json!({ "type": "connection_init", "payload": { "Authorization": "Bearer nope" } }),
+    )
+    .await;
+    let error = next_json(&mut bad).await;
+    assert_eq!(error["type"], "connection_error", "{error}");
+    assert!(
+        error["payload"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Forbidden")),
+        "{error}"
+    );
+    assert_eq!(closed_with(&mut bad).await.0, 4403);
 }
