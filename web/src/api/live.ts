@@ -12,10 +12,10 @@ export function subscriptionUrl(loc: Pick<Location, 'protocol' | 'host'>): strin
 }
 
 /**
- * Whether a subscription ended because the server refused the credentials. The server answers a
- * rejected `connection_init` by closing with 1002 (graphql-ws treats that as fatal and does not
- * retry by itself); 4401/4403 are the protocol's own codes; an UNAUTHENTICATED GraphQL error
- * can also end a running subscription.
+ * Whether a subscription ended because the server refused the credentials. The server closes
+ * with 4403 on a rejected `connection_init` and with 4401 when the token ends while connected
+ * (1002 is what servers built on async-graphql's own protocol handler send); an UNAUTHENTICATED
+ * GraphQL error can also end a running subscription.
  */
 export function isAuthFailure(error: unknown): boolean {
   if (typeof error === 'object' && error !== null && 'code' in error && typeof (error as { code: unknown }).code === 'number') {
