@@ -26,6 +26,7 @@ mod m20261121_000018_jobs_dedupe_index_not_null;
 mod m20261121_000019_jobs_priority;
 mod m20261121_000020_guest_name_words;
 mod m20261122_000021_guest_last_visit;
+mod m20261122_000022_backfills_as_owner;
 pub mod rls;
 
 /// All migrations in order.
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000019_jobs_priority::Migration),
             Box::new(m20261121_000020_guest_name_words::Migration),
             Box::new(m20261122_000021_guest_last_visit::Migration),
+            Box::new(m20261122_000022_backfills_as_owner::Migration),
         ]
     }
 }

@@ -4,7 +4,9 @@
 //! serves the search (`text_pattern_ops` on PostgreSQL, where a range of the
 //! pattern operators is what row-level security lets an index answer). The
 //! adapter rewrites a guest's words with every change of its name; existing
-//! names are split here.
+//! names are split here (on PostgreSQL only when a superuser migrates: forced
+//! row-level security hid the guests from their owner; `022` splits them
+//! again as the owner).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{string_len, uuid};

@@ -3,8 +3,8 @@
 //! at the till. Written by the check's own update of the guest's spend (no
 //! statement more per check) and not indexed (a phone ending matches a few
 //! guests, sorted after the index found them), so checks pay nothing for it.
-//! Guests from before this migration count as not yet visited until their
-//! next check.
+//! Guests from before this migration get their last visit from migration
+//! `022` (their latest check).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;

@@ -138,18 +138,18 @@ pub const TEST_APP_ROLE: &str = "maxloyalty_test_app";
 
 static PG: OnceCell<Option<String>> = OnceCell::const_new();
 
-fn with_db(url: &str, db: &str) -> String {
+pub fn with_db(url: &str, db: &str) -> String {
     let (base, _) = url.rsplit_once('/').expect("a database URL with a path");
     format!("{base}/{db}")
 }
 
-fn with_user(url: &str, user: &str) -> String {
+pub fn with_user(url: &str, user: &str) -> String {
     let (scheme, rest) = url.split_once("://").expect("scheme");
     let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
     format!("{scheme}://{user}@{host}")
 }
 
-async fn admin_exec(url: &str, sql: &str) -> Result<(), sea_orm::DbErr> {
+pub async fn admin_exec(url: &str, sql: &str) -> Result<(), sea_orm::DbErr> {
     use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
     let db = Database::connect(url).await?;
     let r = db

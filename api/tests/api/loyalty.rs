@@ -1235,3 +1235,71 @@ async fn guests_are_ranked_best_match_first_and_paged_across_ranks(backend: Back
     }
 }
 both_backends!(guests_are_ranked_best_match_first_and_paged_across_ranks);
+
+/// On the embedded default, migration 022 gives guests checked in before 021
+/// their last visit, written exactly as a check writes it (the same text, so
+/// search order and cursors treat both alike).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guests_from_before_the_last_visit_get_it_from_their_latest_check() {
+    use migrations::MigratorTrait;
+    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+
+    let app = spawn_app(Backend::Sqlite).await;
+    let owner = app.sign_up("Визиты", &unique_email("owner")).await;
+    let location = app.first_location(&owner.access).await;
+    let came = app.create_guest(&owner.access, "+79005550191").await;
+    let never = app.create_guest(&owner.access, "+79005550192").await;
+    for (n, total) in [(1, 40_000), (2, 60_000)] {
+        app.ok(
+            Some(&owner.access),
+            "mutation($l: ID!, $g: ID!, $x: String!, $t: Int!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: $t, externalId: $x }) { earned } }",
+            json!({ "l": location, "g": came, "x": format!("visit-{n}"), "t": total }),
+        )
+        .await;
+        app.clock.advance(chrono::Duration::milliseconds(1_234));
+    }
+
+    let db = Database::connect(app.database_url.as_str())
+        .await
+        .expect("sqlite");
+    let visits = || {
+        let db = db.clone();
+        async move {
+            db.query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT phone, last_visit_at FROM guests ORDER BY phone",
+            ))
+            .await
+            .expect("query")
+            .into_iter()
+            .map(|r| {
+                (
+                    r.try_get::<String>("", "phone").expect("phone"),
+                    r.try_get::<Option<String>>("", "last_visit_at")
+                        .expect("visit"),
+                )
+            })
+            .collect::<Vec<_>>()
+        }
+    };
+    let written = visits().await;
+    assert!(
+        written[0].1.is_some() && written[1].1.is_none(),
+        "{written:?}"
+    );
+    for sql in [
+        "UPDATE guests SET last_visit_at = NULL",
+        "DELETE FROM seaql_migrations WHERE version = 'm20261122_000022_backfills_as_owner'",
+    ] {
+        db.execute_raw(Statement::from_string(DbBackend::Sqlite, sql))
+            .await
+            .expect("statement");
+    }
+    migrations::Migrator::up(&db, None).await.expect("022 runs");
+    assert_eq!(
+        visits().await,
+        written,
+        "the latest check's time, as the check wrote it ({never} never came)"
+    );
+    let _ = db.close().await;
+}
