@@ -170,21 +170,21 @@ pub async fn serve(
         };
         let sent = match step {
             Step::Incoming(None | Some(Message::Close(_))) => break None,
-            Step::Incoming(Some(Message::Text(t))) => match conn.receive(t.as_bytes()).await {
-                Ok(frames) => send_all(&mut sink, frames).await,
-                Err((frames, end)) => {
-                    let _ = send_all(&mut sink, frames).await;
-                    break end;
+            Step::Incoming(Some(m)) => {
+                let bytes: &[u8] = match &m {
+                    Message::Text(t) => t.as_bytes(),
+                    Message::Binary(b) => b,
+                    // websocket pings are answered by the codec
+                    _ => continue,
+                };
+                match conn.receive(bytes).await {
+                    Ok(frames) => send_all(&mut sink, frames).await,
+                    Err((frames, end)) => {
+                        let _ = send_all(&mut sink, frames).await;
+                        break end;
+                    }
                 }
-            },
-            Step::Incoming(Some(Message::Binary(b))) => match conn.receive(&b).await {
-                Ok(frames) => send_all(&mut sink, frames).await,
-                Err((frames, end)) => {
-                    let _ = send_all(&mut sink, frames).await;
-                    break end;
-                }
-            },
-            Step::Incoming(Some(_)) => true,
+            }
             Step::Out(id, out) => conn.write_out(&mut sink, id, out).await,
             Step::Keepalive => {
                 conn.data.is_none() || sink.send(Message::Text(keepalive.to_owned())).await.is_ok()
@@ -207,7 +207,9 @@ pub async fn serve(
         }
     };
     if let Some((code, reason)) = end {
-        let _ = sink.send(Message::close_with(code, reason)).await;
+        let _ = sink
+            .send(Message::close_with(code, close_reason(reason)))
+            .await;
     }
     let _ = sink.close().await;
 }
@@ -386,6 +388,20 @@ fn next_frame(protocol: WebSocketProtocols, id_json: &str, payload: &Payload) ->
     frame
 }
 
+/// A close frame's reason holds at most 123 bytes (RFC 6455, 5.5): longer
+/// ones (a parser's message, a refusal's) are cut at a character boundary.
+fn close_reason(mut reason: String) -> String {
+    const MAX: usize = 123;
+    if reason.len() > MAX {
+        let mut end = MAX;
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
+    }
+    reason
+}
+
 fn complete_frame(id_json: &str) -> String {
     format!(r#"{{"type":"complete","id":{id_json}}}"#)
 }
@@ -466,6 +482,15 @@ mod tests {
         let v: serde_json::Value =
             serde_json::from_str(&frame(&Payload::Own(Box::new(failed)))).expect("JSON");
         assert_eq!(v["payload"]["errors"][0]["message"], "no");
+    }
+
+    #[test]
+    fn close_reasons_fit_a_close_frame() {
+        assert_eq!(close_reason("Unauthorized".into()), "Unauthorized");
+        let long = format!("Forbidden:{}", "ж".repeat(100));
+        let cut = close_reason(long.clone());
+        assert!(cut.len() <= 123 && long.starts_with(&cut), "{cut}");
+        assert_eq!(cut.len(), 122, "cut before a two-byte character");
     }
 
     #[test]
