@@ -150,9 +150,7 @@ impl SharedSubscriptions {
         tokio::spawn(drive(stream, key, shared, Arc::clone(&self.registry)));
         rx
     }
-}
 
-impl SharedSubscriptions {
     /// Runs `request` (a subscription, or any operation: it then answers once)
     /// with the connection's `data`: in a shared execution when it may be
     /// shared, alone otherwise.
@@ -175,9 +173,9 @@ impl SharedSubscriptions {
 }
 
 /// Runs one shared execution: each response is made and serialised once and
-/// handed to every subscriber. Ends when the execution does, or when its last subscriber has
-/// gone (checked under the registry's lock, so a subscriber joining at that
-/// moment is never left on an ended execution).
+/// handed to every subscriber. Ends when the execution does, or when its last
+/// subscriber has gone (checked under the registry's lock, so a subscriber
+/// joining at that moment is never left on an ended execution).
 async fn drive(
     mut stream: BoxStream<'static, Response>,
     key: ShareKey,

@@ -193,24 +193,26 @@ async fn backfills_work_when_the_owner_that_migrates_is_not_a_superuser() {
 
     let owner = app.sign_up("Миграции", &unique_email("owner")).await;
     let location = app.first_location(&owner.access).await;
-    let anna = app.ok(
-        Some(&owner.access),
-        "mutation { createGuest(input: { phone: \"+79005550181\", name: \"Анна Мария Иванова\" }) { id } }",
-        json!({}),
-    )
-    .await["createGuest"]["id"]
-        .as_str()
-        .expect("a guest")
-        .to_owned();
-    let petr = app.ok(
-        Some(&owner.access),
-        "mutation { createGuest(input: { phone: \"+79005550182\", name: \"Пётр Сидоров\" }) { id } }",
-        json!({}),
-    )
-    .await["createGuest"]["id"]
-        .as_str()
-        .expect("a guest")
-        .to_owned();
+    let mut ids = Vec::new();
+    for (phone, name) in [
+        ("+79005550181", "Анна Мария Иванова"),
+        ("+79005550182", "Пётр Сидоров"),
+    ] {
+        let made = app
+            .ok(
+                Some(&owner.access),
+                "mutation($p: String!, $n: String!) { createGuest(input: { phone: $p, name: $n }) { id } }",
+                json!({ "p": phone, "n": name }),
+            )
+            .await;
+        ids.push(
+            made["createGuest"]["id"]
+                .as_str()
+                .expect("a guest")
+                .to_owned(),
+        );
+    }
+    let (anna, petr) = (ids[0].clone(), ids[1].clone());
     app.ok(
         Some(&owner.access),
         "mutation($l: ID!, $g: ID!) { processCheck(input: { locationId: $l, guest: { id: $g }, totalMinor: 50000, externalId: \"own-1\" }) { earned } }",
