@@ -89,30 +89,19 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// An RFC 3339 time as the SQLite driver writes a time cut to whole
-/// microseconds: fraction digits in groups of three, trailing zero groups
-/// left out (`…:05.1234567+00:00` → `…:05.123456+00:00`, `…:05.120000…` →
-/// `…:05.120…`).
+/// A check's time (RFC 3339 text) as a check writes its visit: cut to whole
+/// microseconds, in the text the SQLite driver writes for a UTC time. Text
+/// that is not a time is kept as it is.
 fn whole_micros(text: &str) -> String {
-    let Some(dot) = text.find('.') else {
-        return text.to_owned();
-    };
-    let digits_end = text[dot + 1..]
-        .find(|c: char| !c.is_ascii_digit())
-        .map_or(text.len(), |i| dot + 1 + i);
-    let mut digits: String = text[dot + 1..digits_end].chars().take(6).collect();
-    while digits.len() < 6 {
-        digits.push('0');
-    }
-    while digits.ends_with("000") {
-        digits.truncate(digits.len() - 3);
-    }
-    let fraction = if digits.is_empty() {
-        String::new()
-    } else {
-        format!(".{digits}")
-    };
-    format!("{}{fraction}{}", &text[..dot], &text[digits_end..])
+    use chrono::{SecondsFormat, SubsecRound};
+    chrono::DateTime::parse_from_rfc3339(text).map_or_else(
+        |_| text.to_owned(),
+        |t| {
+            t.to_utc()
+                .trunc_subsecs(6)
+                .to_rfc3339_opts(SecondsFormat::AutoSi, false)
+        },
+    )
 }
 
 #[cfg(test)]
@@ -145,8 +134,9 @@ mod tests {
             ("2026-11-22T05:00:01+00:00", "2026-11-22T05:00:01+00:00"),
             (
                 "2026-11-22T05:00:01.123456789Z",
-                "2026-11-22T05:00:01.123456Z",
+                "2026-11-22T05:00:01.123456+00:00",
             ),
+            ("not a time", "not a time"),
         ];
         for (given, want) in cases {
             assert_eq!(whole_micros(given), want, "{given}");

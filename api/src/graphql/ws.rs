@@ -103,10 +103,16 @@ struct Running {
 /// What the connection waits for next.
 enum Step {
     Incoming(Option<Message>),
-    Out(String, Option<Payload>),
+    Out(Out),
     Keepalive,
     InitTimeout,
     Expired,
+}
+
+/// What a running subscription gave: its next frame, or its end (by id).
+enum Out {
+    Frame(String),
+    Ended(String),
 }
 
 /// What ends a connection: a close frame to send (none when the client went).
@@ -163,7 +169,7 @@ pub async fn serve(
     let end: End = loop {
         let step = tokio::select! {
             m = stream.next() => Step::Incoming(m.and_then(Result::ok)),
-            (id, out) = next_out(&mut conn.running), if !conn.running.is_empty() => Step::Out(id, out),
+            out = next_out(&mut conn.running, protocol), if !conn.running.is_empty() => Step::Out(out),
             _ = ping.tick() => Step::Keepalive,
             () = tokio::time::sleep_until(init_by), if conn.data.is_none() => Step::InitTimeout,
             () = until(&mut conn.expiry) => Step::Expired,
@@ -185,7 +191,7 @@ pub async fn serve(
                     }
                 }
             }
-            Step::Out(id, out) => conn.write_out(&mut sink, id, out).await,
+            Step::Out(out) => conn.write_out(&mut sink, out).await,
             Step::Keepalive => {
                 conn.data.is_none() || sink.send(Message::Text(keepalive.to_owned())).await.is_ok()
             }
@@ -222,17 +228,14 @@ impl Connection {
     /// loopback send is most of the cost of a frame) then catches up with
     /// one system call for several frames instead of one each. One that keeps
     /// up writes each frame at once, as before.
-    async fn write_out(&mut self, sink: &mut Sink, id: String, out: Option<Payload>) -> bool {
+    async fn write_out(&mut self, sink: &mut Sink, out: Out) -> bool {
         use futures_util::FutureExt;
-        let mut next = Some((id, out));
+        let mut next = Some(out);
         let mut fed = 0;
-        while let Some((id, out)) = next.take() {
+        while let Some(out) = next.take() {
             let frame = match out {
-                Some(payload) => self
-                    .running
-                    .get(&id)
-                    .map(|r| next_frame(self.protocol, &r.id_json, &payload)),
-                None => self.running.remove(&id).map(|r| complete_frame(&r.id_json)),
+                Out::Frame(frame) => Some(frame),
+                Out::Ended(id) => self.running.remove(&id).map(|r| complete_frame(&r.id_json)),
             };
             if let Some(frame) = frame {
                 if sink.feed(Message::Text(frame)).await.is_err() {
@@ -241,7 +244,7 @@ impl Connection {
                 fed += 1;
             }
             if fed < COALESCE && !self.running.is_empty() {
-                next = next_out(&mut self.running).now_or_never();
+                next = next_out(&mut self.running, self.protocol).now_or_never();
             }
         }
         fed == 0 || sink.flush().await.is_ok()
@@ -420,12 +423,16 @@ async fn send_all(sink: &mut Sink, frames: Vec<String>) -> bool {
     true
 }
 
-/// The next payload of any running subscription (`None`: it ended), with its id.
-async fn next_out(running: &mut HashMap<String, Running>) -> (String, Option<Payload>) {
+/// The next frame of any running subscription, or the end of one.
+async fn next_out(running: &mut HashMap<String, Running>, protocol: WebSocketProtocols) -> Out {
     std::future::poll_fn(|cx| {
         for (id, r) in running.iter_mut() {
-            if let Poll::Ready(out) = r.stream.poll_next_unpin(cx) {
-                return Poll::Ready((id.clone(), out));
+            match r.stream.poll_next_unpin(cx) {
+                Poll::Ready(Some(payload)) => {
+                    return Poll::Ready(Out::Frame(next_frame(protocol, &r.id_json, &payload)));
+                }
+                Poll::Ready(None) => return Poll::Ready(Out::Ended(id.clone())),
+                Poll::Pending => {}
             }
         }
         Poll::Pending

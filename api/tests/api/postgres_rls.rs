@@ -167,7 +167,9 @@ async fn backfills_work_when_the_owner_that_migrates_is_not_a_superuser() {
     }
     let suffix = uuid::Uuid::now_v7().simple().to_string();
     let owner_role = format!("mlt_owner_{suffix}");
-    let db_name = format!("mlt_own_{suffix}");
+    // Named like the helpers' databases, so a run that fails here leaves one
+    // that a later run drops.
+    let db_name = format!("mlt_d{}_{suffix}", chrono::Utc::now().timestamp());
     let admin = admin_url();
     admin_exec(
         &admin,
@@ -313,4 +315,10 @@ async fn backfills_work_when_the_owner_that_migrates_is_not_a_superuser() {
     );
     let _ = as_owner.close().await;
     let _ = su.close().await;
+    admin_exec(&admin, &format!("DROP DATABASE \"{db_name}\" WITH (FORCE)"))
+        .await
+        .expect("drop the database");
+    admin_exec(&admin, &format!("DROP ROLE {owner_role}"))
+        .await
+        .expect("drop the owner role");
 }
