@@ -6,6 +6,7 @@
 mod store;
 mod worker;
 
+pub(crate) use store::{NEW_JOB_COLUMNS, new_job_row, new_job_values};
 pub use store::{SqlJobQueue, enqueue_in};
 pub use tokio_util::sync::CancellationToken;
 pub use worker::{Worker, WorkerOptions, WorkerWaker};

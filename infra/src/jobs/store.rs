@@ -89,6 +89,48 @@ fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(backend, sql, values)
 }
 
+/// The columns a new job's row sets (see [`new_job_row`]).
+pub(crate) const NEW_JOB_COLUMNS: &str = "id, kind, tenant_id, payload, status, attempts, \
+     max_attempts, run_at, dedupe_key, priority, created_at, updated_at";
+
+/// The row [`enqueue_in`] inserts for `job`: its new id and the nine values
+/// that [`new_job_values`] places in the order of [`NEW_JOB_COLUMNS`].
+pub(crate) fn new_job_row(now: DateTime<Utc>, job: &NewJob) -> (JobId, Vec<Value>) {
+    let now = micros(now);
+    let id = JobId::new();
+    let values = vec![
+        id.as_uuid().into(),
+        job.kind.clone().into(),
+        job.tenant.map(|t| t.as_uuid()).into(),
+        job.payload.to_string().into(),
+        to_i32(job.max_attempts.max(1)).into(),
+        micros(job.run_at.unwrap_or(now)).into(),
+        job.dedupe_key.clone().into(),
+        now.into(),
+        job.priority.rank().into(),
+    ];
+    (id, values)
+}
+
+/// The expressions of a new job's row, in the order of [`NEW_JOB_COLUMNS`],
+/// for values of [`new_job_row`] bound after `before` others.
+pub(crate) fn new_job_values(before: usize) -> String {
+    let p = |n: usize| format!("${}", before + n);
+    format!(
+        "{}, {}, {}, {}, 'queued', 0, {}, {}, {}, {}, {}, {}",
+        p(1),
+        p(2),
+        p(3),
+        p(4),
+        p(5),
+        p(6),
+        p(7),
+        p(9),
+        p(8),
+        p(8)
+    )
+}
+
 /// Enqueues `job` on `c` (a connection or, for the outbox, the caller's open
 /// transaction: the job then exists iff that transaction commits). With a
 /// dedupe key held by a queued or running job, nothing is inserted and that
@@ -102,30 +144,18 @@ pub async fn enqueue_in<C: ConnectionTrait>(
     job: &NewJob,
 ) -> Result<JobId, DbErr> {
     let backend = c.get_database_backend();
-    let now = micros(now);
-    let run_at = micros(job.run_at.unwrap_or(now));
-    let payload = job.payload.to_string();
     // Between our failed insert and our read, the job holding the key may
     // finish and free it: then insert again (at most a few times).
     for _ in 0..3 {
-        let id = JobId::new();
+        let (id, values) = new_job_row(now, job);
         let inserted = c
             .execute_raw(stmt(
                 backend,
-                "INSERT INTO jobs (id, kind, tenant_id, payload, status, attempts, max_attempts, \
-                 run_at, dedupe_key, priority, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6, $7, $9, $8, $8) ON CONFLICT DO NOTHING",
-                vec![
-                    id.as_uuid().into(),
-                    job.kind.clone().into(),
-                    job.tenant.map(|t| t.as_uuid()).into(),
-                    payload.clone().into(),
-                    to_i32(job.max_attempts.max(1)).into(),
-                    run_at.into(),
-                    job.dedupe_key.clone().into(),
-                    now.into(),
-                    job.priority.rank().into(),
-                ],
+                &format!(
+                    "INSERT INTO jobs ({NEW_JOB_COLUMNS}) VALUES ({}) ON CONFLICT DO NOTHING",
+                    new_job_values(0)
+                ),
+                values,
             ))
             .await?
             .rows_affected();

@@ -18,7 +18,8 @@ use domain::page::{Page, PageRequest};
 use domain::{CheckId, Ctx, InboundEventId, IntegrationId, LocationId, TenantId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, Statement, Value,
 };
 
 use super::{IdOf, paginate, write_audit};
@@ -400,6 +401,11 @@ impl InboundEventStore for SqlIntegrations {
         e: &InboundEvent,
         job: Option<NewJob>,
     ) -> Result<Received, StoreError> {
+        if self.db.backend() == DbBackend::Postgres
+            && self.record_at_once(ctx, e, job.as_ref()).await?
+        {
+            return Ok(Received::New(e.id));
+        }
         let txn = self.db.tenant_tx(ctx).await?;
         if let Some(ext) = &e.external_id {
             // The first delivery of an external id wins; a concurrent duplicate
@@ -554,6 +560,69 @@ impl InboundEventStore for SqlIntegrations {
 impl SqlIntegrations {
     /// A delivery whose external id was accepted before: the same fingerprint
     /// is a duplicate (nothing stored); another one is logged as a conflict.
+    /// On PostgreSQL, a first delivery is one statement: one round trip to the
+    /// 2xx instead of six (begin, the tenant's setting, the repeat check, the
+    /// event, its job, commit). A lone statement is its own transaction, so
+    /// the event and its job are durable together or not at all. Row-level
+    /// security still applies: the statement first sets `app.tenant_id` (local
+    /// to this statement's transaction) and the event's `tenant_id` is what
+    /// that call returns, so the setting is in place before the policy checks
+    /// the row. False when the external id was taken (nothing was written):
+    /// the caller then answers it as a repeat.
+    async fn record_at_once(
+        &self,
+        ctx: &Ctx,
+        e: &InboundEvent,
+        job: Option<&NewJob>,
+    ) -> Result<bool, StoreError> {
+        let mut values: Vec<Value> = vec![
+            ctx.tenant().to_string().into(),
+            e.id.as_uuid().into(),
+            e.integration.as_uuid().into(),
+            e.kind.chars().take(64).collect::<String>().into(),
+            e.external_id.clone().into(),
+            e.fingerprint.clone().into(),
+            e.payload.clone().into(),
+            e.status.as_str().to_owned().into(),
+            e.error.clone().into(),
+            e.check.map(|c| c.as_uuid()).into(),
+            e.received_at.into(),
+            e.processed_at.into(),
+        ];
+        let mut sql = String::from(
+            "WITH tenant AS (SELECT set_config('app.tenant_id', $1, true)::uuid AS id), \
+             event AS (INSERT INTO inbound_events (tenant_id, id, integration_id, kind, \
+             external_id, fingerprint, payload, status, error, check_id, received_at, \
+             processed_at) SELECT tenant.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 \
+             FROM tenant ON CONFLICT DO NOTHING RETURNING id)",
+        );
+        if let Some(job) = job {
+            // A dedupe key still held keeps the holder as the event's job, as
+            // `enqueue_in` does.
+            let (_, row) = crate::jobs::new_job_row(self.clock.now(), job);
+            sql.push_str(&format!(
+                ", job AS (INSERT INTO jobs ({}) SELECT {} FROM event ON CONFLICT DO NOTHING)",
+                crate::jobs::NEW_JOB_COLUMNS,
+                crate::jobs::new_job_values(values.len())
+            ));
+            values.extend(row);
+        }
+        sql.push_str(" SELECT count(*) AS inserted FROM event");
+        let row = self
+            .db
+            .connection()
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                values,
+            ))
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| StoreError::Internal("the event's insert returned no row".into()))?;
+        let inserted: i64 = row.try_get("", "inserted").map_err(internal)?;
+        Ok(inserted == 1)
+    }
+
     async fn repeat(
         &self,
         txn: DatabaseTransaction,
