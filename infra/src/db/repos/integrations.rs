@@ -558,8 +558,6 @@ impl InboundEventStore for SqlIntegrations {
 }
 
 impl SqlIntegrations {
-    /// A delivery whose external id was accepted before: the same fingerprint
-    /// is a duplicate (nothing stored); another one is logged as a conflict.
     /// On PostgreSQL, a first delivery is one statement: one round trip to the
     /// 2xx instead of six (begin, the tenant's setting, the repeat check, the
     /// event, its job, commit). A lone statement is its own transaction, so
@@ -623,6 +621,8 @@ impl SqlIntegrations {
         Ok(inserted == 1)
     }
 
+    /// A delivery whose external id was accepted before: the same fingerprint
+    /// is a duplicate (nothing stored); another one is logged as a conflict.
     async fn repeat(
         &self,
         txn: DatabaseTransaction,
