@@ -7,8 +7,8 @@
 //! PostgreSQL keeps), never from the database's clock, so tests can move time.
 
 use std::str::FromStr;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, LazyLock};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -115,21 +115,30 @@ pub(crate) fn new_job_row(now: DateTime<Utc>, job: &NewJob) -> (JobId, Vec<Value
 /// The expressions of a new job's row, in the order of [`NEW_JOB_COLUMNS`],
 /// for values of [`new_job_row`] bound after `before` others.
 pub(crate) fn new_job_values(before: usize) -> String {
-    let p = |n: usize| format!("${}", before + n);
+    let [
+        id,
+        kind,
+        tenant,
+        payload,
+        max_attempts,
+        run_at,
+        dedupe,
+        now,
+        priority,
+    ] = std::array::from_fn::<usize, 9, _>(|i| before + i + 1);
     format!(
-        "{}, {}, {}, {}, 'queued', 0, {}, {}, {}, {}, {}, {}",
-        p(1),
-        p(2),
-        p(3),
-        p(4),
-        p(5),
-        p(6),
-        p(7),
-        p(9),
-        p(8),
-        p(8)
+        "${id}, ${kind}, ${tenant}, ${payload}, 'queued', 0, ${max_attempts}, ${run_at}, \
+         ${dedupe}, ${priority}, ${now}, ${now}"
     )
 }
+
+/// [`enqueue_in`]'s statement, made once.
+static ENQUEUE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO jobs ({NEW_JOB_COLUMNS}) VALUES ({}) ON CONFLICT DO NOTHING",
+        new_job_values(0)
+    )
+});
 
 /// Enqueues `job` on `c` (a connection or, for the outbox, the caller's open
 /// transaction: the job then exists iff that transaction commits). With a
@@ -149,14 +158,7 @@ pub async fn enqueue_in<C: ConnectionTrait>(
     for _ in 0..3 {
         let (id, values) = new_job_row(now, job);
         let inserted = c
-            .execute_raw(stmt(
-                backend,
-                &format!(
-                    "INSERT INTO jobs ({NEW_JOB_COLUMNS}) VALUES ({}) ON CONFLICT DO NOTHING",
-                    new_job_values(0)
-                ),
-                values,
-            ))
+            .execute_raw(stmt(backend, &ENQUEUE, values))
             .await?
             .rows_affected();
         if inserted == 1 {
@@ -899,6 +901,20 @@ impl JobQueue for SqlJobQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_jobs_placeholders_follow_its_columns_and_values() {
+        // As the statement read when it was written by hand.
+        assert_eq!(
+            ENQUEUE.as_str(),
+            "INSERT INTO jobs (id, kind, tenant_id, payload, status, attempts, max_attempts, \
+             run_at, dedupe_key, priority, created_at, updated_at) VALUES ($1, $2, $3, $4, \
+             'queued', 0, $5, $6, $7, $9, $8, $8) ON CONFLICT DO NOTHING"
+        );
+        assert!(new_job_values(12).starts_with("$13, $14, $15, $16, 'queued', 0, $17"));
+        let (_, values) = new_job_row(Utc::now(), &NewJob::new("k", serde_json::json!({})));
+        assert_eq!(values.len(), 9);
+    }
 
     #[test]
     fn long_failure_messages_are_cut_on_a_character_boundary() {

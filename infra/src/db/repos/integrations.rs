@@ -3,7 +3,7 @@
 //! and its processing job in one transaction (the outbox): the POS gets its
 //! 2xx only after both are durable.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -186,12 +186,41 @@ async fn first_accepted(
         .map_err(internal)
 }
 
+/// An event's kind as stored (the column holds 64 characters).
+fn stored_kind(kind: &str) -> String {
+    kind.chars().take(64).collect()
+}
+
+/// The event's part of the one-statement record (see
+/// `SqlIntegrations::record_at_once`): 12 values.
+const RECORD_EVENT: &str = "WITH tenant AS (SELECT set_config('app.tenant_id', $1, true)::uuid AS id), \
+     event AS (INSERT INTO inbound_events (tenant_id, id, integration_id, kind, external_id, \
+     fingerprint, payload, status, error, check_id, received_at, processed_at) \
+     SELECT tenant.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 \
+     FROM tenant ON CONFLICT DO NOTHING RETURNING id)";
+
+/// The one-statement record of an event without a job.
+static RECORD: LazyLock<String> =
+    LazyLock::new(|| format!("{RECORD_EVENT} SELECT count(*) AS inserted FROM event"));
+
+/// The one-statement record of an event with its job (its values follow the
+/// event's). A dedupe key still held keeps the holder as the event's job, as
+/// `enqueue_in` does.
+static RECORD_WITH_JOB: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{RECORD_EVENT}, job AS (INSERT INTO jobs ({}) SELECT {} FROM event ON CONFLICT DO NOTHING) \
+         SELECT count(*) AS inserted FROM event",
+        crate::jobs::NEW_JOB_COLUMNS,
+        crate::jobs::new_job_values(12)
+    )
+});
+
 fn insert_event(ctx: &Ctx, e: &InboundEvent) -> inbound_events::ActiveModel {
     inbound_events::ActiveModel {
         tenant_id: Set(ctx.tenant().as_uuid()),
         id: Set(e.id.as_uuid()),
         integration_id: Set(e.integration.as_uuid()),
-        kind: Set(e.kind.chars().take(64).collect()),
+        kind: Set(stored_kind(&e.kind)),
         external_id: Set(e.external_id.clone()),
         fingerprint: Set(e.fingerprint.clone()),
         payload: Set(e.payload.clone()),
@@ -577,7 +606,7 @@ impl SqlIntegrations {
             ctx.tenant().to_string().into(),
             e.id.as_uuid().into(),
             e.integration.as_uuid().into(),
-            e.kind.chars().take(64).collect::<String>().into(),
+            stored_kind(&e.kind).into(),
             e.external_id.clone().into(),
             e.fingerprint.clone().into(),
             e.payload.clone().into(),
@@ -587,25 +616,13 @@ impl SqlIntegrations {
             e.received_at.into(),
             e.processed_at.into(),
         ];
-        let mut sql = String::from(
-            "WITH tenant AS (SELECT set_config('app.tenant_id', $1, true)::uuid AS id), \
-             event AS (INSERT INTO inbound_events (tenant_id, id, integration_id, kind, \
-             external_id, fingerprint, payload, status, error, check_id, received_at, \
-             processed_at) SELECT tenant.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 \
-             FROM tenant ON CONFLICT DO NOTHING RETURNING id)",
-        );
-        if let Some(job) = job {
-            // A dedupe key still held keeps the holder as the event's job, as
-            // `enqueue_in` does.
-            let (_, row) = crate::jobs::new_job_row(self.clock.now(), job);
-            sql.push_str(&format!(
-                ", job AS (INSERT INTO jobs ({}) SELECT {} FROM event ON CONFLICT DO NOTHING)",
-                crate::jobs::NEW_JOB_COLUMNS,
-                crate::jobs::new_job_values(values.len())
-            ));
-            values.extend(row);
-        }
-        sql.push_str(" SELECT count(*) AS inserted FROM event");
+        let sql: &str = match job {
+            Some(job) => {
+                values.extend(crate::jobs::new_job_row(self.clock.now(), job).1);
+                &RECORD_WITH_JOB
+            }
+            None => &RECORD,
+        };
         let row = self
             .db
             .connection()
